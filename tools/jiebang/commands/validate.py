@@ -1,0 +1,36 @@
+"""`jiebang validate [PATH…] [--format text|json] [--base REV]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..report import as_json, as_text
+from ..validate import ContentRootError, validate
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("validate", help="按《办法》检查榜单与公告", description="检查内容目录（默认 content/）或其中的文件。")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="内容目录，或其中的文件、子目录")
+    parser.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text）")
+    parser.add_argument("--base", metavar="REV", help="与该 git 版本比较，加查审计规则（audit.*）")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        report = validate(args.paths)
+    except ContentRootError as exc:
+        print(f"jiebang validate: {exc}", file=sys.stderr)
+        return 2
+    if args.base is not None:
+        try:
+            from ..audit import audit_diagnostics
+        except ImportError:
+            print("jiebang validate: 本版本尚不支持 --base。", file=sys.stderr)
+            return 2
+        report.diagnostics = sorted(set(report.diagnostics + audit_diagnostics(args.paths, args.base)),
+                                    key=lambda d: d.sort_key())
+    sys.stdout.write(as_json(report) if args.format == "json" else as_text(report))
+    return 1 if report.errors else 0

@@ -1,0 +1,271 @@
+"""Loading: the bytes of one YAML file → its data, with the line and column of every value.
+
+Refused before anything is built: files over 1 MiB, text that is not UTF-8 (saying so when it looks
+like GBK), anchors and aliases (a memory bomb, and never needed in a record), unknown tags and
+duplicate keys. A UTF-8 BOM is accepted.
+
+Values are read as the schema says they are, not as YAML 1.1 guesses: a plain `no` under a string
+field stays "no", `0798-8222222` stays text, money becomes Decimal, and an integer field given
+`0798` is left as text so the schema reports it instead of it silently turning octal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, Severity
+
+MAX_BYTES = 1024 * 1024
+BOM = b"\xef\xbb\xbf"
+
+try:  # libyaml is ten times faster; the pure-Python loader gives the same nodes and marks
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
+_ALLOWED_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """One parsed file: its data and where each value and key sits (1-based line, column)."""
+
+    file: str  # as shown in diagnostics
+    data: Any
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path_ = (), key: bool = False) -> tuple[int, int]:
+        """The position of the value at `path` (or its key), else of its nearest located parent."""
+        path = tuple(path)
+        if key and path in self.key_positions:
+            return self.key_positions[path]
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+
+def _diag(file: str, line: int, column: int, rule: str, message: str) -> Diagnostic:
+    return Diagnostic(file, line, column, Severity.ERROR, rule, "稳健性", message)
+
+
+def read_document(path: Path, file: str | None = None, schema: dict | None = None) -> tuple[Document | None, list[Diagnostic]]:
+    """Read and parse one file; the size is checked before a byte is read."""
+    file = file if file is not None else str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [_diag(file, 0, 0, "yaml.too_large",
+                                f"文件大小 {size / 1048576:.1f} MiB，超过 1 MiB 上限；一条记录不应这么大，请检查是否误粘贴了大段内容。")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [_diag(file, 0, 0, "yaml.syntax", f"无法读取文件：{exc.strerror or exc}。")]
+    return parse_document(raw, file, schema)
+
+
+def parse_document(raw: bytes, file: str, schema: dict | None = None) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse bytes already in memory (a file, or a blob from git)."""
+    if len(raw) > MAX_BYTES:
+        return None, [_diag(file, 0, 0, "yaml.too_large", f"内容超过 1 MiB 上限（{len(raw)} 字节）。")]
+    text, problem = decode(raw, file)
+    if problem:
+        return None, [problem]
+    problems = _refuse_aliases_and_tags(text, file)
+    if problems:
+        return None, problems
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_diag(exc, file)]
+    except yaml.YAMLError as exc:  # pragma: no cover - errors without a mark
+        return None, [_diag(file, 1, 1, "yaml.syntax", f"YAML 语法错误：{exc}")]
+    doc = Document(file, None)
+    errors: list[Diagnostic] = []
+    if node is not None:
+        doc.data = _convert(node, schema, (), doc, errors)
+    return doc, errors
+
+
+def decode(raw: bytes, file: str) -> tuple[str, Diagnostic | None]:
+    """UTF-8 (with or without BOM) → text; anything else → a diagnostic that names the likely encoding."""
+    if raw.startswith(BOM):
+        raw = raw[len(BOM):]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "", _diag(file, 1, 1, "yaml.encoding", "文件是 UTF-16 编码；请在编辑器中以“UTF-8”编码另存。")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        if _looks_like_gbk(raw):
+            message = (f"文件不是 UTF-8 编码，看起来是 GBK（GB2312/GB18030）编码，第 {line} 行起无法按 UTF-8 读取；"
+                       "请在记事本或 VS Code 中选择“另存为 → 编码 UTF-8”后重新提交。")
+        else:
+            message = f"文件不是有效的 UTF-8 编码：第 {line} 行第 {column} 列有无法识别的字节；请以 UTF-8 编码另存。"
+        return "", _diag(file, line, column, "yaml.encoding", message)
+
+
+def _looks_like_gbk(raw: bytes) -> bool:
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _refuse_aliases_and_tags(text: str, file: str) -> list[Diagnostic]:
+    # Scanning events costs a second pass, so only files with the characters that start them pay it.
+    if "&" not in text and "*" not in text and "!" not in text:
+        return []
+    problems = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            mark = event.start_mark
+            if isinstance(event, yaml.AliasEvent):
+                problems.append(_diag(file, mark.line + 1, mark.column + 1, "yaml.alias",
+                                      f"不允许使用 YAML 别名（*{event.anchor}）：请把内容直接写出来。"))
+            elif getattr(event, "anchor", None):
+                problems.append(_diag(file, mark.line + 1, mark.column + 1, "yaml.alias",
+                                      f"不允许使用 YAML 锚点（&{event.anchor}）：记录中不需要，也可能被用来制造超大文档。"))
+            tag = getattr(event, "tag", None)
+            if tag and isinstance(event, yaml.NodeEvent) and _explicit(event) and tag not in _ALLOWED_TAGS:
+                problems.append(_diag(file, mark.line + 1, mark.column + 1, "yaml.syntax",
+                                      f"不支持的 YAML 标签 {tag}：请删除标签，直接书写值。"))
+    except yaml.MarkedYAMLError as exc:
+        return [_syntax_diag(exc, file)]
+    return problems
+
+
+def _explicit(event: yaml.NodeEvent) -> bool:
+    implicit = getattr(event, "implicit", True)
+    if isinstance(implicit, tuple):  # scalars: (plain implicit, quoted implicit)
+        return not any(implicit)
+    return not implicit
+
+
+def _syntax_diag(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = _translate(exc.problem or "")
+    context = f"（{_translate(exc.context)}）" if exc.context else ""
+    return _diag(file, line, column, "yaml.syntax", f"YAML 语法错误：{problem}{context}。请检查缩进、冒号后的空格和引号是否成对。")
+
+
+_PHRASES = [
+    ("mapping values are not allowed here", "此处不能出现“键: 值”（常见原因：值中含有冒号加空格，请给值加引号）"),
+    ("mapping values are not allowed in this context", "此处不能出现“键: 值”（常见原因：值中含有冒号加空格，请给值加引号）"),
+    ("found a tab character that violates indentation", "出现了制表符（Tab），YAML 只能用空格缩进"),
+    ("found character that cannot start any token", "出现了不能开始一个值的字符（如 @ 或 `，请给值加引号）"),
+    ("did not find expected key", "缺少键名（常见原因：缩进不一致）"),
+    ("did not find expected '-' indicator", "列表项缺少“- ”（常见原因：缩进不一致）"),
+    ("did not find expected node content", "缺少值"),
+    ("found unknown escape character", "双引号中有无效的转义字符（\\ 需写成 \\\\，或改用单引号）"),
+    ("found character '\\t' that cannot start any token", "出现了制表符（Tab），YAML 只能用空格缩进"),
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("expected <block end>, but found", "缩进不一致，发现了多余的"),
+    ("found unexpected end of stream", "文件意外结束（引号或括号未闭合）"),
+    ("found undefined alias", "使用了未定义的别名"),
+    ("expected a single document in the stream", "一个文件只能有一个 YAML 文档（不要用 ---- 分隔多个）"),
+    ("but found another document", "但发现了另一个文档"),
+    ("while scanning a quoted scalar", "读取引号中的文字时"),
+    ("while parsing a block mapping", "读取键值对时"),
+    ("while scanning a simple key", "读取键名时"),
+    ("while parsing a flow mapping", "读取花括号 {} 中的内容时"),
+    ("while parsing a flow sequence", "读取方括号 [] 中的内容时"),
+    ("special characters are not allowed", "含有不允许的控制字符"),
+]
+
+
+def _translate(text: str) -> str:
+    for english, chinese in _PHRASES:
+        if english in text:
+            return text.replace(english, chinese)
+    return text
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _convert(node: yaml.Node, schema: dict | None, path: Path_, doc: Document, errors: list[Diagnostic]) -> Any:
+    doc.positions[path] = _mark(node)
+    if isinstance(node, yaml.MappingNode):
+        props = (schema or {}).get("properties", {})
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                line, column = _mark(key_node)
+                errors.append(_diag(doc.file, line, column, "yaml.syntax", "键名必须是简单文字，不能是列表或映射。"))
+                continue
+            key = key_node.value
+            if key in result:
+                line, column = _mark(key_node)
+                first = doc.key_positions[path + (key,)][0]
+                errors.append(_diag(doc.file, line, column, "yaml.duplicate_key",
+                                    f"键 {key} 重复出现（第一次在第 {first} 行）；YAML 会悄悄保留后一个值，请删除其中一个。"))
+                continue
+            doc.key_positions[path + (key,)] = _mark(key_node)
+            result[key] = _convert(value_node, props.get(key), path + (key,), doc, errors)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = (schema or {}).get("items")
+        return [_convert(item, items, path + (i,), doc, errors) for i, item in enumerate(node.value)]
+    return scalar_value(node.value, not node.style, schema)  # libyaml gives "" for plain, PyYAML None
+
+
+def scalar_value(text: str, plain: bool, schema: dict | None) -> Any:
+    """One scalar as the schema's type wants it; text that does not fit is returned as text for the
+    schema to report, never guessed at."""
+    if not plain:
+        return text  # quoted or block scalars are always text
+    types = (schema or {}).get("type")
+    if types is None:
+        return _core_value(text)
+    types = {types} if isinstance(types, str) else set(types)
+    if text in _NULLS:
+        return None
+    if "string" in types:
+        return text
+    if "integer" in types and _INT.match(text):
+        return int(text)
+    if "number" in types and _DECIMAL.match(text):
+        return Decimal(text)
+    if "boolean" in types:
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    return text
+
+
+def _core_value(text: str) -> Any:
+    # Where no schema speaks (an unknown key), use YAML 1.2's core schema, not 1.1's yes/no/on/off.
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _DECIMAL.match(text):
+        return Decimal(text)
+    return text

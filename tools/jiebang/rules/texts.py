@@ -1,0 +1,81 @@
+"""Long texts: Word's 字数 limits (附件1) and safe Markdown (security)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..content import Record
+from ..regulation import Regulation
+from ..schema import field_name
+from ..textcount import word_count
+from . import ERROR, Findings, declare, record_check
+
+LENGTH = declare("text.length", ERROR, "附件1", "文本超过字数限制")
+HTML = declare("text.html", ERROR, "安全", "Markdown 中含原始 HTML")
+LINK_SCHEME = declare("text.link_scheme", ERROR, "安全", "链接不是 http、https 或 mailto")
+
+MARKDOWN_FIELDS = {
+    "list": ("problem", "targets", "benefits", "solver_requirements", "ip_terms"),
+    "result": ("body",),
+}
+SAFE_SCHEMES = {"http", "https", "mailto"}
+
+_CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
+_TAG = re.compile(r"<\s*(/?\s*[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>?|<!--|<!\[CDATA\[|<\?|<![A-Za-z]")
+_INLINE_LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)>\s]*)")
+_REF_LINK = re.compile(r"^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*)>")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+@record_check("list")
+def text_lengths(record: Record, regulation: Regulation, tree, findings: Findings) -> None:
+    limits = regulation.value("text_limits")
+    for key, limit in limits.items():
+        text = record.data.get(key)
+        if isinstance(text, str):
+            count = word_count(text)
+            if count > limit:
+                findings.add(LENGTH, record, (key,),
+                             f"{field_name('list', (key,))} 共 {count} 字，超过征集表规定的 {limit} 字上限"
+                             f"（按 Word 字数统计：汉字和全角符号各计 1，每个英文单词或数字计 1），请删减 {count - limit} 字。",
+                             article=regulation.article("text_limits"))
+
+
+@record_check()
+def safe_markdown(record: Record, regulation, tree, findings: Findings) -> None:
+    for key in MARKDOWN_FIELDS[record.kind]:
+        text = record.data.get(key)
+        if not isinstance(text, str):
+            continue
+        name = field_name(record.kind, (key,))
+        visible = _CODE.sub("", text)
+        tag = _TAG.search(visible)
+        if tag:
+            findings.add(HTML, record, (key,),
+                         f"{name} 含有 HTML 代码“{tag.group(0)[:30]}”：正文只能用 Markdown 书写，请删除 HTML 标签。")
+        for bad in _unsafe_links(visible):
+            findings.add(LINK_SCHEME, record, (key,), f"{name} 含有不允许的链接“{bad[:60]}”：{_why(bad)}")
+
+
+def _unsafe_links(text: str) -> list[str]:
+    found = []
+    targets = [(m.group(2), m.group(1) == "!") for m in _INLINE_LINK.finditer(text)]
+    targets += [(m.group(1), False) for m in _REF_LINK.finditer(text)]
+    targets += [(m.group(1), False) for m in _AUTOLINK.finditer(text)]
+    for target, is_image in targets:
+        # Browsers drop whitespace and control characters and decode entities before reading a scheme.
+        cleaned = _INVISIBLE.sub("", html.unescape(target))
+        scheme = _SCHEME.match(cleaned)
+        if scheme and scheme.group(1).lower() not in SAFE_SCHEMES or is_image and (scheme or cleaned.startswith("//")):
+            found.append(target)
+    return found
+
+
+def _why(target: str) -> str:
+    scheme = _SCHEME.match(_INVISIBLE.sub("", html.unescape(target)))
+    if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+        return "只允许 http、https 和 mailto 链接。"
+    return "网站不得加载外部图片（不向其他网站发出请求），请把图片放到本站并用相对路径引用。"

@@ -1,0 +1,410 @@
+"""Static full-text search index for Chinese text: positional character bigrams, sharded by hash.
+
+Why not Pagefind: its Chinese segmenter splits the query differently from the indexed page, so a term
+that crosses a word boundary (烧成温, 化工企) is missed; bench/search_recall.py measures it. Bigrams need
+no dictionary: every substring of two or more units is found by its bigrams, and positions make the
+match exact (ab at p and bc at p+1 means "abc" at p), so recall and precision are both complete.
+
+Layout under `out_dir/index/` (read by theme/static/js/search.js, which mirrors `tokenize` below):
+
+- `meta.json`: format version, document count, shard count, a fingerprint used to bust caches.
+- `shards/<hex>.json`: `{"b": {bigram: postings}, "u": {unit: doc list}}` for the keys whose FNV-1a
+  hash falls in that shard; a value `"@terms/<name>.json"` points to a key too big to share a shard.
+- `terms/<name>.json`: `{"k": key, "v": postings}` for one frequent key.
+- `docs/<id>.json`: `{"url", "title", "meta": [[key, value], ...], "text"}` for rendering a result.
+
+Postings are strings of base-32 varints (see `_encode`): per document `doc-delta, 2*count+has_title,
+[title-count], position-deltas...` for bigrams, and just `doc-delta` for single units.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMAT_VERSION = 1
+# A shard holds about this many bytes of postings: small enough that a query pays little for the keys
+# it does not need, large enough that a 20,000-document site keeps a few thousand files.
+TARGET_SHARD_BYTES = 8 * 1024
+# A key whose postings alone pass this gets its own file, so rare keys never ride along with 技术.
+OWN_FILE_BYTES = 2 * 1024
+MAX_SHARDS = 1 << 16
+
+# Varint digits: the first 32 end a number, the last 32 carry 5 more high bits.
+ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+_DIGIT = {c: i for i, c in enumerate(ALPHABET)}
+_SMALL = [ALPHABET[n] if n < 32 else ALPHABET[32 + (n >> 5)] + ALPHABET[n & 31] for n in range(1024)]
+
+BREAK = None  # a unit slot that no bigram may span: punctuation, field and paragraph boundaries
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    url: str
+    title: str
+    text: str
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+# --- tokenisation: must match tokenize() in theme/static/js/search.js character for character ---
+
+_WHITESPACE = frozenset(
+    [9, 10, 11, 12, 13, 32, 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
+    + list(range(0x2000, 0x200B))
+)
+# Invisible characters that editors slip into Chinese text; dropping them joins what they split.
+_IGNORABLE = frozenset([0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF])
+_BREAK_RANGES = (
+    (0x00, 0x2F), (0x3A, 0x40), (0x5B, 0x60), (0x7B, 0xBF), (0xD7, 0xD7), (0xF7, 0xF7),
+    (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2190, 0x2BFF), (0x2E00, 0x2E7F),
+    (0x3000, 0x3004), (0x3008, 0x3020), (0x3030, 0x303F), (0xFE10, 0xFE1F), (0xFE30, 0xFE6F),
+    (0xFF00, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40), (0xFF5B, 0xFF65), (0xFFF0, 0xFFFF),
+    (0x1F000, 0x1FAFF),
+)  # fmt: skip
+
+
+def _is_break(cp: int) -> bool:
+    return any(lo <= cp <= hi for lo, hi in _BREAK_RANGES)
+
+
+def _is_word(cp: int) -> bool:
+    return 0x30 <= cp <= 0x39 or 0x61 <= cp <= 0x7A
+
+
+def normalize(text: str) -> str:
+    """NFKC folds full-width letters and digits (ＳｉＣ２０２２) onto ASCII; lowercase makes SiC = sic."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokenize(text: str) -> list[str | None]:
+    """Split text into units: one per CJK (or other non-ASCII) character, one per ASCII word [0-9a-z]+.
+
+    `None` marks a break (punctuation, a blank line, a space between two words). Other whitespace
+    joins: Chinese puts no spaces between words, so a space or single newline there is layout, and
+    "SiC 陶瓷" must match the query "sic陶瓷".
+    """
+    units: list[str | None] = []
+    word: list[str] = []
+    newlines = 0
+    spaced = False  # whitespace seen since the last unit
+    for ch in normalize(text):
+        cp = ord(ch)
+        if _is_word(cp):
+            if not word and spaced and (newlines >= 2 or (units and units[-1] is not None and units[-1].isascii())):
+                units.append(BREAK)
+            if not word:
+                spaced, newlines = False, 0
+            word.append(ch)
+            continue
+        if cp in _IGNORABLE:
+            continue
+        if word:
+            units.append("".join(word))
+            word = []
+        if cp in _WHITESPACE:
+            spaced = True
+            if cp in (10, 0x2029):
+                newlines += 1 if cp == 10 else 2
+            continue
+        if _is_break(cp):
+            if units and units[-1] is not BREAK:
+                units.append(BREAK)
+        else:
+            if spaced and newlines >= 2 and units and units[-1] is not BREAK:
+                units.append(BREAK)
+            units.append(ch)
+        spaced, newlines = False, 0
+    if word:
+        units.append("".join(word))
+    while units and units[-1] is BREAK:
+        units.pop()
+    while units and units[0] is BREAK:
+        units.pop(0)
+    return units
+
+
+def query_terms(query: str) -> list[list[str]]:
+    """Split a query into ANDed terms, each a run of units; spaces and punctuation separate terms."""
+    terms: list[list[str]] = []
+    for chunk in normalize(query).split():
+        current: list[str] = []
+        for unit in tokenize(chunk):
+            if unit is BREAK:
+                if current:
+                    terms.append(current)
+                current = []
+            else:
+                current.append(unit)
+        if current:
+            terms.append(current)
+    return terms
+
+
+def bigram_offsets(length: int) -> list[int]:
+    """Offsets of the bigrams that cover a term of `length` units: abcd needs ab@p and cd@p+2 only."""
+    offsets = list(range(0, length - 1, 2))
+    if offsets and offsets[-1] < length - 2:
+        offsets.append(length - 2)
+    return offsets
+
+
+def shard_of(key: str, shards: int) -> int:
+    """FNV-1a (32-bit) of the key's UTF-8 bytes, masked to the power-of-two shard count."""
+    h = 0x811C9DC5
+    for byte in key.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h & (shards - 1)
+
+
+# --- encoding ---
+
+
+def _encode(numbers: Sequence[int]) -> str:
+    out = []
+    for n in numbers:
+        if n < 1024:
+            out.append(_SMALL[n])
+            continue
+        digits = [ALPHABET[n & 31]]
+        n >>= 5
+        while n:
+            digits.append(ALPHABET[32 + (n & 31)])
+            n >>= 5
+        out.append("".join(reversed(digits)))
+    return "".join(out)
+
+
+def decode(encoded: str) -> list[int]:
+    numbers, acc = [], 0
+    for ch in encoded:
+        d = _DIGIT[ch]
+        if d >= 32:
+            acc = (acc << 5) | (d - 32)
+        else:
+            numbers.append((acc << 5) | d)
+            acc = 0
+    return numbers
+
+
+def _dump(obj: object) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def doc_units(doc: SearchDoc) -> tuple[list[str | None], int]:
+    """The units of a document, title first, and how many belong to the title (for ranking)."""
+    title = tokenize(doc.title)
+    units = [*title]
+    for value in doc.meta.values():
+        units += [BREAK, *tokenize(value)]
+    units += [BREAK, *tokenize(doc.text)]
+    return units, len(title)
+
+
+# --- building ---
+
+
+def _postings(docs: Sequence[SearchDoc]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    bigrams: dict[str, list[int]] = {}
+    unigrams: dict[str, list[int]] = {}
+    last_doc: dict[str, int] = {}
+    for doc_id, doc in enumerate(docs):
+        units, title_len = doc_units(doc)
+        positions: dict[str, list[int]] = {}
+        for pos in range(len(units) - 1):
+            a, b = units[pos], units[pos + 1]
+            if a is not None and b is not None:
+                positions.setdefault(a + b, []).append(pos)
+        for key, plist in positions.items():
+            in_title = sum(1 for p in plist if p < title_len)
+            out = bigrams.setdefault(key, [])
+            out.append(doc_id - last_doc.get(key, 0))
+            out.append(2 * len(plist) + (1 if in_title else 0))
+            if in_title:
+                out.append(in_title)
+            prev = 0
+            for p in plist:
+                out.append(p - prev)
+                prev = p
+            last_doc[key] = doc_id
+        for unit in {u for u in units if u is not None}:
+            key = "\0" + unit  # keeps unigram and bigram delta chains apart in last_doc
+            unigrams.setdefault(unit, []).append(doc_id - last_doc.get(key, 0))
+            last_doc[key] = doc_id
+    return bigrams, unigrams
+
+
+def _shard_count(total_bytes: int) -> int:
+    wanted = max(1, math.ceil(total_bytes / TARGET_SHARD_BYTES))
+    return min(MAX_SHARDS, 1 << (wanted - 1).bit_length())
+
+
+def _term_file(kind: str, key: str) -> str:
+    return "terms/" + hashlib.sha256(f"{kind}:{key}".encode()).hexdigest()[:20] + ".json"
+
+
+def _index_files(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
+    bigrams, unigrams = _postings(docs)
+    encoded = {"b": {k: _encode(v) for k, v in bigrams.items()}, "u": {k: _encode(v) for k, v in unigrams.items()}}
+    files: dict[str, bytes] = {}
+    small_bytes = 0
+    for kind, table in encoded.items():
+        for key, value in table.items():
+            if len(value) > OWN_FILE_BYTES:
+                name = _term_file(kind, key)
+                files[name] = _dump({"k": key, "v": value})
+                table[key] = "@" + name
+            small_bytes += len(key.encode()) + len(table[key]) + 6
+    shards = _shard_count(small_bytes)
+    width = max(1, len(f"{shards - 1:x}"))
+    grouped: dict[int, dict[str, dict[str, str]]] = {}
+    for kind, table in encoded.items():
+        for key, value in table.items():
+            grouped.setdefault(shard_of(key, shards), {"b": {}, "u": {}})[kind][key] = value
+    for number, content in grouped.items():
+        files[f"shards/{number:0{width}x}.json"] = _dump(content)
+    for doc_id, doc in enumerate(docs):
+        meta = [[k, v] for k, v in doc.meta.items()]
+        files[f"docs/{doc_id}.json"] = _dump({"meta": meta, "text": doc.text, "title": doc.title, "url": doc.url})
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    files["meta.json"] = _dump(
+        {
+            "docs": len(docs),
+            "fingerprint": digest.hexdigest()[:16],
+            "shard_digits": width,
+            "shards": shards,
+            "version": FORMAT_VERSION,
+        }
+    )
+    return files
+
+
+def build_search_index(docs: Iterable[SearchDoc], out_dir: Path) -> None:
+    """Write the search index for `docs` to `out_dir/index/`, replacing any previous index there.
+
+    Documents are numbered in URL order, so the output depends only on the set of documents: two
+    builds of the same content are byte-identical. The index is written beside and then swapped in,
+    so a failed build never leaves a half-written index.
+    """
+    ordered = sorted(docs, key=lambda d: d.url)
+    duplicates = sorted(url for url, n in Counter(d.url for d in ordered).items() if n > 1)
+    if duplicates:
+        raise ValueError(f"duplicate search document URLs: {', '.join(duplicates)}")
+    files = _index_files(ordered)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".index.", dir=out_dir))
+    try:
+        for name, data in files.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; the web server must read it
+    target = out_dir / "index"
+    old = out_dir / ".index.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# --- reading: the same query algorithm as search.js, for tests and benchmarks ---
+
+
+@dataclass
+class Hit:
+    doc_id: int
+    url: str
+    in_title: bool
+    count: int
+
+
+class SearchIndexReader:
+    """Answers queries from a built index the way search.js does, recording which files it read."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.root = Path(out_dir) / "index"
+        self.files_read: set[str] = set()
+        self.meta = self._load("meta.json")
+
+    def _load(self, name: str) -> dict:
+        self.files_read.add(name)
+        return json.loads((self.root / name).read_text("utf-8"))
+
+    def _lookup(self, kind: str, key: str) -> str | None:
+        name = f"shards/{shard_of(key, self.meta['shards']):0{self.meta['shard_digits']}x}.json"
+        value = self._load(name)[kind].get(key) if (self.root / name).exists() else None
+        if value is not None and value.startswith("@"):
+            value = self._load(value[1:])["v"]
+        return value
+
+    def _bigram(self, key: str) -> dict[int, tuple[list[int], int]]:
+        """doc id -> (positions, how many of them are in the title)."""
+        numbers = decode(self._lookup("b", key) or "")
+        out: dict[int, tuple[list[int], int]] = {}
+        i, doc = 0, 0
+        while i < len(numbers):
+            doc += numbers[i]
+            count, has_title = divmod(numbers[i + 1], 2)
+            i += 2
+            in_title = 0
+            if has_title:
+                in_title = numbers[i]
+                i += 1
+            pos, plist = 0, []
+            for delta in numbers[i : i + count]:
+                pos += delta
+                plist.append(pos)
+            i += count
+            out[doc] = (plist, in_title)
+        return out
+
+    def _term(self, units: list[str]) -> dict[int, tuple[int, bool]]:
+        """doc id -> (occurrences, occurs in title) for one term."""
+        if len(units) == 1:
+            numbers, doc, out = decode(self._lookup("u", units[0]) or ""), 0, {}
+            for delta in numbers:
+                doc += delta
+                out[doc] = (1, False)
+            return out
+        offsets = bigram_offsets(len(units))
+        lists = [self._bigram(units[k] + units[k + 1]) for k in offsets]
+        result = {}
+        for doc, (first, in_title) in lists[0].items():
+            others = [(k, set(lst[doc][0])) for k, lst in zip(offsets[1:], lists[1:], strict=True) if doc in lst]
+            if len(others) != len(offsets) - 1:
+                continue
+            matches = [p for p in first if all(p + k in s for k, s in others)]
+            if matches:
+                result[doc] = (len(matches), in_title > 0 and matches[0] <= first[in_title - 1])
+        return result
+
+    def search(self, query: str) -> list[Hit]:
+        terms = query_terms(query)
+        if not terms:
+            return []
+        found = [self._term(t) for t in terms]
+        docs = set(found[0]).intersection(*found[1:])
+        hits = []
+        for doc in docs:
+            count = sum(f[doc][0] for f in found)
+            in_title = any(f[doc][1] for f in found)
+            hits.append(Hit(doc, "", in_title, count))
+        hits.sort(key=lambda h: (not h.in_title, -h.count, h.doc_id))
+        for hit in hits:
+            hit.url = self._load(f"docs/{hit.doc_id}.json")["url"]
+        return hits

@@ -1,0 +1,48 @@
+"""Counting 字数 the way Word does for the 征集表's limits (附件1: 限500字以内).
+
+Word's 字数 counts each East Asian character or full-width mark as one, and each run of other
+non-space text (a Latin word, a number such as 3.5 or 1180) as one. Markdown markup and spaces are
+not text a reader sees, so they count nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# CJK ideographs and radicals, CJK symbols and punctuation, kana, bopomofo, Hangul, full-width forms,
+# and the curly quotes, dashes and ellipsis Chinese text uses (Word counts them as East Asian).
+_EAST_ASIAN = (
+    "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
+    "\U00020000-\U0003134f"
+)
+_TOKEN = re.compile(rf"[{_EAST_ASIAN}]|[^\s{_EAST_ASIAN}]+")
+_IS_EAST_ASIAN = re.compile(rf"[{_EAST_ASIAN}]")
+
+_FENCE = re.compile(r"^\s*(```|~~~).*$", re.M)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_REF_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.M)
+_LINE_MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)+", re.M)
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", re.M)
+_INLINE_MARKUP = re.compile(r"[*`|]+|(?<!\w)_+|_+(?!\w)|<(?=https?:|mailto:)|(?<=\S)>")
+
+
+def strip_markdown(text: str) -> str:
+    text = _FENCE.sub("", text)
+    text = _REF_DEF.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _TABLE_RULE.sub("", text)
+    text = _LINE_MARKUP.sub("", text)
+    return _INLINE_MARKUP.sub(" ", text)
+
+
+def word_count(text: str) -> int:
+    """字数 as Word counts it, after removing Markdown markup."""
+    count = 0
+    for token in _TOKEN.findall(strip_markdown(text)):
+        if _IS_EAST_ASIAN.match(token):
+            count += 1
+        elif any(ch.isalnum() or unicodedata.category(ch)[0] == "S" for ch in token):
+            count += 1  # a Latin word, a number, or a symbol such as ≤ or ℃
+    return count
