@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 from .diagnostics import Diagnostic, Severity
 from .load import Document
@@ -24,15 +24,19 @@ KINDS = ("list", "result", "regulation")
 
 def _load(kind: str) -> dict:
     text = resources.files("jiebang.schemas").joinpath(f"{kind}.schema.json").read_text("utf-8")
-    # Decimal keeps multipleOf 0.0001 exact against Decimal money.
     return json.loads(text, parse_float=Decimal)
 
 
+def _max_decimals(validator, places: int, instance: Any, schema: dict):
+    # Money is in 万元 to the yuan: at most 4 decimals. A keyword of our own rather than multipleOf 0.0001,
+    # which editors checking with binary floats get wrong (32.4 is not a float multiple of 0.0001).
+    if isinstance(instance, Decimal) and instance.as_tuple().exponent < -places:
+        yield ValidationError(f"{instance} has more than {places} decimals")
+
+
+_Validator = validators.extend(Draft202012Validator, {"maxDecimals": _max_decimals})
 SCHEMAS: dict[str, dict] = {kind: _load(kind) for kind in KINDS}
-_VALIDATORS = {
-    kind: Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    for kind, schema in SCHEMAS.items()
-}
+_VALIDATORS = {kind: _Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER) for kind, schema in SCHEMAS.items()}
 
 RULE_OF_KEYWORD = {
     "required": "schema.required",
@@ -44,6 +48,7 @@ RULE_OF_KEYWORD = {
     "exclusiveMinimum": "schema.type",
     "exclusiveMaximum": "schema.type",
     "multipleOf": "schema.type",
+    "maxDecimals": "schema.type",
     "maxLength": "schema.type",
     "maxItems": "schema.type",
     "enum": "schema.enum",
@@ -136,7 +141,7 @@ def _diagnose(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
         return [at(path, f"{name} 不能为空。")]
     if keyword == "minItems":
         return [at(path, f"{name} 至少要有 {error.validator_value} 项。")]
-    if keyword == "multipleOf":
+    if keyword in ("multipleOf", "maxDecimals"):
         return [at(path, f"{name} 为“{value}”：金额以万元计，最多保留 4 位小数。")]
     if keyword in ("minimum", "exclusiveMinimum"):
         return [at(path, f"{name} 为“{value}”，不能小于 {error.validator_value}。")]

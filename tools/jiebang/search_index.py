@@ -19,9 +19,11 @@ Postings are strings of base-32 varints (see `_encode`): per document `doc-delta
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
+import operator
 import os
 import shutil
 import tempfile
@@ -72,12 +74,21 @@ _BREAK_RANGES = (
 )  # fmt: skip
 
 
-def _is_break(cp: int) -> bool:
-    return any(lo <= cp <= hi for lo, hi in _BREAK_RANGES)
+_WORD, _SPACE, _NEWLINE, _IGNORE, _PUNCT, _UNIT = range(6)
+_CLASS: dict[str, int] = {}  # memo of _classify: a text uses a few thousand distinct characters
 
 
-def _is_word(cp: int) -> bool:
-    return 0x30 <= cp <= 0x39 or 0x61 <= cp <= 0x7A
+def _classify(ch: str) -> int:
+    cp = ord(ch)
+    if 0x30 <= cp <= 0x39 or 0x61 <= cp <= 0x7A:
+        return _WORD
+    if cp in _IGNORABLE:
+        return _IGNORE
+    if cp in _WHITESPACE:
+        return _NEWLINE if cp in (10, 0x2029) else _SPACE
+    if any(lo <= cp <= hi for lo, hi in _BREAK_RANGES):
+        return _PUNCT
+    return _UNIT
 
 
 def normalize(text: str) -> str:
@@ -97,25 +108,27 @@ def tokenize(text: str) -> list[str | None]:
     newlines = 0
     spaced = False  # whitespace seen since the last unit
     for ch in normalize(text):
-        cp = ord(ch)
-        if _is_word(cp):
+        cls = _CLASS.get(ch)
+        if cls is None:
+            cls = _CLASS[ch] = _classify(ch)
+        if cls == _WORD:
             if not word and spaced and (newlines >= 2 or (units and units[-1] is not None and units[-1].isascii())):
                 units.append(BREAK)
             if not word:
                 spaced, newlines = False, 0
             word.append(ch)
             continue
-        if cp in _IGNORABLE:
+        if cls == _IGNORE:
             continue
         if word:
             units.append("".join(word))
             word = []
-        if cp in _WHITESPACE:
+        if cls in (_SPACE, _NEWLINE):
             spaced = True
-            if cp in (10, 0x2029):
-                newlines += 1 if cp == 10 else 2
+            if cls == _NEWLINE:
+                newlines += 1 if ch == "\n" else 2  # U+2029 PARAGRAPH SEPARATOR is a blank line
             continue
-        if _is_break(cp):
+        if cls == _PUNCT:
             if units and units[-1] is not BREAK:
                 units.append(BREAK)
         else:
@@ -213,32 +226,39 @@ def doc_units(doc: SearchDoc) -> tuple[list[str | None], int]:
 
 
 def _postings(docs: Sequence[SearchDoc]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Delta-coded postings: bigram -> [doc-delta, 2*n+has_title, (title n), n position deltas]...,
+    unit -> [doc-delta...]."""
     bigrams: dict[str, list[int]] = {}
     unigrams: dict[str, list[int]] = {}
-    last_doc: dict[str, int] = {}
+    last_bigram: dict[str, int] = {}
+    last_unigram: dict[str, int] = {}
     for doc_id, doc in enumerate(docs):
         units, title_len = doc_units(doc)
         positions: dict[str, list[int]] = {}
-        for pos in range(len(units) - 1):
-            a, b = units[pos], units[pos + 1]
+        for pos, (a, b) in enumerate(zip(units, units[1:])):
             if a is not None and b is not None:
-                positions.setdefault(a + b, []).append(pos)
+                key = a + b
+                plist = positions.get(key)
+                if plist is None:
+                    positions[key] = [pos]
+                else:
+                    plist.append(pos)
         for key, plist in positions.items():
-            in_title = sum(1 for p in plist if p < title_len)
-            out = bigrams.setdefault(key, [])
-            out.append(doc_id - last_doc.get(key, 0))
-            out.append(2 * len(plist) + (1 if in_title else 0))
+            out = bigrams.get(key)
+            if out is None:
+                out = bigrams[key] = []
+            in_title = bisect.bisect_left(plist, title_len)  # title units come first
             if in_title:
-                out.append(in_title)
-            prev = 0
-            for p in plist:
-                out.append(p - prev)
-                prev = p
-            last_doc[key] = doc_id
-        for unit in {u for u in units if u is not None}:
-            key = "\0" + unit  # keeps unigram and bigram delta chains apart in last_doc
-            unigrams.setdefault(unit, []).append(doc_id - last_doc.get(key, 0))
-            last_doc[key] = doc_id
+                out += (doc_id - last_bigram.get(key, 0), 2 * len(plist) + 1, in_title, plist[0])
+            else:
+                out += (doc_id - last_bigram.get(key, 0), 2 * len(plist), plist[0])
+            if len(plist) > 1:
+                out += map(operator.sub, plist[1:], plist)
+            last_bigram[key] = doc_id
+        for unit in set(units):
+            if unit is not None:
+                unigrams.setdefault(unit, []).append(doc_id - last_unigram.get(unit, 0))
+                last_unigram[unit] = doc_id
     return bigrams, unigrams
 
 

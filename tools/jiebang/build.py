@@ -1,0 +1,101 @@
+"""Building the site: validate, run Pelican beside the output, hash every file, then swap it in.
+
+A build that fails leaves the previous output untouched; two builds of one commit give the same
+bytes, and SHA256SUMS (naming the source commit) lets anyone check that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+SUMS = "SHA256SUMS"
+
+
+class BuildError(Exception):
+    """The site could not be built; the message says why, in Chinese."""
+
+
+def source_commit(project: Path) -> str:
+    """The commit the build comes from, with "-dirty" when the published sources differ from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "content", "theme", "tools", "pelicanconf.py",
+                                "publishconf.py"], cwd=project, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("-dirty" if dirty.strip() else "")
+
+
+def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.py", overrides: dict | None = None) -> None:
+    from pelican import Pelican
+    from pelican.log import FatalLogger
+    from pelican.settings import read_settings
+
+    from .site.generator import ContentErrors
+
+    settings = read_settings(str(project / settings_file), override={
+        "OUTPUT_PATH": str(output), "PATH": str(project / "content"), "THEME": str(project / "theme"),
+        "CACHE_PATH": str(output / ".cache"), **(overrides or {})})
+    # Pelican logs a failing reader and carries on with exit 0: make every warning fatal instead.
+    previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.WARNING
+    try:
+        Pelican(settings).run()
+    except ContentErrors as exc:
+        raise BuildError(f"内容有错误，未生成网站：\n{exc}") from None
+    except RuntimeError as exc:
+        raise BuildError(f"Pelican 报告了警告或错误，未生成网站：{exc}") from exc
+    finally:
+        FatalLogger.fatal_lvl = previous
+    shutil.rmtree(output / ".cache", ignore_errors=True)
+
+
+def hash_tree(folder: Path) -> dict[str, str]:
+    sums = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name != SUMS:
+            sums[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return sums
+
+
+def write_sums(folder: Path, commit: str) -> None:
+    lines = [f"# source-commit: {commit}"] + [f"{digest}  {name}" for name, digest in hash_tree(folder).items()]
+    (folder / SUMS).write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def read_sums(folder: Path) -> tuple[str, dict[str, str]]:
+    commit, sums = "", {}
+    for line in (folder / SUMS).read_text("utf-8").splitlines():
+        if line.startswith("# source-commit:"):
+            commit = line.split(":", 1)[1].strip()
+        elif line.strip():
+            digest, name = line.split("  ", 1)
+            sums[name] = digest
+    return commit, sums
+
+
+def build_site(project: Path, output: Path, settings_file: str = "pelicanconf.py", overrides: dict | None = None,
+               commit: str | None = None) -> int:
+    """Build into a sibling folder and swap it in; return the number of files written."""
+    output = output.resolve()
+    staging = output.parent / f".{output.name}.build-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        run_pelican(project, staging, settings_file, overrides)
+        write_sums(staging, commit or source_commit(project))
+        count = sum(1 for p in staging.rglob("*") if p.is_file())
+        old = output.parent / f".{output.name}.old-{os.getpid()}"
+        if output.exists():
+            output.rename(old)
+        staging.rename(output)
+        shutil.rmtree(old, ignore_errors=True)
+        return count
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

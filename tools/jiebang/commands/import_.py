@@ -1,0 +1,158 @@
+"""`jiebang import FORM.docx…`: turn filled-in 附件1 征集表 into list records.
+
+Each form becomes one content/lists/<year>/<id>.yaml under the next free id, written atomically: a
+form that cannot be read writes nothing. The written file is then validated (when `jiebang.validate`
+is available) so the editor sees at once what is still to be filled in. The 联系人 手机/邮箱 are left
+out of the record and the output says so (DESIGN.md privacy, 《政府信息公开条例》第十五条).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import sys
+from pathlib import Path
+
+import yaml
+
+from .. import scaffold
+from ..scaffold import ScaffoldError
+from ..wordform import FormData, FormError, list_record, read_forms
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+PRIVACY_NOTE = ("隐私：征集表中“技术需求牵头联系人”的{what}已读取但未写入记录（content/ 下的内容全部公开，"
+                "《政府信息公开条例》第十五条）。对外公布的咨询联系人请填写 contact（科室、姓名、办公电话）。")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return scaffold.parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "import", help="把 Word 征集表（附件1）导入为榜单 YAML",
+        description="把企业填写的《“揭榜挂帅”重大技术需求征集表》（附件1，.docx）逐份导入为榜单 YAML。")
+    parser.add_argument("forms", nargs="+", metavar="FORM.docx", help="征集表文件（.docx），可多个")
+    parser.add_argument("--root", default="content", help="内容目录（默认 content）")
+    parser.add_argument("--published", type=_date, help="发榜日期 YYYY-MM-DD（决定编号年份；默认今年，日期留待填写）")
+    parser.add_argument("--deadline", type=_date, help="揭榜截止日期 YYYY-MM-DD")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    if not (root / "regulation").is_dir():
+        print(f"错误：找不到内容目录 {root}（应包含 lists/、results/、regulation/），请在项目目录下运行或用 --root 指定。",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.published and args.deadline and args.deadline < args.published:
+        print(f"错误：揭榜截止日期 {args.deadline} 早于发榜日期 {args.published}。", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        regulation = scaffold.regulation_in_force(root, args.published or dt.date.today())
+    except ScaffoldError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    schema = scaffold.load_schema("list")
+    year = (args.published or dt.date.today()).year
+    validate = _validator()
+
+    failed = 0
+    written: list[Path] = []
+    for name in args.forms:
+        try:
+            forms = read_forms(Path(name))
+            _refuse_duplicates(Path(name), forms, root / "lists")
+        except FormError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            failed += 1
+            continue
+        for form in forms:
+            try:
+                path = _write(form, root, year, regulation, schema, args)
+            except ScaffoldError as exc:
+                print(f"错误：征集表《{Path(name).name}》：{exc}", file=sys.stderr)
+                failed += 1
+                break
+            written.append(path)
+            _report(form, path, schema, root, validate)
+    print(f"共导入 {len(written)} 份榜单" + (f"，{failed} 个文件未导入。" if failed else "。"))
+    return EXIT_CONTENT if failed else EXIT_OK
+
+
+def _write(form: FormData, root: Path, year: int, regulation: dict, schema: dict,
+           args: argparse.Namespace) -> Path:
+    prefix = str(scaffold.regulation_value(regulation, "id_prefix", "JDZ"))
+    lists_dir = root / "lists"
+    notes: list[str] = []
+
+    def text_for(list_id: str) -> str:
+        record, found = list_record(form, list_id=list_id, regulation=regulation, schema=schema,
+                                    published=args.published, deadline=args.deadline)
+        notes[:] = found
+        return scaffold.render_list_yaml(record, schema)
+
+    _, path = scaffold.write_with_next_id(
+        lambda: scaffold.next_list_id(lists_dir, prefix, year),
+        lambda list_id: lists_dir / str(year) / f"{list_id}.yaml",
+        text_for,
+    )
+    form.notes = notes
+    return path
+
+
+def _report(form: FormData, path: Path, schema: dict, root: Path, validate) -> None:
+    which = f"（第 {form.part}/{form.parts} 份）" if form.parts > 1 else ""
+    print(f"已导入 {form.source.name}{which} → {path}")
+    for note in form.notes:
+        print(f"  注意：{note}")
+    private = [word for word, value in (("手机", form.contact.mobile), ("邮箱", form.contact.email),
+                                        ("姓名、职务", form.contact.name or form.contact.position)) if value]
+    if private:
+        print("  " + PRIVACY_NOTE.format(what="、".join(private)))
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    todo = scaffold.placeholders_in(record, schema)
+    if todo:
+        print(f"  征集表未包含、仍需填写（文件中标有“（请填写：…）”）：{'、'.join(todo)}。")
+    if validate is not None:
+        try:
+            diagnostics = validate([path], root)
+        except Exception as exc:  # the validator is another module; its failure must not lose the import
+            print(f"  校验未能完成：{exc}", file=sys.stderr)
+            return
+        if diagnostics:
+            print("  校验结果：")
+            for diagnostic in diagnostics:
+                print(f"    {diagnostic.as_text()}")
+
+
+def _validator():
+    """`jiebang.validate.validate_paths` when that module is installed, else None."""
+    try:
+        module = importlib.import_module("jiebang.validate")
+    except ModuleNotFoundError as exc:
+        if exc.name != "jiebang.validate":
+            raise
+        return None
+    return getattr(module, "validate_paths", None)
+
+
+def _refuse_duplicates(source: Path, forms: list[FormData], lists_dir: Path) -> None:
+    """A form imported twice would publish the same requirement under two ids; say which one exists."""
+    seen: dict[tuple[str, str], str] = {}
+    for path in sorted(lists_dir.rglob("*.yaml")) if lists_dir.is_dir() else []:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("demander"), dict):
+            seen[(str(data.get("title", "")), str(data["demander"].get("name", "")))] = path.stem
+    for form in forms:
+        existing = seen.get((form.title, form.demander))
+        if existing:
+            raise FormError(source, f"“{form.title}”（{form.demander}）已导入为 {existing}，未重复导入。")

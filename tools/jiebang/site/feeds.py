@@ -1,0 +1,112 @@
+"""Atom and RSS 2.0 feeds (feedgen): everything, lists, notices, each industry and each list.
+
+Entry ids are tag URIs built from record ids, so they never change; `updated` comes from the
+records' own dates (a correction's date where there is one), never from the clock, so two builds of
+one commit give the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+from feedgen.feed import FeedGenerator
+
+from ..content import as_date
+from .markup import render_markdown
+from .model import ListView, NoticeView, SiteData
+
+CHINA = timezone(timedelta(hours=8))
+TAG_DOMAIN = "jiebang"
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    title: str
+    url: str
+    published: date
+    updated: date
+    summary: str
+
+
+def feed_paths(base: str) -> tuple[str, str]:
+    return f"{base}.atom.xml", f"{base}.rss.xml"
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), CHINA)
+
+
+def list_entry(view: ListView) -> Entry:
+    published = view.record.date or date(1970, 1, 1)
+    changes = [as_date(c.get("date")) for c in view.data.get("changes", []) if isinstance(c, dict)]
+    updated = max([published, *[c for c in changes if c]])
+    deadline = view.deadline
+    summary = (f"{view.data.get('industry', '')} · 榜单金额 {view.data.get('budget', {}).get('to_solver_wan', '')} 万元 · "
+               f"揭榜截止 {deadline.isoformat() if deadline else ''}")
+    return Entry(view.id, f"[{view.status}] {view.title}", view.url, published, updated, summary)
+
+
+def notice_entry(notice: NoticeView) -> Entry:
+    day = notice.date or date(1970, 1, 1)
+    changes = [as_date(c.get("date")) for c in notice.data.get("changes", []) if isinstance(c, dict)]
+    return Entry(notice.id, notice.title, notice.url, day, max([day, *[c for c in changes if c]]),
+                 render_markdown(notice.data.get("body", "")))
+
+
+def write_feed(entries: list[Entry], title: str, page_url: str, base: str, site_url: str, output: Path,
+               subtitle: str) -> None:
+    atom_path, rss_path = feed_paths(base)
+    fg = FeedGenerator()
+    fg.id(f"tag:{TAG_DOMAIN},2022:{base}")
+    fg.title(title)
+    fg.subtitle(subtitle or title)
+    fg.language("zh-CN")
+    fg.link(href=f"{site_url}/{page_url}", rel="alternate")
+    fg.link(href=f"{site_url}/{atom_path}", rel="self")
+    fg.generator("jiebang")
+    ordered = sorted(entries, key=lambda e: (e.updated, e.key), reverse=True)[:100]
+    newest = _moment(ordered[0].updated if ordered else date(2022, 1, 1))
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    for entry in reversed(ordered):  # feedgen prepends each entry
+        fe = fg.add_entry()
+        fe.id(f"tag:{TAG_DOMAIN},{entry.published.isoformat()}:{entry.key}")
+        fe.guid(f"tag:{TAG_DOMAIN},{entry.published.isoformat()}:{entry.key}", permalink=False)
+        fe.title(entry.title)
+        fe.link(href=f"{site_url}/{entry.url}")
+        fe.published(_moment(entry.published))
+        fe.updated(_moment(entry.updated))
+        fe.description(entry.summary or entry.title)
+    (output / atom_path).parent.mkdir(parents=True, exist_ok=True)
+    fg.atom_file(str(output / atom_path), pretty=True)
+    fg.rss_file(str(output / rss_path), pretty=True)
+
+
+def feed_bases(site: SiteData) -> dict[str, str]:
+    """Every feed the site publishes, base path → title (used by pages for <link rel=alternate>)."""
+    bases = {"feeds/all": "全部榜单与公告", "feeds/lists": "榜单", "feeds/results": "结果公告"}
+    for name, slug in site.industries.items():
+        bases[f"feeds/industries/{slug}"] = f"{name}领域"
+    return bases
+
+
+def write_feeds(site: SiteData, settings: dict, output: Path) -> None:
+    site_url = settings.get("SITEURL", "")
+    name = settings.get("SITENAME", "")
+    lists = [list_entry(v) for v in site.lists]
+    notices = [notice_entry(n) for n in site.results]
+    write_feed(lists + notices, f"{name}：全部", "", "feeds/all", site_url, output, "新发布的榜单、更正与结果公告")
+    write_feed(lists, f"{name}：榜单", "lists/", "feeds/lists", site_url, output, "新发布的揭榜挂帅榜单")
+    write_feed(notices, f"{name}：结果公告", "results/", "feeds/results", site_url, output, "揭榜结果、立项、拨付、验收等公告")
+    for industry, slug in site.industries.items():
+        views = site.lists_in(industry)
+        entries = [list_entry(v) for v in views] + [notice_entry(n) for v in views for n in v.notices]
+        write_feed(entries, f"{name}：{industry}领域", f"industries/{slug}/", f"feeds/industries/{slug}", site_url,
+                   output, f"{industry}领域的榜单与公告")
+    for view in site.lists:
+        entries = [list_entry(view)] + [notice_entry(n) for n in view.notices]
+        write_feed(entries, f"{view.title}（{view.id}）", view.url, f"{view.url}feed", site_url, output,
+                   "本榜单的更正与进展公告")

@@ -1,0 +1,180 @@
+"""What the pages show: lists and notices with their derived facts (status, URLs, slugs, dates).
+
+Built once per build from the validated content tree; every page is then a pure function of these
+views, the settings and the templates.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pypinyin import lazy_pinyin
+
+from ..content import ContentTree, Record, as_date
+from ..lifecycle import AWARD, CORRECTION, STATUSES, Timeline, derive_status
+from ..regulation import Regulation
+
+NOTICE_ORDER = ("揭榜结果公示", "流榜", "立项", "资金拨付", "中期评估", "延期", "验收", "终止", "更正公告")
+
+
+def cn_date(value: Any) -> str:
+    """2023-10-26 → 2023年10月26日 (no zero padding), the way Chinese notices write dates."""
+    day = value if isinstance(value, date) else as_date(value)
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def wan(value: Any) -> str:
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return format(Decimal(value).normalize(), "f") + " 万元"
+    return ""
+
+
+@cache
+def pinyin_slug(name: str) -> str:
+    """陶瓷 → taoci: URLs from pinyin, never from the Chinese title itself."""
+    return "".join(part for part in lazy_pinyin(name) if part.isascii() and part.isalnum()).lower() or "x"
+
+
+@dataclass
+class NoticeView:
+    record: Record
+    url: str
+    list_view: ListView | None = None
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def data(self) -> dict:
+        return self.record.data
+
+    @property
+    def kind(self) -> str:
+        return self.data.get("kind", "")
+
+    @property
+    def date(self) -> date | None:
+        return self.record.date
+
+    @property
+    def title(self) -> str:
+        if self.data.get("title"):
+            return self.data["title"]
+        subject = self.list_view.title if self.list_view else self.data.get("list", "")
+        return f"“{subject}”{self.kind}公告" if self.kind != AWARD else f"“{subject}”揭榜结果公示"
+
+
+@dataclass
+class ListView:
+    record: Record
+    url: str
+    status: str
+    industry_slug: str
+    notices: list[NoticeView] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def data(self) -> dict:
+        return self.record.data
+
+    @property
+    def title(self) -> str:
+        return self.data.get("title", self.id)
+
+    @property
+    def year(self) -> int | None:
+        published = self.record.date
+        return published.year if published else None
+
+    @property
+    def deadline(self) -> date | None:
+        return as_date(self.data.get("deadline"))
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.data.get("changes"))
+
+    @property
+    def solvers(self) -> list[dict]:
+        """Every solver named in the award notices (赛马制: several may race)."""
+        found = []
+        for notice in self.notices:
+            if notice.kind == AWARD:
+                found += [s for s in notice.data.get("solvers", []) if isinstance(s, dict)]
+        return found
+
+
+@dataclass
+class SiteData:
+    lists: list[ListView]
+    results: list[NoticeView]
+    as_of: date
+    regulation: Regulation
+    industries: dict[str, str]  # name → slug, in the regulation's order
+    statuses: tuple[str, ...] = STATUSES
+
+    @property
+    def open_lists(self) -> list[ListView]:
+        return sorted((v for v in self.lists if v.status == "揭榜中"), key=lambda v: (v.deadline or date.max, v.id))
+
+    def lists_in(self, industry: str) -> list[ListView]:
+        return [v for v in self.lists if v.data.get("industry") == industry]
+
+    def years(self) -> list[int]:
+        return sorted({v.year for v in self.lists if v.year}, reverse=True)
+
+    def counties(self) -> list[str]:
+        return sorted({v.data.get("demander", {}).get("county") for v in self.lists} - {None})
+
+
+def content_as_of(content_dir: Path, tree: ContentTree) -> date:
+    """The day statuses are computed for: the content's last commit, so a build is reproducible.
+    Outside git, the latest date the content itself names."""
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "."], cwd=content_dir,
+                             capture_output=True, text=True, check=True).stdout.strip()
+        if out:
+            return date.fromisoformat(out)
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        pass
+    dates = [r.date for r in tree.records if r.date]
+    return max(dates) if dates else date(1970, 1, 1)
+
+
+def build_site_data(tree: ContentTree, urls: dict[str, str], as_of: date) -> SiteData:
+    regulation = tree.regulations.in_force(as_of)
+    industries = {name: pinyin_slug(name) for name in regulation.value("industries")}
+    for record in tree.lists:  # an industry of an older regulation still gets its page
+        name = record.data.get("industry")
+        if isinstance(name, str):
+            industries.setdefault(name, pinyin_slug(name))
+    views: dict[str, ListView] = {}
+    for record in tree.lists:
+        timeline = Timeline.of(tree, record.id)
+        views[record.id] = ListView(record, urls["list"].format(id=record.id), derive_status(timeline, as_of),
+                                    industries.get(record.data.get("industry"), "x"))
+    notices = []
+    for record in tree.results:
+        view = NoticeView(record, urls["result"].format(id=record.id), views.get(record.data.get("list")))
+        notices.append(view)
+        if view.list_view:
+            view.list_view.notices.append(view)
+    for view in views.values():
+        view.notices.sort(key=lambda n: (n.date or date.max, n.id))
+    lists = sorted(views.values(), key=lambda v: (v.record.date or date.min, v.id), reverse=True)
+    notices.sort(key=lambda n: (n.date or date.min, n.id), reverse=True)
+    return SiteData(lists, notices, as_of, regulation, industries)
+
+
+def corrections_for(site: SiteData, record_id: str) -> list[NoticeView]:
+    return [n for n in site.results if n.kind == CORRECTION and n.data.get("target") == record_id]

@@ -1,0 +1,122 @@
+"""Open data: the records as validated, with derived status, as JSON, CSV (Excel-ready), iCalendar
+(RFC 5545), the 附件2 汇总表 per year, and the JSON Schemas themselves."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from icalendar import Calendar, Event
+
+from ..content import ContentTree
+from ..schema import title_of
+from .model import ListView, SiteData, cn_date
+
+CHINA = timezone(timedelta(hours=8))
+
+
+def plain(value: Any) -> Any:
+    """Records → JSON values; money stays exact (an integral amount as int, else its shortest float,
+    which for at most 4 decimals prints the same digits)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(plain(data), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def list_json(view: ListView, site_url: str) -> dict:
+    return {**view.data, "status": view.status, "url": f"{site_url}/{view.url}",
+            "notices": [n.id for n in view.notices]}
+
+
+def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: Path) -> None:
+    site_url = settings.get("SITEURL", "")
+    data_dir = output / "data"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lists = [list_json(v, site_url) for v in site.lists]
+    (data_dir / "lists.json").write_text(dumps({"as_of": site.as_of.isoformat(), "lists": lists}), "utf-8")
+    results = [{**n.data, "url": f"{site_url}/{n.url}"} for n in site.results]
+    (data_dir / "results.json").write_text(dumps({"as_of": site.as_of.isoformat(), "results": results}), "utf-8")
+    (data_dir / "lists.csv").write_bytes(lists_csv(site.lists))
+    for view in site.lists:
+        target = output / view.url / f"{view.id}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(dumps(list_json(view, site_url)), "utf-8")
+    write_calendar(site.lists, "全部榜单揭榜截止日期", data_dir / "deadlines.ics", site_url)
+    for industry, slug in site.industries.items():
+        write_calendar(site.lists_in(industry), f"{industry}领域榜单揭榜截止日期", data_dir / f"deadlines-{slug}.ics", site_url)
+    schema_dir = output / "schema"
+    schema_dir.mkdir(exist_ok=True)
+    for kind in ("list", "result", "regulation"):
+        text = resources.files("jiebang.schemas").joinpath(f"{kind}.schema.json").read_bytes()
+        (schema_dir / f"{kind}.schema.json").write_bytes(text)
+    write_summaries(site, data_dir)
+
+
+CSV_COLUMNS = [
+    ("id",), ("title",), ("industry",), ("subfield",), ("demander", "name"), ("demander", "kind"), ("demander", "county"),
+    ("budget", "total_wan"), ("budget", "to_solver_wan"), ("published",), ("deadline",), ("period_years",),
+    ("doc_number",), ("batch",),
+]
+
+
+def lists_csv(views: list[ListView]) -> bytes:
+    """UTF-8 with BOM and CRLF line ends, so Excel on Windows opens it with the Chinese intact."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([title_of("list", path) for path in CSV_COLUMNS] + ["状态", "网址"])
+    for view in views:
+        row = []
+        for path in CSV_COLUMNS:
+            value: Any = view.data
+            for step in path:
+                value = value.get(step) if isinstance(value, dict) else None
+            row.append("" if value is None else plain(value))
+        writer.writerow(row + [view.status, view.url])
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def write_calendar(views: list[ListView], name: str, target: Path, site_url: str) -> None:
+    calendar = Calendar()
+    calendar.add("prodid", "-//jiebang//揭榜挂帅榜单//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Asia/Shanghai")
+    for view in sorted(views, key=lambda v: (v.deadline or date.min, v.id)):
+        if view.status != "揭榜中" or not view.deadline:
+            continue
+        event = Event()
+        event.add("uid", f"{view.id}-deadline@jiebang")
+        event.add("summary", f"揭榜截止：{view.title}")
+        event.add("dtstart", view.deadline)
+        event.add("dtend", view.deadline + timedelta(days=1))
+        # DTSTAMP must not come from the clock: the record's own publication makes the build reproducible.
+        event.add("dtstamp", datetime.combine(view.record.date or view.deadline, time(0), CHINA).astimezone(UTC))
+        event.add("description", f"{view.id} {view.title}，榜单金额 {view.data.get('budget', {}).get('to_solver_wan')} 万元，"
+                                 f"揭榜截止日期 {cn_date(view.deadline)}。")
+        event.add("url", f"{site_url}/{view.url}")
+        calendar.add_component(event)
+    target.write_bytes(calendar.to_ical())
+
+
+def write_summaries(site: SiteData, data_dir: Path) -> None:
+    """The 附件2 汇总表 of each year as .xlsx, through the same exporter the clerk's command uses."""
+    try:
+        from ..export import write_summary_xlsx
+    except ImportError:
+        return
+    for year in site.years():
+        write_summary_xlsx([v.record.data for v in site.lists if v.year == year], year, data_dir / f"summary-{year}.xlsx")

@@ -1,0 +1,31 @@
+"""The documents the search index is built from: every list and notice, with its full text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .model import SiteData
+
+LIST_TEXT_FIELDS = ("subfield", "problem", "targets", "benefits", "solver_requirements")
+
+
+def write_search_index(site: SiteData, output: Path) -> None:
+    try:
+        from ..search_index import SearchDoc, build_search_index
+    except ImportError:
+        return
+    docs = []
+    for view in site.lists:
+        demander = view.data.get("demander", {})
+        text = "\n".join(str(view.data.get(k, "")) for k in LIST_TEXT_FIELDS)
+        indicators = " ".join(f"{i.get('name', '')} {i.get('target', '')}" for i in view.data.get("indicators", []) or [])
+        docs.append(SearchDoc(url="/" + view.url, title=view.title,
+                              text=f"{view.id} {demander.get('name', '')} {view.data.get('industry', '')}\n{text}\n{indicators}",
+                              meta={"kind": "榜单", "id": view.id, "industry": view.data.get("industry", ""),
+                                    "status": view.status, "demander": demander.get("name", "")}))
+    for notice in site.results:
+        solvers = " ".join(s.get("name", "") for s in notice.data.get("solvers", []) or [] if isinstance(s, dict))
+        docs.append(SearchDoc(url="/" + notice.url, title=notice.title,
+                              text=f"{notice.id} {notice.kind} {solvers}\n{notice.data.get('body', '')}",
+                              meta={"kind": notice.kind, "id": notice.id, "date": notice.data.get("date", "")}))
+    build_search_index(docs, output / "search")
