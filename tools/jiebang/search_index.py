@@ -97,7 +97,8 @@ def normalize(text: str) -> str:
 
 
 def tokenize(text: str) -> list[str | None]:
-    """Split text into units: one per CJK (or other non-ASCII) character, one per ASCII word [0-9a-z]+.
+    """Split text into units: one per CJK (or other non-ASCII) character, one per ASCII run of letters
+    [a-z]+ or digits [0-9]+.
 
     `None` marks a break (punctuation, a blank line, a space between two words). Other whitespace
     joins: Chinese puts no spaces between words, so a space or single newline there is layout, and
@@ -112,7 +113,15 @@ def tokenize(text: str) -> list[str | None]:
         if cls is None:
             cls = _CLASS[ch] = _classify(ch)
         if cls == _WORD:
-            if not word and spaced and (newlines >= 2 or (units and units[-1] is not None and units[-1].isascii())):
+            if word and word[-1].isdigit() != ch.isdigit():
+                # 20MPa -> 20 | mpa, joined: the unit after a number must be searchable by itself.
+                units.append("".join(word))
+                word = []
+            if (
+                not word
+                and spaced
+                and (newlines >= 2 or (units and units[-1] is not None and units[-1].isascii()))
+            ):
                 units.append(BREAK)
             if not word:
                 spaced, newlines = False, 0
@@ -273,7 +282,10 @@ def _term_file(kind: str, key: str) -> str:
 
 def _index_files(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     bigrams, unigrams = _postings(docs)
-    encoded = {"b": {k: _encode(v) for k, v in bigrams.items()}, "u": {k: _encode(v) for k, v in unigrams.items()}}
+    encoded = {
+        "b": {k: _encode(v) for k, v in bigrams.items()},
+        "u": {k: _encode(v) for k, v in unigrams.items()},
+    }
     files: dict[str, bytes] = {}
     small_bytes = 0
     for kind, table in encoded.items():
@@ -293,7 +305,9 @@ def _index_files(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
         files[f"shards/{number:0{width}x}.json"] = _dump(content)
     for doc_id, doc in enumerate(docs):
         meta = [[k, v] for k, v in doc.meta.items()]
-        files[f"docs/{doc_id}.json"] = _dump({"meta": meta, "text": doc.text, "title": doc.title, "url": doc.url})
+        files[f"docs/{doc_id}.json"] = _dump(
+            {"meta": meta, "text": doc.text, "title": doc.title, "url": doc.url}
+        )
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name] + b"\0")
@@ -405,7 +419,9 @@ class SearchIndexReader:
         lists = [self._bigram(units[k] + units[k + 1]) for k in offsets]
         result = {}
         for doc, (first, in_title) in lists[0].items():
-            others = [(k, set(lst[doc][0])) for k, lst in zip(offsets[1:], lists[1:], strict=True) if doc in lst]
+            others = [
+                (k, set(lst[doc][0])) for k, lst in zip(offsets[1:], lists[1:], strict=True) if doc in lst
+            ]
             if len(others) != len(offsets) - 1:
                 continue
             matches = [p for p in first if all(p + k in s for k, s in others)]

@@ -8,7 +8,6 @@ not text a reader sees, so they count nothing.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # CJK ideographs and radicals, CJK symbols and punctuation, kana, bopomofo, Hangul, full-width forms,
 # and the curly quotes, dashes and ellipsis Chinese text uses (Word counts them as East Asian).
@@ -17,8 +16,10 @@ _EAST_ASIAN = (
     "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
     "\U00020000-\U0003134f"
 )
-_TOKEN = re.compile(rf"[{_EAST_ASIAN}]|[^\s{_EAST_ASIAN}]+")
-_IS_EAST_ASIAN = re.compile(rf"[{_EAST_ASIAN}]")
+_EAST_ASIAN_CHAR = re.compile(rf"[{_EAST_ASIAN}]")
+_OTHER_TOKEN = re.compile(rf"[^\s{_EAST_ASIAN}]+")
+# A token counts when it holds a letter or digit, or a symbol such as ≤ or ℃ — not bare punctuation.
+_COUNTABLE = re.compile(r"[^\W_]|[^\w\s!-/:-@\[-`{-~\u2000-\u206f]")
 
 _FENCE = re.compile(r"^\s*(```|~~~).*$", re.M)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -39,10 +40,6 @@ def strip_markdown(text: str) -> str:
 
 def word_count(text: str) -> int:
     """字数 as Word counts it, after removing Markdown markup."""
-    count = 0
-    for token in _TOKEN.findall(strip_markdown(text)):
-        if _IS_EAST_ASIAN.match(token):
-            count += 1
-        elif any(ch.isalnum() or unicodedata.category(ch)[0] == "S" for ch in token):
-            count += 1  # a Latin word, a number, or a symbol such as ≤ or ℃
-    return count
+    text = strip_markdown(text)
+    east_asian = len(_EAST_ASIAN_CHAR.findall(text))
+    return east_asian + sum(1 for token in _OTHER_TOKEN.findall(text) if _COUNTABLE.search(token))

@@ -22,6 +22,7 @@ _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _CARD = re.compile(r"(?<![\d\-])((?:\d[ \-]?){15,18}\d)(?![\d\-])")
 _MOBILE = re.compile(r"(?<![\d\-])(?:\+?86[- ]?)?(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?![\d\-])")
 _MAILBOX = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
+_WORTH_SCANNING = re.compile(r"[0-9@]")
 _SKIP_KEYS = {"credit_code"}  # an all-digit 统一社会信用代码 is not personal data
 
 
@@ -60,7 +61,7 @@ def _mask(text: str) -> str:
 @record_check()
 def personal_information(record: Record, regulation, tree, findings: Findings) -> None:
     for path, text in strings(record.data):
-        if not any(ch.isdigit() or ch == "@" for ch in text):
+        if not _WORTH_SCANNING.search(text):
             continue
         for match in _ID_CARD.finditer(text):
             if id_card_valid(match.group(1)):

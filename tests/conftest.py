@@ -1,0 +1,112 @@
+"""Shared fixtures: small content roots built from Python data, so each test states what it checks."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+REGULATION = REPO / "content" / "regulation"
+
+# Credit codes with correct check characters (GB 32100-2015).
+LOCAL_FIRM = "91360203MA35A00019"  # 珠山区
+LOCAL_FIRM_2 = "91360202MA35B0002M"  # 昌江区
+LOCAL_UNIVERSITY = "12360200491000003F"
+BEIJING_FIRM = "91110108MA01C00046"
+NATIONAL_INSTITUTE = "12100000400000005C"
+
+
+def good_list(**overrides) -> dict:
+    record = {
+        "id": "JDZ-2022-001",
+        "batch": "2022年度第一批",
+        "doc_number": "景科字〔2022〕56号",
+        "industry": "陶瓷",
+        "subfield": "先进陶瓷材料",
+        "title": "（示例）日用陶瓷低温快烧釉料关键技术",
+        "demander": {"name": "景德镇市示例陶瓷有限公司", "kind": "企业", "credit_code": LOCAL_FIRM, "county": "珠山区"},
+        "contact": {"name": "李工", "unit": "市科技局计划科", "phone": "0798-8222222", "email": "jhk@example.gov.cn"},
+        "problem": "（示例）日用陶瓷烧成温度高、能耗大，需要研发低温快烧釉料。",
+        "targets": "（示例）烧成温度降至 1180 ℃ 以下，釉面光泽度不低于 95。",
+        "indicators": [{"name": "烧成温度", "current": "1300 ℃", "target": "≤ 1180 ℃"}],
+        "budget": {"total_wan": 300, "to_solver_wan": 200},
+        "benefits": "（示例）每年节约能耗约两成。",
+        "period_years": 3,
+        "solver_requirements": "- 符合《办法》第五条的条件",
+        "ip_terms": "按技术合同约定（第十条）。",
+        "published": "2022-10-15",
+        "deadline": "2022-11-30",
+    }
+    record.update(overrides)
+    return record
+
+
+def lifecycle(list_id: str = "JDZ-2022-001") -> list[dict]:
+    """A whole, lawful lifecycle: award, project, three tranches, mid-term, acceptance."""
+    def notice(n: int, kind: str, date: str, **fields) -> dict:
+        return {"id": f"{list_id}-R{n:02d}", "list": list_id, "kind": kind, "date": date, "body": "（示例）公告正文。", **fields}
+
+    return [
+        notice(1, "揭榜结果公示", "2022-12-20",
+               solvers=[{"name": "北京示例科技有限公司", "kind": "企业", "credit_code": BEIJING_FIRM, "city": "北京市",
+                         "related_to_demander": False}],
+               notice_period={"start": "2022-12-20", "end": "2022-12-26"},
+               objection_contact={"name": "市科技局计划科", "phone": "0798-8222222", "email": "jhk@example.gov.cn"}),
+        notice(2, "立项", "2023-01-10", contract_date="2023-01-10", subsidy_wan=120,
+               term={"start": "2023-01-10", "end": "2026-01-09"}),
+        notice(3, "资金拨付", "2023-03-01", tranche=1, amount_wan=60),
+        notice(4, "中期评估", "2024-07-15", conclusion="继续支持"),
+        notice(5, "资金拨付", "2024-08-01", tranche=2, amount_wan=36),
+        notice(6, "验收", "2026-02-05", applied="2026-02-01", completion=0.92, conclusion="合格"),
+        notice(7, "资金拨付", "2026-03-01", tranche=3, amount_wan=24),
+    ]
+
+
+def dump(record: dict) -> str:
+    return yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
+
+
+class ContentRoot:
+    """A temporary content root: regulation copied from the repository, records written as given."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        shutil.copytree(REGULATION, path / "regulation")
+        (path / "lists").mkdir()
+        (path / "results").mkdir()
+
+    def write(self, record: dict, folder: str | None = None, name: str | None = None, text: str | None = None) -> Path:
+        kind = "results" if "-R" in record.get("id", "") or "list" in record else "lists"
+        year = record["id"].split("-")[1]
+        target = self.path / kind / (folder or year) / f"{name or record['id']}.yaml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text if text is not None else dump(record), encoding="utf-8")
+        return target
+
+    def write_all(self, records: list[dict]) -> None:
+        for record in records:
+            self.write(record)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> ContentRoot:
+    return ContentRoot(tmp_path / "content")
+
+
+@pytest.fixture
+def full_root(root: ContentRoot) -> ContentRoot:
+    """A root holding one list walked through its whole lifecycle: validates clean."""
+    root.write(good_list())
+    root.write_all(lifecycle())
+    return root
+
+
+def rules_hit(diagnostics) -> list[str]:
+    return [d.rule for d in diagnostics]
+
+
+__all__ = ["good_list", "lifecycle", "dump", "ContentRoot", "rules_hit", "copy"]
