@@ -11,6 +11,7 @@ the ratio; the machines are shared, so compare ratios, not seconds.
 from __future__ import annotations
 
 import json
+import re
 import resource
 import shutil
 import sys
@@ -22,16 +23,15 @@ from jsonschema import Draft202012Validator
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "bench" / ".work"
+DATE = re.compile(r"\b(20[0-9]{2})-([0-9]{2}-[0-9]{2})\b")
 sys.path.insert(0, str(REPO / "tools"))
 
 from jiebang.validate import validate  # noqa: E402
 
 
 def list_id(i: int) -> tuple[int, str]:
-    """Ids have three digits: four years of 999 lists, then more years."""
-    year, seq = 2022 + i % 4, i // 4 + 1
-    if seq > 999:
-        year, seq = 2030 + i // 3996, (i % 3996) // 4 + 1
+    """Ids have three digits: 999 lists a year, as many years as it takes."""
+    year, seq = 2022 + i // 999, i % 999 + 1
     return year, f"JDZ-{year}-{seq:03d}"
 
 
@@ -47,7 +47,8 @@ def generate(n: int) -> Path:
         year, new_id = list_id(i)
         text = templates[i % len(templates)]
         data = yaml.load(text, Loader=yaml.CSafeLoader)
-        text = text.replace(data["id"], new_id).replace(f"{str(data['published'])[:4]}-", f"{year}-")
+        offset = year - int(str(data["published"])[:4])
+        text = DATE.sub(lambda m: f"{int(m.group(1)) + offset}-{m.group(2)}", text.replace(data["id"], new_id))
         target = root / "lists" / str(year) / f"{new_id}.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, "utf-8")

@@ -90,7 +90,7 @@ def load_lists(root: Path) -> tuple[list[ListFile], list[str]]:
             entries.append(ListFile(path, data))
         else:
             problems.append(f"{path}：无法读取（YAML 有误），未导出；请运行 jiebang validate 查看原因。")
-    entries.sort(key=lambda entry: (str(entry.data.get("id") or entry.path.stem)))
+    entries.sort(key=lambda entry: str(entry.data.get("id") or entry.path.stem))
     return entries, problems
 
 
@@ -128,8 +128,9 @@ def competent_unit(data: dict) -> str:
     return ""
 
 
-def summary_rows(entries: Iterable[ListFile], year: int, office: str = DEFAULT_OFFICE,
-                 county: str | None = None) -> tuple[list[list[Any]], list[str]]:
+def summary_rows(
+    entries: Iterable[ListFile], year: int, office: str = DEFAULT_OFFICE, county: str | None = None
+) -> tuple[list[list[Any]], list[str]]:
     """The 汇总表's rows for `year` (a county's own when `county` is given), and notes on gaps."""
     rows: list[list[Any]] = []
     notes: list[str] = []
@@ -137,11 +138,15 @@ def summary_rows(entries: Iterable[ListFile], year: int, office: str = DEFAULT_O
         if list_year(entry) != year:
             continue
         data = entry.data
-        if county is not None and (_demander(data).get("county") != county or competent_unit(data) == CITY_BUREAU):
+        if county is not None and (
+            _demander(data).get("county") != county or competent_unit(data) == CITY_BUREAU
+        ):
             continue
         unit = competent_unit(data)
         if not unit:
-            notes.append(f"{data.get('id', entry.path.stem)}：未填写需求单位所在县（市、区），“主管单位”留空。")
+            notes.append(
+                f"{data.get('id', entry.path.stem)}：未填写需求单位所在县（市、区），“主管单位”留空。"
+            )
         rows.append([len(rows) + 1, office, _text(data.get("industry")), _text(data.get("title")), unit])
     return rows, notes
 
@@ -190,7 +195,9 @@ def _summary_xlsx(rows: list[list[Any]], path: Path, recommender: str) -> None:
             _force_text(cell)
             cell.font = Font(name=BODY_FONT, size=11, charset=GB2312_CHARSET)
             centred = column != 4  # the 题目 column reads left-aligned, the short columns centred
-            cell.alignment = Alignment(horizontal="center" if centred else "left", vertical="center", wrap_text=True)
+            cell.alignment = Alignment(
+                horizontal="center" if centred else "left", vertical="center", wrap_text=True
+            )
             cell.border = border
     for column, chars in enumerate(SUMMARY_WIDTHS, start=1):
         sheet.column_dimensions[chr(ord("A") + column - 1)].width = chars
@@ -366,9 +373,15 @@ def _value(value: Any, node: dict) -> Any:
         if any(isinstance(item, dict) for item in value):
             props = items.get("properties", {})
             return "\n".join(
-                "；".join(f"{props.get(k, {}).get('title', k)}：{_plain(v)}" for k, v in item.items() if v is not None)
-                if isinstance(item, dict) else _plain(item)
-                for item in value)
+                "；".join(
+                    f"{props.get(k, {}).get('title', k)}：{_plain(v)}"
+                    for k, v in item.items()
+                    if v is not None
+                )
+                if isinstance(item, dict)
+                else _plain(item)
+                for item in value
+            )
         return "；".join(_plain(item) for item in value)
     if isinstance(value, dict):
         return "；".join(f"{k}：{_plain(v)}" for k, v in value.items())
@@ -423,7 +436,9 @@ def _lists_xlsx(path: Path, headers: list[str], rows: list[list[Any]], columns: 
             if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
     for index, (header, column) in enumerate(zip(headers, columns), start=1):
-        longest = max([_display_width(str(row[index - 1])) for row in rows] + [_display_width(header) // 2 + 2])
+        longest = max(
+            [_display_width(str(row[index - 1])) for row in rows] + [_display_width(header) // 2 + 2]
+        )
         # Markdown texts get a wide wrapped column; short fields fit their longest value.
         width = 60 if "Markdown" in column.node.get("description", "") else min(max(longest + 2, 8), 40)
         sheet.column_dimensions[get_column_letter(index)].width = width

@@ -201,8 +201,10 @@ def result_kind_fields(schema: dict, kind: str) -> dict:
         if rule.get("if", {}).get("properties", {}).get("kind", {}).get("const") == kind:
             then = rule.get("then", {})
             overrides = then.get("properties", {})
-            return {key: _blank_value({**schema["properties"].get(key, {}), **overrides.get(key, {})})
-                    for key in then.get("required", [])}
+            return {
+                key: _blank_value({**schema["properties"].get(key, {}), **overrides.get(key, {})})
+                for key in then.get("required", [])
+            }
     return {}
 
 
@@ -211,7 +213,11 @@ def _blank_value(node: dict) -> Any:
         return {key: _blank_value(sub) for key, sub in node["properties"].items()}
     if node.get("type") == "array":
         items = node.get("items", {})
-        return [_blank_value(items if items.get("type") == "object" else {**items, "title": node.get("title", "")})]
+        return [
+            _blank_value(
+                items if items.get("type") == "object" else {**items, "title": node.get("title", "")}
+            )
+        ]
     return placeholder_for(node)
 
 
@@ -277,8 +283,9 @@ def write_new_file(path: Path, text: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def write_with_next_id(next_id: Callable[[], str], path_for: Callable[[str], Path],
-                       text_for: Callable[[str], str]) -> tuple[str, Path]:
+def write_with_next_id(
+    next_id: Callable[[], str], path_for: Callable[[str], Path], text_for: Callable[[str], str]
+) -> tuple[str, Path]:
     """Pick the next free id and write its file; if another process took it meanwhile, take the next."""
     for _ in range(1000):
         record_id = next_id()
@@ -342,7 +349,7 @@ def _emit_entry(lines: list[str], head: str, value: Any, node: dict, indent: int
             # The mapping starts on the dash's line: `- # comment` / `- key: …` are both valid YAML.
             inner: list[str] = []
             _emit_mapping(inner, value, node, indent + 2, comments)
-            lines.append(f"{head} {inner[0][indent + 2:]}")
+            lines.append(f"{head} {inner[0][indent + 2 :]}")
             lines.extend(inner[1:])
         else:
             lines.append(head)
@@ -481,7 +488,9 @@ def _double_quoted(text: str) -> str:
             out.append("\\r")
         elif _NON_PRINTABLE.match(ch) or ch in "\x85\u2028\u2029":
             code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+            out.append(
+                f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+            )
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'

@@ -86,11 +86,17 @@ _FIELDS = (
     _Label("contact", "技术需求牵头联系人", ("技术需求牵头联系人", "牵头联系人"), has_value=False),
     _Label("peers", "有共同技术需求的同行企业", ("有共同技术需求的同行企业", "同行企业"), has_value=False),
     _Label("problem", "技术难题概述", ("技术难题概述", "难题概述")),
-    _Label("targets", "预期技术目标", ("技术攻关后希望达到的预期技术目标", "希望达到的预期技术目标",
-                                       "预期技术目标")),
+    _Label(
+        "targets",
+        "预期技术目标",
+        ("技术攻关后希望达到的预期技术目标", "希望达到的预期技术目标", "预期技术目标"),
+    ),
     _Label("budget", "经费预算", ("经费预算",)),
-    _Label("benefits", "预期经济、社会效益", ("企业承接转化后预期的经济社会效益", "预期的经济社会效益",
-                                         "预期经济社会效益", "经济社会效益")),
+    _Label(
+        "benefits",
+        "预期经济、社会效益",
+        ("企业承接转化后预期的经济社会效益", "预期的经济社会效益", "预期经济社会效益", "经济社会效益"),
+    ),
 )
 _SUBLABELS = (
     _Label("contact_name", "联系人姓名", ("姓名",)),
@@ -105,16 +111,24 @@ _FIELD_KEYS = {label.key for label in _FIELDS}
 # The form is recognised when at least this many of its main labels are found.
 _MIN_LABELS = 4
 
-# The template's grey instructions (附件1). Left in place, they mean the field was not filled in.
+# The template's grey instructions (附件1), as printed there. Left in place, they mean “not filled in”.
 _HINTS = {
-    "problem": "描述具体技术难题",
-    "targets": "目前的技术指标参数",
-    "benefits": "技术需求企业对技术攻关",
+    "problem": "描述具体技术难题或发展瓶颈，要求内容具体、指向清晰；简述技术攻关的方向，说明期望通过科技创新解决的"
+    "技术壁垒；说明是否行业共性“卡脖子”技术及现实应用场景",
+    "targets": "目前的技术指标参数，攻关后要求达到的技术参数；如属于填补空白的“卡脖子”技术可不填目前的技术指标参数；"
+    "说明新原理、新产品、新技术、关键部件等目标技术参数实现条件，如自然条件、工况环境、成本约束、行业监管等"
+    "技术应用的边界条件",
+    "benefits": "技术需求企业对技术攻关取得的预期技术成果开展产业化转化可能取得的主要经济、社会、生态效益，"
+    "提升我国相关产业竞争力等方面的作用。",
 }
 
+
 # 第五条（一）（四）及通知第4条 distinguish enterprises from 高校、科研院所; the form does not say which.
-_KIND_WORDS = (("高校", ("大学", "学院", "学校")), ("科研院所", ("研究院", "研究所", "研究中心", "科学院")),
-               ("企业", ("公司", "厂", "集团", "企业", "合作社")))
+_KIND_WORDS = (
+    ("高校", ("大学", "学院", "学校")),
+    ("科研院所", ("研究院", "研究所", "研究中心", "科学院")),
+    ("企业", ("公司", "厂", "集团", "企业", "合作社")),
+)
 
 
 def _norm(text: str) -> str:
@@ -143,9 +157,9 @@ def _match_label(text: str) -> tuple[_Label, str] | None:
         for stem in label.stems:
             if not norm.startswith(stem):
                 continue
-            after = text[ends[len(stem) - 1]:]
+            after = text[ends[len(stem) - 1] :]
             separator = re.match(r"[\s:：]*(?:[（(][^）)]*[）)])?[\s:：]*", after)
-            rest = after[separator.end():].strip()
+            rest = after[separator.end() :].strip()
             if rest and not separator.end():
                 # Text running straight on from the stem: a longer wording of the label
                 # (“技术需求单位名称”) when short, else a value that merely starts like a label.
@@ -159,22 +173,34 @@ def _match_label(text: str) -> tuple[_Label, str] | None:
 # --------------------------------------------------------------------------- reading the docx
 
 
+_MAX_BYTES = 50 * 1024 * 1024  # a filled-in form is well under 1 MB; refuse what cannot be one
+_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")  # the stream an encrypted .docx keeps in its OLE wrapper
+
+
 def _open(path: Path):
     import docx  # python-docx; imported here so the CLI starts fast
     from docx.opc.exceptions import PackageNotFoundError
 
     if not path.is_file():
         raise FormError(path, "文件不存在。")
+    if path.stat().st_size > _MAX_BYTES:
+        raise FormError(path, "文件超过 50 MB，不像是一份征集表。")
     with path.open("rb") as handle:
-        magic = handle.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FormError(path, "是旧版 Word（.doc）或 WPS（.wps）格式，请在 Word 或 WPS 中“另存为”.docx 后再导入。")
-    if not magic.startswith(b"PK"):
+        head = handle.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file
+        if _ENCRYPTED in path.read_bytes():
+            raise FormError(path, "设置了打开密码，请在 Word 或 WPS 中取消密码并另存为 .docx 后再导入。")
+        raise FormError(
+            path, "是旧版 Word（.doc）或 WPS（.wps）格式，请在 Word 或 WPS 中“另存为”.docx 后再导入。"
+        )
+    if not head.startswith(b"PK"):
         raise FormError(path, f"不是 Word 文档（.docx），无法作为{FORM_NAME}导入。")
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise FormError(path, f"无法作为 Word 文档（.docx）打开（{exc}），请在 Word 或 WPS 中另存为 .docx。") from exc
+        raise FormError(
+            path, "无法作为 Word 文档（.docx）打开，请在 Word 或 WPS 中另存为 .docx 后再导入。"
+        ) from exc
 
 
 def _text(element) -> str:
@@ -244,49 +270,82 @@ class _Raw:
     labels: set[str] = field(default_factory=set)
 
 
-def _split_forms(rows: list[list[str]]) -> list[_Raw]:
-    forms: list[_Raw] = [_Raw()]
-    peers_mode = False
-    previous_labels: set[str] = set()
-    for cells in rows:
+class _Splitter:
+    """Walks the rows, filling one `_Raw` per 征集表: label cells name the field, the cell after holds it."""
+
+    def __init__(self) -> None:
+        self.forms: list[_Raw] = [_Raw()]
+        self.peers_mode = False  # inside the 同行企业 block: unlabelled cells are 序号 and names
+        self.previous_labels: set[str] = set()
+        self.pending: str | None = None  # a label whose value sits on the next row (label above value)
+
+    def row(self, cells: list[str]) -> None:
+        if self.pending and self._fill_pending(cells):
+            return
         row_labels: set[str] = set()
         index = 0
         while index < len(cells):
-            text = cells[index]
-            matched = _match_label(text) if text else None
-            index += 1
-            if matched is None:
-                if peers_mode and text:
-                    _add_peer(forms[-1], text)
-                continue
-            label, inline = matched
-            current = forms[-1]
-            if label.key in _FIELD_KEYS:
-                repeated = label.key in current.labels and label.key not in previous_labels
-                # A second 所属行业领域 or 项目名称 opens the next form (a county's compiled 需求表).
-                if repeated and label.key in ("industry", "title") and len(current.labels) >= _MIN_LABELS:
-                    forms.append(_Raw())
-                    current = forms[-1]
-                current.labels.add(label.key)
-                row_labels.add(label.key)
-                peers_mode = label.key == "peers"
-            if not label.has_value:
-                continue
-            if not inline and label.key == "budget":
-                # 经费预算 may be typed across several cells: take them up to the next field label.
-                parts = []
-                while index < len(cells) and not _is_field_label(cells[index]):
-                    parts.append(cells[index])
-                    index += 1
-                inline = " ".join(part for part in parts if part)
-            elif not inline and index < len(cells) and not _is_pure_label(cells[index]):
-                inline = cells[index]
-                index += 1
-            if inline and not current.values.get(label.key):
-                current.values[label.key] = inline
+            index = self._cell(cells, index, row_labels)
         if row_labels:
-            previous_labels = row_labels
-    return [form for form in forms if form.labels]
+            self.previous_labels = row_labels
+
+    def _fill_pending(self, cells: list[str]) -> bool:
+        texts = list(dict.fromkeys(text for text in cells if text))
+        if not texts:
+            return True  # an empty row (WPS) between the label and its value
+        key, self.pending = self.pending, None
+        if any(_match_label(text) for text in texts):
+            return False
+        self.forms[-1].values[key] = "\n".join(texts)
+        return True
+
+    def _cell(self, cells: list[str], index: int, row_labels: set[str]) -> int:
+        text = cells[index]
+        matched = _match_label(text) if text else None
+        index += 1
+        if matched is None:
+            if self.peers_mode and text:
+                _add_peer(self.forms[-1], text)
+            return index
+        label, inline = matched
+        current = self._form_for(label, row_labels)
+        if not label.has_value:
+            return index
+        if not inline and label.key == "budget":
+            # 经费预算 may be typed across several cells: take them up to the next field label.
+            parts = []
+            while index < len(cells) and not _is_field_label(cells[index]):
+                parts.append(cells[index])
+                index += 1
+            inline = " ".join(part for part in parts if part)
+        elif not inline and index < len(cells) and not _is_pure_label(cells[index]):
+            inline = cells[index]
+            index += 1
+        if inline and not current.values.get(label.key):
+            current.values[label.key] = inline
+        elif not inline and index >= len(cells) and not current.values.get(label.key):
+            self.pending = label.key
+        return index
+
+    def _form_for(self, label: _Label, row_labels: set[str]) -> _Raw:
+        current = self.forms[-1]
+        if label.key in _FIELD_KEYS:
+            repeated = label.key in current.labels and label.key not in self.previous_labels
+            # A second 所属行业领域 or 项目名称 opens the next form (a county's compiled 需求表).
+            if repeated and label.key in ("industry", "title") and len(current.labels) >= _MIN_LABELS:
+                self.forms.append(_Raw())
+                current = self.forms[-1]
+            current.labels.add(label.key)
+            row_labels.add(label.key)
+            self.peers_mode = label.key == "peers"
+        return current
+
+
+def _split_forms(rows: list[list[str]]) -> list[_Raw]:
+    splitter = _Splitter()
+    for cells in rows:
+        splitter.row(cells)
+    return [form for form in splitter.forms if form.labels]
 
 
 def _is_field_label(text: str) -> bool:
@@ -320,19 +379,24 @@ def _one_line(text: str) -> str:
     return re.sub(r"[ \u3000]{2,}", " ", out).strip()
 
 
-def _strip_hint(text: str, stem: str) -> tuple[str, bool]:
-    """Remove the template's parenthesised hint at the start of `text`; report whether there was one."""
+def _strip_hint(text: str, hint: str) -> tuple[str, bool]:
+    """Remove the template's hint at the start of `text`; report whether there was one.
+
+    In parentheses (as printed) its first words identify it; without them the whole paragraph must
+    be the hint, since an enterprise may well begin its own text with “目前的技术指标参数……”.
+    """
     body = text.lstrip(" \t\n\u3000")
-    if body[:1] in "（(" and _norm(body[1:40]).startswith(_norm(stem)):
+    if body[:1] in "（(" and _norm(body[1:40]).startswith(_norm(hint)[:8]):
         depth = 0
         for index, ch in enumerate(body):
             depth += ch in "（("
             depth -= ch in "）)"
             if depth == 0:
-                return body[index + 1:].strip(), True
+                return body[index + 1 :].strip(), True
         return "", True
-    if _norm(body).startswith(_norm(stem)):
-        first, _, rest = body.partition("\n")
+    first, _, rest = body.partition("\n")
+    first_norm = _norm(first)
+    if len(first_norm) >= 15 and _norm(hint).startswith(first_norm):
         return rest.strip(), True
     return text, False
 
@@ -357,7 +421,13 @@ def _amount(form: Path, text: str, what: str) -> Decimal | None:
 
 
 _TOTAL_WORDS = ("预计项目经费", "项目总经费", "项目经费", "总经费")
-_SOLVER_WORDS = ("预计支付揭榜单位研发资金", "支付揭榜单位研发资金", "揭榜单位研发资金", "研发资金", "榜单金额")
+_SOLVER_WORDS = (
+    "预计支付揭榜单位研发资金",
+    "支付揭榜单位研发资金",
+    "揭榜单位研发资金",
+    "研发资金",
+    "榜单金额",
+)
 
 
 def _budget(form: Path, text: str) -> tuple[Decimal | None, Decimal | None, bool]:
@@ -365,7 +435,9 @@ def _budget(form: Path, text: str) -> tuple[Decimal | None, Decimal | None, bool
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", " ", text)
     solver_at = next(((text.find(w), w) for w in _SOLVER_WORDS if w in text), (-1, ""))
-    total_at = next(((text.find(w), w) for w in _TOTAL_WORDS if w in text[: max(solver_at[0], 0) or None]), (-1, ""))
+    total_at = next(
+        ((text.find(w), w) for w in _TOTAL_WORDS if w in text[: max(solver_at[0], 0) or None]), (-1, "")
+    )
     if total_at[0] < 0 and solver_at[0] < 0:
         return None, None, False
     total = solver = None
@@ -373,11 +445,16 @@ def _budget(form: Path, text: str) -> tuple[Decimal | None, Decimal | None, bool
         start = total_at[0] + len(total_at[1])
         end = solver_at[0] if solver_at[0] > start else len(text)
         segment = re.split(r"其中|。|;|；", text[start:end], maxsplit=1)[0]
-        total = _amount(form, segment, "“预计项目经费”")
+        total = _amount(form, _unit_label_dropped(segment), "“预计项目经费”")
     if solver_at[0] >= 0:
-        segment = re.split(r"。|;|；", text[solver_at[0] + len(solver_at[1]):], maxsplit=1)[0]
-        solver = _amount(form, segment, "“预计支付揭榜单位研发资金”（榜单金额）")
+        segment = re.split(r"。|;|；", text[solver_at[0] + len(solver_at[1]) :], maxsplit=1)[0]
+        solver = _amount(form, _unit_label_dropped(segment), "“预计支付揭榜单位研发资金”（榜单金额）")
     return total, solver, True
+
+
+def _unit_label_dropped(segment: str) -> str:
+    """“（万元）：300” → “300”: the unit written as a label before the amount."""
+    return re.sub(r"^\s*(?:\(\s*万元\s*\))?\s*[:：为是]?\s*", "", segment)
 
 
 def guess_kind(name: str) -> str | None:
@@ -394,7 +471,9 @@ def _form_data(path: Path, raw: _Raw, part: int, parts: int) -> FormData:
     data.industry = _one_line(_checked_option(values.get("industry", "")))
     data.subfield = _one_line(values.get("subfield", ""))
     data.title = _one_line(values.get("title", ""))
-    data.demander = re.sub(r"[（(]\s*(?:盖章|公章|签章)\s*[）)]$", "", _one_line(values.get("demander", ""))).strip()
+    data.demander = re.sub(
+        r"[（(]\s*(?:盖章|公章|签章)\s*[）)]$", "", _one_line(values.get("demander", ""))
+    ).strip()
     data.contact = Contact(
         name=_one_line(values.get("contact_name", "")),
         position=_one_line(values.get("contact_position", "")),
@@ -407,8 +486,11 @@ def _form_data(path: Path, raw: _Raw, part: int, parts: int) -> FormData:
         setattr(data, key, _markdown(text))
         if had_hint and text:
             data.notes.append(f"“{_label_name(key)}”中的填表说明（灰色提示文字）已删去。")
-    missing = [_label_name(key) for key in ("industry", "title", "demander", "problem", "targets")
-               if not getattr(data, key)]
+    missing = [
+        _label_name(key)
+        for key in ("industry", "title", "demander", "problem", "targets")
+        if not getattr(data, key)
+    ]
     total, solver, found = _budget(path, values.get("budget", ""))
     data.total_wan, data.to_solver_wan = total, solver
     if total is None:
@@ -418,7 +500,9 @@ def _form_data(path: Path, raw: _Raw, part: int, parts: int) -> FormData:
         missing.append("经费预算：预计支付揭榜单位研发资金（榜单金额）")
     if missing:
         where = f"第 {part} 份" if parts > 1 else ""
-        raise FormError(path, f"{where}缺少或未填写：{'、'.join(missing)}。请需求单位补填后重新导入。", tuple(missing))
+        raise FormError(
+            path, f"{where}缺少或未填写：{'、'.join(missing)}。请需求单位补填后重新导入。", tuple(missing)
+        )
     return data
 
 
@@ -430,10 +514,15 @@ def read_forms(path: Path) -> list[FormData]:
     """Every 征集表 in a .docx (a county's compiled 需求表 holds several); FormError if any is unusable."""
     path = Path(path)
     rows = _rows(_open(path))
-    raws = [raw for raw in _split_forms(rows) if len(raw.labels & {lab.key for lab in _FIELDS}) >= _MIN_LABELS]
+    raws = [
+        raw for raw in _split_forms(rows) if len(raw.labels & {lab.key for lab in _FIELDS}) >= _MIN_LABELS
+    ]
     if not raws:
-        raise FormError(path, f"不是{FORM_NAME}：文档中找不到该表的栏目（所属行业领域、重大技术需求项目名称、"
-                              "技术需求单位、技术难题概述、经费预算等）。")
+        raise FormError(
+            path,
+            f"不是{FORM_NAME}：文档中找不到该表的栏目（所属行业领域、重大技术需求项目名称、"
+            "技术需求单位、技术难题概述、经费预算等）。",
+        )
     return [_form_data(path, raw, number, len(raws)) for number, raw in enumerate(raws, start=1)]
 
 
@@ -448,8 +537,15 @@ def read_form(path: Path) -> FormData:
 # --------------------------------------------------------------------------- form → list record
 
 
-def list_record(form: FormData, *, list_id: str, regulation: dict, schema: dict,
-                published: dt.date | None, deadline: dt.date | None) -> tuple[dict, list[str]]:
+def list_record(
+    form: FormData,
+    *,
+    list_id: str,
+    regulation: dict,
+    schema: dict,
+    published: dt.date | None,
+    deadline: dt.date | None,
+) -> tuple[dict, list[str]]:
     """The list record for `form`, and notes on what was inferred and needs checking.
 
     Fields the form does not carry get visible placeholders (“（请填写：…）”) named by their schema
@@ -464,7 +560,9 @@ def list_record(form: FormData, *, list_id: str, regulation: dict, schema: dict,
             notes.append(f"所属行业领域“{industry}”按管理办法数据归为“{candidates[0]}”，请核对。")
             industry = candidates[0]
         else:
-            notes.append(f"所属行业领域“{industry}”不在管理办法所列行业（{'、'.join(industries)}）中，请改为其一。")
+            notes.append(
+                f"所属行业领域“{industry}”不在管理办法所列行业（{'、'.join(industries)}）中，请改为其一。"
+            )
 
     record = blank_list(list_id, schema, regulation)
     demander = record["demander"]
@@ -479,8 +577,9 @@ def list_record(form: FormData, *, list_id: str, regulation: dict, schema: dict,
         demander["county"] = in_name[0]
         notes.append(f"所在县（市、区）按单位名称推断为“{in_name[0]}”，请核对。")
 
-    record.update(industry=industry, title=form.title, peers=form.peers, problem=form.problem,
-                  targets=form.targets)
+    record.update(
+        industry=industry, title=form.title, peers=form.peers, problem=form.problem, targets=form.targets
+    )
     if form.subfield:
         record["subfield"] = form.subfield
     if form.benefits:

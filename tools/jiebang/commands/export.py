@@ -19,20 +19,30 @@ def _year(text: str) -> int:
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("export", help="导出汇总表（附件2）或全部榜单",
-                                   description="导出《“揭榜挂帅”重大技术需求征集汇总表》（附件2）或全部榜单的全部字段。")
+    parser = subparsers.add_parser(
+        "export",
+        help="导出汇总表（附件2）或全部榜单",
+        description="导出《“揭榜挂帅”重大技术需求征集汇总表》（附件2）或全部榜单的全部字段。",
+    )
     what = parser.add_subparsers(dest="what", metavar="内容")
 
-    summary = what.add_parser("summary", help="附件2 汇总表",
-                              description="按年份导出《“揭榜挂帅”重大技术需求征集汇总表》（附件2）。")
+    summary = what.add_parser(
+        "summary",
+        help="附件2 汇总表",
+        description="按年份导出《“揭榜挂帅”重大技术需求征集汇总表》（附件2）。",
+    )
     summary.add_argument("--year", type=_year, required=True, help="年份，如 2022")
     summary.add_argument("--format", choices=export.FORMATS["summary"], help="xlsx（默认）、docx 或 csv")
     summary.add_argument("--output", help="输出文件（默认 当前目录下 汇总表-年份.格式）")
     summary.add_argument("--root", default="content", help="内容目录（默认 content）")
-    summary.add_argument("--office", default=export.DEFAULT_OFFICE, help=f"受理处室（默认 {export.DEFAULT_OFFICE}）")
+    summary.add_argument(
+        "--office", default=export.DEFAULT_OFFICE, help=f"受理处室（默认 {export.DEFAULT_OFFICE}）"
+    )
     summary.add_argument("--county", help="只导出该县（市、区）推荐的需求，并填入主管推荐单位，如 珠山区")
 
-    lists = what.add_parser("lists", help="全部榜单的全部字段", description="导出全部榜单的全部字段（列名取自 JSON Schema）。")
+    lists = what.add_parser(
+        "lists", help="全部榜单的全部字段", description="导出全部榜单的全部字段（列名取自 JSON Schema）。"
+    )
     lists.add_argument("--format", choices=export.FORMATS["lists"], help="xlsx（默认）或 csv")
     lists.add_argument("--output", help="输出文件（默认 当前目录下 榜单-全部.格式）")
     lists.add_argument("--root", default="content", help="内容目录（默认 content）")

@@ -22,8 +22,10 @@ from ..wordform import FormData, FormError, list_record, read_forms
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
-PRIVACY_NOTE = ("隐私：征集表中“技术需求牵头联系人”的{what}已读取但未写入记录（content/ 下的内容全部公开，"
-                "《政府信息公开条例》第十五条）。对外公布的咨询联系人请填写 contact（科室、姓名、办公电话）。")
+PRIVACY_NOTE = (
+    "隐私：征集表中“技术需求牵头联系人”的{what}已读取但未写入记录（content/ 下的内容全部公开，"
+    "《政府信息公开条例》第十五条）。对外公布的咨询联系人请填写 contact（科室、姓名、办公电话）。"
+)
 
 
 def _date(text: str) -> dt.date:
@@ -35,11 +37,15 @@ def _date(text: str) -> dt.date:
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
-        "import", help="把 Word 征集表（附件1）导入为榜单 YAML",
-        description="把企业填写的《“揭榜挂帅”重大技术需求征集表》（附件1，.docx）逐份导入为榜单 YAML。")
+        "import",
+        help="把 Word 征集表（附件1）导入为榜单 YAML",
+        description="把企业填写的《“揭榜挂帅”重大技术需求征集表》（附件1，.docx）逐份导入为榜单 YAML。",
+    )
     parser.add_argument("forms", nargs="+", metavar="FORM.docx", help="征集表文件（.docx），可多个")
     parser.add_argument("--root", default="content", help="内容目录（默认 content）")
-    parser.add_argument("--published", type=_date, help="发榜日期 YYYY-MM-DD（决定编号年份；默认今年，日期留待填写）")
+    parser.add_argument(
+        "--published", type=_date, help="发榜日期 YYYY-MM-DD（决定编号年份；默认今年，日期留待填写）"
+    )
     parser.add_argument("--deadline", type=_date, help="揭榜截止日期 YYYY-MM-DD")
     parser.set_defaults(run=run)
 
@@ -47,8 +53,10 @@ def add_parser(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     root = Path(args.root)
     if not (root / "regulation").is_dir():
-        print(f"错误：找不到内容目录 {root}（应包含 lists/、results/、regulation/），请在项目目录下运行或用 --root 指定。",
-              file=sys.stderr)
+        print(
+            f"错误：找不到内容目录 {root}（应包含 lists/、results/、regulation/），请在项目目录下运行或用 --root 指定。",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     if args.published and args.deadline and args.deadline < args.published:
         print(f"错误：揭榜截止日期 {args.deadline} 早于发榜日期 {args.published}。", file=sys.stderr)
@@ -85,15 +93,22 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_CONTENT if failed else EXIT_OK
 
 
-def _write(form: FormData, root: Path, year: int, regulation: dict, schema: dict,
-           args: argparse.Namespace) -> Path:
+def _write(
+    form: FormData, root: Path, year: int, regulation: dict, schema: dict, args: argparse.Namespace
+) -> Path:
     prefix = str(scaffold.regulation_value(regulation, "id_prefix", "JDZ"))
     lists_dir = root / "lists"
     notes: list[str] = []
 
     def text_for(list_id: str) -> str:
-        record, found = list_record(form, list_id=list_id, regulation=regulation, schema=schema,
-                                    published=args.published, deadline=args.deadline)
+        record, found = list_record(
+            form,
+            list_id=list_id,
+            regulation=regulation,
+            schema=schema,
+            published=args.published,
+            deadline=args.deadline,
+        )
         notes[:] = found
         return scaffold.render_list_yaml(record, schema)
 
@@ -111,8 +126,15 @@ def _report(form: FormData, path: Path, schema: dict, root: Path, validate) -> N
     print(f"已导入 {form.source.name}{which} → {path}")
     for note in form.notes:
         print(f"  注意：{note}")
-    private = [word for word, value in (("手机", form.contact.mobile), ("邮箱", form.contact.email),
-                                        ("姓名、职务", form.contact.name or form.contact.position)) if value]
+    private = [
+        word
+        for word, value in (
+            ("手机", form.contact.mobile),
+            ("邮箱", form.contact.email),
+            ("姓名、职务", form.contact.name or form.contact.position),
+        )
+        if value
+    ]
     if private:
         print("  " + PRIVACY_NOTE.format(what="、".join(private)))
     record = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -26,11 +26,16 @@ class _UsageError(Exception):
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("new", help="新建榜单或公告（带注释的 YAML）",
-                                   description="新建榜单或公告：按下一个空闲编号生成带中文注释的 YAML 文件，不覆盖已有文件。")
+    parser = subparsers.add_parser(
+        "new",
+        help="新建榜单或公告（带注释的 YAML）",
+        description="新建榜单或公告：按下一个空闲编号生成带中文注释的 YAML 文件，不覆盖已有文件。",
+    )
     what = parser.add_subparsers(dest="what", metavar="类型")
 
-    lst = what.add_parser("list", help="新建榜单", description="新建一个榜单（content/lists/<年份>/<编号>.yaml）。")
+    lst = what.add_parser(
+        "list", help="新建榜单", description="新建一个榜单（content/lists/<年份>/<编号>.yaml）。"
+    )
     lst.add_argument("--root", default="content", help="内容目录（默认 content）")
     lst.add_argument("--no-input", action="store_true", help="不提问，全部取自选项（供脚本使用）")
     lst.add_argument("--industry", help="所属行业领域（管理办法数据所列行业之一）")
@@ -47,7 +52,11 @@ def add_parser(subparsers) -> None:
     lst.add_argument("--batch", help="批次，如“2022年度第一批”")
     lst.add_argument("--doc-number", help="文号，如“景科字〔2022〕56号”")
 
-    res = what.add_parser("result", help="新建公告", description="为一个榜单新建公告（content/results/<年份>/<榜单编号>-Rnn.yaml）。")
+    res = what.add_parser(
+        "result",
+        help="新建公告",
+        description="为一个榜单新建公告（content/results/<年份>/<榜单编号>-Rnn.yaml）。",
+    )
     res.add_argument("--root", default="content", help="内容目录（默认 content）")
     res.add_argument("--list", dest="list_id", help="所属榜单编号，如 JDZ-2022-001")
     res.add_argument("--kind", help="公告类型：" + "、".join(_result_kinds()))
@@ -82,8 +91,15 @@ class _Asker:
     def __init__(self, interactive: bool):
         self.interactive = interactive
 
-    def __call__(self, title: str, parse: Callable[[str], Any], given: str | None,
-                 default: str | None = None, required: bool = False, choices: list[str] | None = None) -> Any:
+    def __call__(
+        self,
+        title: str,
+        parse: Callable[[str], Any],
+        given: str | None,
+        default: str | None = None,
+        required: bool = False,
+        choices: list[str] | None = None,
+    ) -> Any:
         if given is not None:
             try:
                 return parse(given)
@@ -157,7 +173,9 @@ def _money(text: str):
 def _root(args: argparse.Namespace) -> Path:
     root = Path(args.root)
     if not (root / "regulation").is_dir():
-        raise _UsageError(f"找不到内容目录 {root}（应包含 lists/、results/、regulation/），请在项目目录下运行或用 --root 指定。")
+        raise _UsageError(
+            f"找不到内容目录 {root}（应包含 lists/、results/、regulation/），请在项目目录下运行或用 --root 指定。"
+        )
     return root
 
 
@@ -173,31 +191,52 @@ def _new_list(args: argparse.Namespace) -> int:
     if ask.interactive:
         print("新建榜单：逐项回答，留空的项目会写成“（请填写：…）”，稍后在编辑器中补全。", file=sys.stderr)
 
-    published = ask(props["published"]["title"], scaffold.parse_date, args.published,
-                    default=dt.date.today().isoformat(), required=True)
+    published = ask(
+        props["published"]["title"],
+        scaffold.parse_date,
+        args.published,
+        default=dt.date.today().isoformat(),
+        required=True,
+    )
     regulation = scaffold.regulation_in_force(root, published)
     industries = [str(v) for v in scaffold.regulation_value(regulation, "industries", [])]
-    counties = {str(k): str(v) for k, v in (scaffold.regulation_value(regulation, "counties", {}) or {}).items()}
+    counties = {
+        str(k): str(v) for k, v in (scaffold.regulation_value(regulation, "counties", {}) or {}).items()
+    }
     kinds = list(sub["demander"]["kind"]["enum"])
 
     answers: dict[str, Any] = {
-        "industry": ask(props["industry"]["title"], _choice(industries), args.industry, required=True,
-                        choices=industries),
+        "industry": ask(
+            props["industry"]["title"], _choice(industries), args.industry, required=True, choices=industries
+        ),
         "subfield": ask(props["subfield"]["title"], _text, args.subfield),
         "title": ask(props["title"]["title"], _text, args.title, required=True),
-        "name": ask(f"{props['demander']['title']}（{sub['demander']['name']['title']}）", _text, args.demander,
-                    required=True),
+        "name": ask(
+            f"{props['demander']['title']}（{sub['demander']['name']['title']}）",
+            _text,
+            args.demander,
+            required=True,
+        ),
         "kind": ask(sub["demander"]["kind"]["title"], _choice(kinds), args.demander_kind, choices=kinds),
-        "credit_code": ask(sub["demander"]["credit_code"]["title"],
-                           _pattern(sub["demander"]["credit_code"]["pattern"]), args.credit_code),
+        "credit_code": ask(
+            sub["demander"]["credit_code"]["title"],
+            _pattern(sub["demander"]["credit_code"]["pattern"]),
+            args.credit_code,
+        ),
     }
     # The 统一社会信用代码's 3rd–8th characters are the registering county (GB 32100-2015).
     code = answers["credit_code"] or ""
     from_code = next((name for name, region in counties.items() if code[2:8] == region), None)
-    answers["county"] = ask(sub["demander"]["county"]["title"], _choice(list(counties)), args.county,
-                            default=from_code, choices=list(counties))
+    answers["county"] = ask(
+        sub["demander"]["county"]["title"],
+        _choice(list(counties)),
+        args.county,
+        default=from_code,
+        choices=list(counties),
+    )
     answers["total"] = ask(f"{sub['budget']['total_wan']['title']}（万元）", _money, args.total)
     answers["to_solver"] = ask(f"{sub['budget']['to_solver_wan']['title']}（万元）", _money, args.to_solver)
+
     def after_published(text: str) -> dt.date:
         day = scaffold.parse_date(text)
         if day < published:
@@ -213,8 +252,12 @@ def _new_list(args: argparse.Namespace) -> int:
     def text_for(list_id: str) -> str:
         record = scaffold.blank_list(list_id, schema, regulation)
         record.update(industry=answers["industry"], title=answers["title"], published=published)
-        for key, value in (("subfield", answers["subfield"]), ("deadline", deadline),
-                           ("batch", args.batch), ("doc_number", args.doc_number)):
+        for key, value in (
+            ("subfield", answers["subfield"]),
+            ("deadline", deadline),
+            ("batch", args.batch),
+            ("doc_number", args.doc_number),
+        ):
             if value:
                 record[key] = value
         record["demander"]["name"] = answers["name"]
@@ -242,7 +285,10 @@ def _report_placeholders(path: Path, schema: dict) -> None:
     record = yaml.safe_load(path.read_text(encoding="utf-8"))
     todo = scaffold.placeholders_in(record, schema)
     if todo:
-        print(f"已生成 {path.name}。请在编辑器中补全标有“（请填写：…）”的内容：{'、'.join(todo)}。", file=sys.stderr)
+        print(
+            f"已生成 {path.name}。请在编辑器中补全标有“（请填写：…）”的内容：{'、'.join(todo)}。",
+            file=sys.stderr,
+        )
     else:
         print(f"已生成 {path.name}。", file=sys.stderr)
 

@@ -14,7 +14,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("validate", help="按《办法》检查榜单与公告", description="检查内容目录（默认 content/）或其中的文件。")
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="内容目录，或其中的文件、子目录")
     parser.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text）")
-    parser.add_argument("--base", metavar="REV", help="与该 git 版本比较，加查审计规则（audit.*）")
+    parser.add_argument("--base", metavar="REV", nargs="?", const="",
+                        help="与该 git 版本比较，加查审计规则（audit.*）；不写 REV 时用 pyproject.toml 的 "
+                             "[tool.jiebang] published_ref，或 published 标签，或 origin/main")
     parser.set_defaults(run=run)
 
 
@@ -30,7 +32,13 @@ def run(args: argparse.Namespace) -> int:
         except ImportError:
             print("jiebang validate: 本版本尚不支持 --base。", file=sys.stderr)
             return 2
-        report.diagnostics = sorted(set(report.diagnostics + audit_diagnostics(args.paths, args.base)),
-                                    key=lambda d: d.sort_key())
+        from ..history import GitError
+
+        try:
+            audited = audit_diagnostics(args.paths, args.base)
+        except GitError as exc:
+            print(f"jiebang validate: {exc}", file=sys.stderr)
+            return 2
+        report.diagnostics = sorted(set(report.diagnostics + audited), key=lambda d: d.sort_key())
     sys.stdout.write(as_json(report) if args.format == "json" else as_text(report))
     return 1 if report.errors else 0

@@ -1,0 +1,185 @@
+"""How the bigram search index scales to a national site: 20,000 documents of ~1,500 characters.
+
+    .venv/bin/python bench/search_scale.py [--docs 20000] [--chars 1500] [--keep DIR] [--no-browser]
+
+Synthetic documents mix the domain sentences of bench/search_recall.py (so 技术, 需求, 揭榜 are as common
+as on the real site) with sentences of random words drawn from a Zipf-distributed vocabulary (so the
+long tail of rare bigrams is there too). Prints build time, index size and file count, and for a set
+of 3-character queries the bytes one query downloads (postings, then the first page of results), as
+the Python reader counts them and, unless --no-browser, as Chromium measures them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from jiebang.search_index import SearchDoc, SearchIndexReader, build_search_index  # noqa: E402
+from search_recall import GENERAL, INDUSTRIES, SEARCH_JS, SEARCH_PAGE  # noqa: E402
+
+PAGE_SIZE = 50  # search.js renders this many results before 显示更多结果
+QUERIES = {
+    "common": ["技术需", "揭榜方", "关键技", "产业化"],
+    "domain": ["烧成温", "化工企", "氮化硅", "双极板", "相控阵"],
+}
+
+
+def vocabulary(rng: random.Random, words: int = 40_000) -> tuple[list[str], list[float]]:
+    """Random 2-4 character words over 3,500 Han characters, both Zipf-distributed like real text.
+
+    Returns the words and their cumulative weights (for `random.choices(cum_weights=...)`).
+    """
+    chars = [chr(cp) for cp in rng.sample(range(0x4E00, 0x9FA6), 3500)]
+    char_cum = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(chars))))
+    vocab = sorted(
+        {
+            "".join(rng.choices(chars, cum_weights=char_cum, k=rng.choice((2, 2, 2, 3, 4))))
+            for _ in range(words)
+        }
+    )
+    rng.shuffle(vocab)
+    return vocab, list(itertools.accumulate(1 / (rank + 1) ** 1.05 for rank in range(len(vocab))))
+
+
+def synthetic_docs(count: int, chars: int, seed: int = 1) -> list[SearchDoc]:
+    rng = random.Random(seed)
+    vocab, cum = vocabulary(rng)
+    industries = sorted(INDUSTRIES)
+    docs = []
+    for n in range(count):
+        industry = industries[n % len(industries)]
+        pool = INDUSTRIES[industry]
+        title = rng.choice(pool["titles"]) + "".join(rng.choices(vocab, cum_weights=cum, k=2))
+        parts: list[str] = []
+        size = 0
+        while size < chars:
+            if rng.random() < 0.5:
+                sentence = rng.choice(pool["sentences"] if rng.random() < 0.7 else GENERAL)
+            else:
+                sentence = "".join(rng.choices(vocab, cum_weights=cum, k=rng.randint(4, 12))) + rng.choice(
+                    "，。；"
+                )
+            parts.append(sentence)
+            size += len(sentence)
+        meta = {
+            "industry": industry,
+            "status": "揭榜中",
+            "kind": "榜单",
+            "demander": rng.choice(pool["demanders"]),
+        }
+        docs.append(SearchDoc(f"/lists/SYN-{n:06d}/", title, "".join(parts), meta))
+    return docs
+
+
+def sizes(root: Path) -> tuple[int, int, int]:
+    files = [p for p in root.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files), max(p.stat().st_size for p in files)
+
+
+def query_cost(out_dir: Path, query: str) -> tuple[int, int, int, int]:
+    """Hits, then raw and gzip bytes of the index files a query reads, then of its first result page."""
+    reader = SearchIndexReader(out_dir)
+    hits = reader.search(query)
+    index_files = {name for name in reader.files_read if not name.startswith("docs/")}
+    raw = sum((reader.root / n).stat().st_size for n in index_files)
+    gz = sum(len(gzip.compress((reader.root / n).read_bytes())) for n in index_files)
+    page = [reader.root / f"docs/{h.doc_id}.json" for h in hits[:PAGE_SIZE]]
+    page_bytes = sum(p.stat().st_size for p in page)
+    return len(hits), raw, gz, page_bytes
+
+
+def browser_cost(site: Path, queries: list[str]) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser import chromium_available, launch_chromium, serve_directory
+    from playwright.sync_api import sync_playwright
+
+    if not chromium_available():
+        print("chromium is missing (apt-get install chromium): browser figures skipped")
+        return
+    with sync_playwright() as pw, serve_directory(site) as base:
+        browser = launch_chromium(pw)
+        page = browser.new_page()
+        print("\nin Chromium (uncompressed http.server; a new page per query, so nothing is cached):")
+        for query in queries:
+            page.goto(base + "search/?q=" + query)
+            page.wait_for_function(
+                "(q) => { const ol = document.getElementById('search-results');"
+                " return ol.dataset.query === q && ol.getAttribute('aria-busy') === 'false'; }",
+                arg=query,
+                timeout=60_000,
+            )
+            timing = page.evaluate(
+                """() => {
+                  const r = performance.getEntriesByType('resource').filter((e) => e.name.includes('/search/index/'));
+                  const end = Math.max(...r.map((e) => e.responseEnd));
+                  return [r.length, r.reduce((n, e) => n + e.encodedBodySize, 0), end];
+                }"""
+            )
+            status = page.inner_text("#search-status")
+            shown = page.locator("#search-results > li").count()
+            print(
+                f"  {query}: {timing[0]} requests, {timing[1]:,} bytes, results shown {shown},"
+                f" last index response at {timing[2]:.0f} ms after navigation — {status}"
+            )
+        browser.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=20_000)
+    parser.add_argument("--chars", type=int, default=1500)
+    parser.add_argument("--keep", type=Path, help="build the site in DIR and keep it")
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    docs = synthetic_docs(args.docs, args.chars)
+    print(
+        f"generated {len(docs):,} documents, {sum(len(d.text) for d in docs):,} characters"
+        f" in {time.perf_counter() - started:.1f}s"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        site = args.keep or Path(tmp) / "site"
+        out_dir = site / "search"
+        started = time.perf_counter()
+        build_search_index(docs, out_dir)
+        print(f"build_search_index: {time.perf_counter() - started:.1f}s")
+        root = out_dir / "index"
+        for part in ("shards", "terms", "docs"):
+            files, total, biggest = sizes(root / part) if (root / part).exists() else (0, 0, 0)
+            print(f"  {part:7} {files:6,} files {total:13,} bytes, largest {biggest:,}")
+        files, total, _ = sizes(root)
+        print(
+            f"  total   {files:6,} files {total:13,} bytes (the documents' UTF-8 text alone: "
+            f"{sum(len(d.text.encode()) for d in docs):,})"
+        )
+
+        print(
+            f"\nper query (Python reader; postings = meta + shards + term files; page = first {PAGE_SIZE} docs):"
+        )
+        for group, queries in QUERIES.items():
+            for query in queries:
+                hits, raw, gz, page_bytes = query_cost(out_dir, query)
+                print(
+                    f"  {group:6} {query}: {hits:6,} hits, postings {raw:10,} bytes ({gz:9,} gzip),"
+                    f" first page {page_bytes:9,} bytes"
+                )
+        if not args.no_browser:
+            (site / "static" / "js").mkdir(parents=True, exist_ok=True)
+            (site / "static" / "js" / "search.js").write_bytes(SEARCH_JS.read_bytes())
+            (site / "search" / "index.html").write_text(SEARCH_PAGE, "utf-8")
+            browser_cost(site, [q for qs in QUERIES.values() for q in qs])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
