@@ -37,6 +37,7 @@ class Record:
     kind: str  # "list" or "result"
     path: Path
     doc: Document
+    broken: bool = False  # the loader refused part of it: report that, not what follows from it
 
     @property
     def data(self) -> dict:
@@ -55,6 +56,11 @@ class Record:
     def date(self) -> date | None:
         """The day that fixes which regulation applies: a list's 发榜日期, a notice's date."""
         return as_date(self.data.get("published" if self.kind == "list" else "date"))
+
+    def text(self, key: str) -> str | None:
+        """A top-level value when it is text; None when missing or malformed (the schema says so)."""
+        value = self.data.get(key)
+        return value if isinstance(value, str) else None
 
     def get(self, *path: str | int, default: Any = None) -> Any:
         node: Any = self.data
@@ -115,5 +121,5 @@ def load_tree(root: Path) -> tuple[ContentTree, list[Diagnostic]]:
         doc, problems = read_document(path, display_path(path), SCHEMAS[kind])
         diagnostics += problems
         if doc is not None:
-            getattr(tree, f"{kind}s").append(Record(kind, path, doc))
+            getattr(tree, f"{kind}s").append(Record(kind, path, doc, broken=bool(problems)))
     return tree, diagnostics

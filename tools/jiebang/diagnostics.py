@@ -7,6 +7,7 @@ against (DESIGN.md); keep its keys exactly.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -29,6 +30,10 @@ class Diagnostic:
     rule: str
     article: str
     message: str
+
+    def __post_init__(self) -> None:
+        # Zero-width and bidi characters echoed raw would make two names look alike, or reorder the message.
+        object.__setattr__(self, "message", visible(self.message))
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -53,3 +58,11 @@ def display_path(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+
+
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """Invisible characters shown as \\uXXXX so a reader can see they are there."""
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

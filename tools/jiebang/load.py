@@ -45,6 +45,8 @@ _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
+_FLOAT_12 = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")  # YAML 1.2 core floats
+_OCT_HEX = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
 _ALLOWED_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -61,11 +63,14 @@ class Document:
     data: Any
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    containers: set[Path_] = field(default_factory=set)  # paths holding a mapping or a list
 
-    def locate(self, path: Path_ = (), key: bool = False) -> tuple[int, int]:
-        """The position of the value at `path` (or its key), else of its nearest located parent."""
+    def locate(self, path: Path_ = (), key: bool = True) -> tuple[int, int]:
+        """Where the field at `path` is written. A plain value: its key (the issue's `14:3`, and the right
+        line for a `|` block whose text starts below). A mapping or list: its first entry. Missing: the
+        nearest located parent."""
         path = tuple(path)
-        if key and path in self.key_positions:
+        if key and path in self.key_positions and path not in self.containers:
             return self.key_positions[path]
         while path:
             if path in self.positions:
@@ -104,6 +109,8 @@ def parse_document(raw: bytes, file: str, schema: dict | None = None) -> tuple[D
         return None, problems
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_diag(exc, text, file)]
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_diag(exc, file)]
     except yaml.YAMLError as exc:  # pragma: no cover - errors without a mark
@@ -125,7 +132,8 @@ def decode(raw: bytes, file: str) -> tuple[str, Diagnostic | None]:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
         if _looks_like_gbk(raw):
             message = (f"文件不是 UTF-8 编码，看起来是 GBK（GB2312/GB18030）编码，第 {line} 行起无法按 UTF-8 读取；"
                        "请在记事本或 VS Code 中选择“另存为 → 编码 UTF-8”后重新提交。")
@@ -160,6 +168,8 @@ def _refuse_aliases_and_tags(text: str, file: str) -> list[Diagnostic]:
             if tag and isinstance(event, yaml.NodeEvent) and _explicit(event) and tag not in _ALLOWED_TAGS:
                 problems.append(_diag(file, mark.line + 1, mark.column + 1, "yaml.syntax",
                                       f"不支持的 YAML 标签 {tag}：请删除标签，直接书写值。"))
+    except yaml.reader.ReaderError as exc:
+        return [_reader_diag(exc, text, file)]
     except yaml.MarkedYAMLError as exc:
         return [_syntax_diag(exc, file)]
     return problems
@@ -173,43 +183,57 @@ def _explicit(event: yaml.NodeEvent) -> bool:
 
 
 def _syntax_diag(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
+    problem, context = exc.problem or "", exc.context or ""
     mark = exc.problem_mark or exc.context_mark
+    unclosed = exc.context_mark and ("end of stream" in problem or "document" in problem or "expected ','" in problem)
+    if unclosed and "quoted scalar" in context:
+        mark, message = exc.context_mark, "从这里开始的引号没有闭合：请补上另一半引号，或改用 | 块书写多行文字。"
+    elif unclosed and "flow" in context:
+        mark, message = exc.context_mark, "从这里开始的方括号或花括号没有闭合，或其中的项之间缺少逗号。"
+    elif "while scanning an alias" in context or "while scanning an anchor" in context:
+        sign = "*" if "alias" in context else "&"
+        message = (f"值以 {sign} 开头，会被当作 YAML 的{'别名' if sign == '*' else '锚点'}：如果这是 Markdown 粗体等正文，"
+                   "请给整段文字加引号，或改用 | 块书写。")
+    else:
+        message = next((chinese for english, chinese in _PROBLEMS if english in problem), "无法解析此处的内容") + "。"
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = _translate(exc.problem or "")
-    context = f"（{_translate(exc.context)}）" if exc.context else ""
-    return _diag(file, line, column, "yaml.syntax", f"YAML 语法错误：{problem}{context}。请检查缩进、冒号后的空格和引号是否成对。")
+    return _diag(file, line, column, "yaml.syntax", f"YAML 语法错误：{message}请检查缩进（只能用空格）、冒号后的空格和引号是否成对。")
 
 
-_PHRASES = [
-    ("mapping values are not allowed here", "此处不能出现“键: 值”（常见原因：值中含有冒号加空格，请给值加引号）"),
-    ("mapping values are not allowed in this context", "此处不能出现“键: 值”（常见原因：值中含有冒号加空格，请给值加引号）"),
-    ("found a tab character that violates indentation", "出现了制表符（Tab），YAML 只能用空格缩进"),
-    ("found character that cannot start any token", "出现了不能开始一个值的字符（如 @ 或 `，请给值加引号）"),
+def _reader_diag(exc: yaml.reader.ReaderError, text: str, file: str) -> Diagnostic:
+    # libyaml reports a byte offset into the UTF-8 text; the pure-Python reader a character offset.
+    before = text.encode("utf-8")[: max(exc.position, 0)].decode("utf-8", "replace") if _Base is not yaml.SafeLoader \
+        else text[: max(exc.position, 0)]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return _diag(file, line, column, "yaml.syntax",
+                 f"第 {line} 行含有不可见的控制字符 U+{exc.character:04X}（常见于从 Word 或网页复制的文字）：请删除后重新输入该处文字。")
+
+
+# libyaml's problem texts, each with the whole Chinese explanation a clerk needs.
+_PROBLEMS = [
+    ("mapping values are not allowed", "此处不能出现“键: 值”（常见原因：值中含有冒号加空格，请给整个值加引号）"),
+    ("found a tab character", "出现了制表符（Tab），YAML 只能用空格缩进"),
+    ("found character '\\t'", "出现了制表符（Tab），YAML 只能用空格缩进"),
+    ("found character that cannot start any token", "值以不能开头的字符（如 @ 或 `）开头，请给整个值加引号"),
     ("did not find expected key", "缺少键名（常见原因：缩进不一致）"),
     ("did not find expected '-' indicator", "列表项缺少“- ”（常见原因：缩进不一致）"),
-    ("did not find expected node content", "缺少值"),
-    ("found unknown escape character", "双引号中有无效的转义字符（\\ 需写成 \\\\，或改用单引号）"),
-    ("found character '\\t' that cannot start any token", "出现了制表符（Tab），YAML 只能用空格缩进"),
+    ("did not find expected node content", "此处缺少值"),
+    ("did not find expected ',' or ']'", "方括号 [] 中的项之间缺少逗号，或缺少右方括号"),
+    ("did not find expected ',' or '}'", "花括号 {} 中的项之间缺少逗号，或缺少右花括号"),
+    ("found unknown escape character", "双引号中有无效的转义字符（如 Windows 路径中的 \\；请改用单引号，或把 \\ 写成 \\\\）"),
     ("could not find expected ':'", "缺少冒号“:”"),
-    ("expected <block end>, but found", "缩进不一致，发现了多余的"),
-    ("found unexpected end of stream", "文件意外结束（引号或括号未闭合）"),
+    ("expected <block end>", "缩进不一致"),
+    ("found unexpected end of stream", "文件意外结束（引号或括号没有闭合）"),
     ("found undefined alias", "使用了未定义的别名"),
-    ("expected a single document in the stream", "一个文件只能有一个 YAML 文档（不要用 ---- 分隔多个）"),
-    ("but found another document", "但发现了另一个文档"),
-    ("while scanning a quoted scalar", "读取引号中的文字时"),
-    ("while parsing a block mapping", "读取键值对时"),
-    ("while scanning a simple key", "读取键名时"),
-    ("while parsing a flow mapping", "读取花括号 {} 中的内容时"),
-    ("while parsing a flow sequence", "读取方括号 [] 中的内容时"),
-    ("special characters are not allowed", "含有不允许的控制字符"),
+    ("expected a single document", "一个文件只能有一个 YAML 文档，请删除“---”分隔出的第二部分"),
+    ("but found another document", "一个文件只能有一个 YAML 文档，请删除“---”分隔出的第二部分"),
+    ("exceeded maximum nesting depth", "嵌套层数过深"),
+    ("control characters are not allowed", "含有不可见的控制字符"),
+    ("found unexpected ':'", "此处的冒号无法解析，请给值加引号"),
 ]
-
-
-def _translate(text: str) -> str:
-    for english, chinese in _PHRASES:
-        if english in text:
-            return text.replace(english, chinese)
-    return text
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_DEPTH = 32  # records nest three levels; deeper is hostile, and recursion must stay far from Python's limit
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -218,6 +242,12 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 def _convert(node: yaml.Node, schema: dict | None, path: Path_, doc: Document, errors: list[Diagnostic]) -> Any:
     doc.positions[path] = _mark(node)
+    if len(path) > MAX_DEPTH:
+        line, column = _mark(node)
+        errors.append(_diag(doc.file, line, column, "yaml.syntax", f"嵌套层数超过 {MAX_DEPTH} 层：记录不需要这么深的结构。"))
+        return None
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        doc.containers.add(path)
     if isinstance(node, yaml.MappingNode):
         props = (schema or {}).get("properties", {})
         result: dict[str, Any] = {}
@@ -239,6 +269,11 @@ def _convert(node: yaml.Node, schema: dict | None, path: Path_, doc: Document, e
     if isinstance(node, yaml.SequenceNode):
         items = (schema or {}).get("items")
         return [_convert(item, items, path + (i,), doc, errors) for i, item in enumerate(node.value)]
+    control = _CONTROL.search(node.value)
+    if control:  # written as an escape ("\\0", "\\e") inside double quotes: not text anyone can publish
+        line, column = _mark(node)
+        errors.append(_diag(doc.file, line, column, "yaml.syntax",
+                            f"值中含有不可见的控制字符 U+{ord(control.group()):04X}（双引号中的转义写法），请删除。"))
     return scalar_value(node.value, not node.style, schema)  # libyaml gives "" for plain, PyYAML None
 
 
@@ -277,6 +312,10 @@ def _core_value(text: str) -> Any:
         return False
     if _INT.match(text):
         return int(text)
-    if _DECIMAL.match(text):
+    if _DECIMAL.match(text) or _FLOAT_12.match(text):
         return Decimal(text)
+    if _OCT_HEX.match(text):
+        return int(text, 0)
+    if text.lower() in (".inf", "+.inf", "-.inf", ".nan"):
+        return Decimal(text.replace(".", "").replace("inf", "Infinity").replace("nan", "NaN"))
     return text

@@ -65,10 +65,15 @@ TYPE_WORDS = {"string": "文字", "number": "数字", "integer": "整数", "bool
 
 
 def subschema(kind: str, path: tuple) -> dict:
-    """The schema of the value at `path` (property names and list indexes)."""
+    """The schema of the value at `path` (property names, with or without list indexes)."""
     node = SCHEMAS[kind]
     for step in path:
-        node = node.get("items", {}) if isinstance(step, int) else node.get("properties", {}).get(step, {})
+        if isinstance(step, int):
+            node = node.get("items", {})
+            continue
+        if "properties" not in node and "items" in node:  # ("indicators", "name"): step into the items
+            node = node["items"]
+        node = node.get("properties", {}).get(step, {})
     return node
 
 
@@ -90,7 +95,12 @@ def schema_diagnostics(doc: Document, kind: str) -> list[Diagnostic]:
     if doc.data is None:
         return [Diagnostic(doc.file, 1, 1, Severity.ERROR, "schema.type", ARTICLE, "文件是空的：应为一条记录（键值对）。")]
     found = []
-    for error in _VALIDATORS[kind].iter_errors(doc.data):
+    errors = list(_VALIDATORS[kind].iter_errors(doc.data))
+    # A value of the wrong type also fails its enum or pattern: say the first thing only.
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    for error in errors:
+        if error.validator != "type" and tuple(error.absolute_path) in mistyped:
+            continue
         found.extend(_diagnose(error, doc, kind))
     return sorted(set(found), key=Diagnostic.sort_key)
 
@@ -101,7 +111,7 @@ def _diagnose(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
     keyword = "propertyNames" if "propertyNames" in error.relative_schema_path else error.validator
     rule = RULE_OF_KEYWORD.get(keyword, "schema.type")
 
-    def at(where: tuple, message: str, key: bool = False, rule: str = rule) -> Diagnostic:
+    def at(where: tuple, message: str, key: bool = True, rule: str = rule) -> Diagnostic:
         line, column = doc.locate(where, key=key)
         return Diagnostic(doc.file, line, column, Severity.ERROR, rule, ARTICLE, message)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 # CJK ideographs and radicals, CJK symbols and punctuation, kana, bopomofo, Hangul, full-width forms,
-# and the curly quotes, dashes and ellipsis Chinese text uses (Word counts them as East Asian).
+# (not U+3000, a space) and the curly quotes, dashes and ellipsis Chinese text uses (Word counts them as East Asian).
 _EAST_ASIAN = (
-    "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
     "\U00020000-\U0003134f"
 )
@@ -22,7 +22,7 @@ _OTHER_TOKEN = re.compile(rf"[^\s{_EAST_ASIAN}]+")
 _COUNTABLE = re.compile(r"[^\W_]|[^\w\s!-/:-@\[-`{-~\u2000-\u206f]")
 
 _FENCE = re.compile(r"^\s*(```|~~~).*$", re.M)
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
 _REF_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.M)
 _LINE_MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)+", re.M)
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", re.M)

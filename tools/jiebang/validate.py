@@ -46,6 +46,8 @@ def check_tree(tree: ContentTree, loading: list[Diagnostic]) -> list[Diagnostic]
     found = list(loading)
     findings = Findings()
     for record in tree.records:
+        if record.broken:
+            continue  # like a compiler after a syntax error: the rest would be noise
         found += schema_diagnostics(record.doc, record.kind)
         run_record_checks(record, tree, findings)
     run_tree_checks(tree, findings)
@@ -56,14 +58,16 @@ def validate_root(root: Path, only: list[Path] | None = None) -> tuple[ContentTr
     """Check the whole tree under `root` (cross-record rules need it all); report on `only` if given."""
     tree, loading = load_tree(root)
     if not tree.regulations:
-        raise ContentRootError(f"{display_path(root / 'regulation')} 中没有可用的管理办法数据文件（如 2022-09-05.yaml）。")
+        found = "".join("\n" + d.as_text() for d in loading if "regulation" in d.file)
+        raise ContentRootError(f"{display_path(root / 'regulation')} 中没有可用的管理办法数据文件（如 2022-09-05.yaml）。{found}")
     diagnostics = check_tree(tree, loading)
     files = [path for _, path in record_files(root)] + sorted((root / "regulation").glob("*.yaml"))
     if only:
         wanted = [p.resolve() for p in only]
         files = [f for f in files if any(f.resolve() == w or w in f.resolve().parents for w in wanted)]
         shown = {display_path(f) for f in files}
-        diagnostics = [d for d in diagnostics if d.file in shown]
+        # A crash in a whole-tree rule concerns every file, so it is never filtered away.
+        diagnostics = [d for d in diagnostics if d.file in shown or d.rule == "internal.error"]
     return tree, Report(sorted(set(diagnostics), key=Diagnostic.sort_key), len(files))
 
 

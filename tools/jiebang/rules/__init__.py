@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..content import ContentTree, Record
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, display_path
 from ..regulation import Regulation
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -43,7 +43,7 @@ class Findings:
         self.items: list[Diagnostic] = []
 
     def add(self, rule: Rule, record: Record, path: Iterable[str | int], message: str, *,
-            key: bool = False, article: str | None = None) -> None:
+            key: bool = True, article: str | None = None) -> None:
         line, column = record.doc.locate(tuple(path), key=key)
         self.items.append(Diagnostic(record.file, line, column, rule.severity, rule.id,
                                      article or rule.article, message))
@@ -82,7 +82,7 @@ def run_record_checks(record: Record, tree: ContentTree, findings: Findings) -> 
 
 def run_tree_checks(tree: ContentTree, findings: Findings) -> None:
     for check in TREE_CHECKS:
-        _guarded(check, findings, str(tree.root), tree, findings)
+        _guarded(check, findings, display_path(tree.root), tree, findings)
 
 
 def _guarded(check: Callable, findings: Findings, file: str, *args: object) -> None:

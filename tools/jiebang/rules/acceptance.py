@@ -9,6 +9,7 @@ from decimal import Decimal
 from ..content import ContentTree, as_date
 from ..lifecycle import ACCEPTANCE, Timeline
 from . import ERROR, Findings, declare, tree_check
+from .money import percent
 
 DEADLINE = declare("acceptance.deadline", ERROR, "第十三条", "执行期满1个月后才申请验收")
 COMPLETION = declare("acceptance.completion", ERROR, "第十四条", "完成不足80%却验收合格")
@@ -31,7 +32,7 @@ def acceptance(tree: ContentTree, findings: Findings) -> None:
             minimum = regulation.number("acceptance_completion_min")
             if notice.data.get("conclusion") == "合格" and isinstance(completion, Decimal | int) and completion < minimum:
                 findings.add(COMPLETION, notice, ("completion",),
-                             f"任务完成比例 {completion * 100:g}% 未达到 {minimum * 100:g}%，按《办法》第十四条应为验收不合格。",
+                             f"任务完成比例 {percent(completion)} 未达到 {percent(minimum)}，按《办法》第十四条应为验收不合格。",
                              article=regulation.article("acceptance_completion_min"))
 
 

@@ -42,8 +42,8 @@ def spans_in_order(record: Record, regulation, tree, findings: Findings) -> None
 def notices_after_their_list(tree: ContentTree, findings: Findings) -> None:
     records = {r.id: r for r in tree.records}
     for notice in tree.results:
-        target_id = notice.data.get("target") if notice.data.get("kind") == "更正公告" else notice.data.get("list")
-        target = records.get(target_id) if isinstance(target_id, str) else None
+        target_id = notice.text("target") if notice.text("kind") == "更正公告" else notice.text("list")
+        target = records.get(target_id) if target_id else None
         if target is None or notice.date is None or target.date is None:
             continue
         if notice.date < target.date:

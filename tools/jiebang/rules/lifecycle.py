@@ -52,8 +52,8 @@ def _walk(timeline: Timeline, findings: Findings) -> None:
     deadline = as_date(timeline.list_record.data.get("deadline"))
     award = failed = project = accepted = terminated = stopped = None
     for notice in timeline.notices:
-        kind = notice.data.get("kind")
-        if kind == CORRECTION:
+        kind = notice.text("kind")
+        if kind is None or kind == CORRECTION:
             continue  # a correction may follow anything
         if terminated:
             if kind == TRANCHE:
@@ -92,7 +92,8 @@ def _walk(timeline: Timeline, findings: Findings) -> None:
                 problem = f"项目已验收（{accepted.id}），其后不应再有“{kind}”公告。"
         if problem:
             findings.add(ORDER, notice, ("kind",), problem)
-            continue
+            if kind not in (AWARD, PROJECT):
+                continue
         award = notice if kind == AWARD else award
         failed = notice if kind == FAILED else failed
         project = notice if kind == PROJECT else project

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..content import ContentTree, Record
 from ..lifecycle import ACCEPTANCE, MIDTERM, TERMINATION, TRANCHE, Timeline
@@ -22,6 +22,11 @@ def wan(amount: Decimal) -> str:
     """300 → “300 万元”, 99.9999 → “99.9999 万元”: no float, no trailing zeros."""
     text = format(amount.normalize(), "f") if isinstance(amount, Decimal) else str(amount)
     return f"{text} 万元"
+
+
+def percent(share: Decimal) -> str:
+    """0.6 → “60%”, 0.7999 → “79.99%”: no float, no trailing zeros."""
+    return format((Decimal(share) * 100).normalize(), "f") + "%"
 
 
 def _number(value) -> Decimal | None:
@@ -48,7 +53,7 @@ def subsidy_limits(tree: ContentTree, findings: Findings) -> None:
         if notice.data.get("kind") != "立项":
             continue
         subsidy = _number(notice.data.get("subsidy_wan"))
-        parent = tree.list_by_id.get(notice.data.get("list"))
+        parent = tree.list_by_id.get(notice.text("list"))
         if subsidy is None:
             continue
         regulation = tree.regulations.in_force(notice.date)
@@ -56,7 +61,7 @@ def subsidy_limits(tree: ContentTree, findings: Findings) -> None:
         to_solver = _number(parent.get("budget", "to_solver_wan")) if parent else None
         if to_solver is not None and subsidy > to_solver * ratio:
             findings.add(SUBSIDY_RATIO, notice, ("subsidy_wan",),
-                         f"财政资助 {wan(subsidy)}超过榜单金额 {wan(to_solver)}的 {ratio * 100:g}%（即 {wan((to_solver * ratio).quantize(CENT))}）。",
+                         f"财政资助 {wan(subsidy)}超过榜单金额 {wan(to_solver)}的 {percent(ratio)}（即 {wan((to_solver * ratio).quantize(CENT))}）。",
                          article=regulation.article("subsidy_ratio_max"))
         if subsidy > cap:
             findings.add(SUBSIDY_CAP, notice, ("subsidy_wan",),
@@ -87,15 +92,18 @@ def _check_tranche(notice: Record, timeline: Timeline, subsidy: Decimal, contrac
         return
     regulation = tree.regulations.in_force(notice.date)
     article = regulation.article("tranche_shares")
-    share = Decimal(str(regulation.value("tranche_shares")[number - 1]))
-    expected = (subsidy * share).quantize(CENT)
+    shares = [Decimal(str(s)) for s in regulation.value("tranche_shares")]
+    share = shares[number - 1]
+    # Each share rounded to the yuan, the last one the remainder, so the three always add up to the subsidy.
+    firsts = [(subsidy * s).quantize(CENT, ROUND_HALF_UP) for s in shares[:-1]]
+    expected = firsts[number - 1] if number < len(shares) else subsidy - sum(firsts)
     if number in paid:
         findings.add(TRANCHES, notice, ("tranche",), f"第 {number} 笔资金已由 {paid[number].id} 拨付，不能重复拨付。", article=article)
         return
     paid[number] = notice
     if amount is not None and amount != expected:
         findings.add(TRANCHES, notice, ("amount_wan",),
-                     f"第 {number} 笔应拨付财政资助 {wan(subsidy)}的 {share * 100:g}%，即 {wan(expected)}，现为 {wan(amount)}。",
+                     f"第 {number} 笔应拨付财政资助 {wan(subsidy)}的 {percent(share)}，即 {wan(expected)}，现为 {wan(amount)}。",
                      article=article)
     missing = [n for n in range(1, number) if n not in paid]
     if missing:

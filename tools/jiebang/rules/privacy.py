@@ -23,6 +23,7 @@ _CARD = re.compile(r"(?<![\d\-])((?:\d[ \-]?){15,18}\d)(?![\d\-])")
 _MOBILE = re.compile(r"(?<![\d\-])(?:\+?86[- ]?)?(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?![\d\-])")
 _MAILBOX = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
 _WORTH_SCANNING = re.compile(r"[0-9@]")
+_HIDDEN = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _SKIP_KEYS = {"credit_code"}  # an all-digit 统一社会信用代码 is not personal data
 
 
@@ -63,12 +64,15 @@ def personal_information(record: Record, regulation, tree, findings: Findings) -
     for path, text in strings(record.data):
         if not _WORTH_SCANNING.search(text):
             continue
+        text = _HIDDEN.sub("", text)  # an RTL override must not hide a number from the scan
+        cards = set()
         for match in _ID_CARD.finditer(text):
             if id_card_valid(match.group(1)):
+                cards.add(match.group(1))
                 findings.add(PII, record, path, f"含有居民身份证号码（{_mask(match.group(1))}）：公开记录中不得出现，请删除。")
         for match in _CARD.finditer(text):
             digits = re.sub(r"\D", "", match.group(1))
-            if 16 <= len(digits) <= 19 and digits[0] in "3456" and luhn_valid(digits):
+            if 16 <= len(digits) <= 19 and digits[0] in "3456" and luhn_valid(digits) and digits not in cards:
                 findings.add(PII, record, path, f"含有银行卡号（{_mask(digits)}）：公开记录中不得出现，请删除。")
         for match in _MOBILE.finditer(text):
             digits = re.sub(r"\D", "", match.group(1))

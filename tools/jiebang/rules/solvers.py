@@ -14,7 +14,7 @@ HOST = declare("solver.host_enterprise", ERROR, "第五条（五）", "缺少市
 def solvers(tree: ContentTree, findings: Findings) -> None:
     for notice in tree.results:
         found = notice.data.get("solvers")
-        parent = tree.list_by_id.get(notice.data.get("list"))
+        parent = tree.list_by_id.get(notice.text("list"))
         if notice.data.get("kind") != "揭榜结果公示" or not isinstance(found, list) or parent is None:
             continue
         demander = parent.data.get("demander") if isinstance(parent.data.get("demander"), dict) else {}
