@@ -359,6 +359,8 @@ def _value(value: Any, node: dict) -> Any:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.isoformat()  # Excel has no time zones
     if isinstance(value, (int, float, Decimal, dt.date)):
         return value
     if isinstance(value, str):

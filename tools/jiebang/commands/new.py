@@ -185,65 +185,15 @@ def _root(args: argparse.Namespace) -> Path:
 def _new_list(args: argparse.Namespace) -> int:
     root = _root(args)
     schema = scaffold.load_schema("list")
-    props = schema["properties"]
-    sub = {key: props[key]["properties"] for key in ("demander", "budget")}
     ask = _Asker(interactive=not args.no_input)
     if ask.interactive:
         print("新建榜单：逐项回答，留空的项目会写成“（请填写：…）”，稍后在编辑器中补全。", file=sys.stderr)
-
+    title = schema["properties"]["published"]["title"]
     published = ask(
-        props["published"]["title"],
-        scaffold.parse_date,
-        args.published,
-        default=dt.date.today().isoformat(),
-        required=True,
+        title, scaffold.parse_date, args.published, default=dt.date.today().isoformat(), required=True
     )
     regulation = scaffold.regulation_in_force(root, published)
-    industries = [str(v) for v in scaffold.regulation_value(regulation, "industries", [])]
-    counties = {
-        str(k): str(v) for k, v in (scaffold.regulation_value(regulation, "counties", {}) or {}).items()
-    }
-    kinds = list(sub["demander"]["kind"]["enum"])
-
-    answers: dict[str, Any] = {
-        "industry": ask(
-            props["industry"]["title"], _choice(industries), args.industry, required=True, choices=industries
-        ),
-        "subfield": ask(props["subfield"]["title"], _text, args.subfield),
-        "title": ask(props["title"]["title"], _text, args.title, required=True),
-        "name": ask(
-            f"{props['demander']['title']}（{sub['demander']['name']['title']}）",
-            _text,
-            args.demander,
-            required=True,
-        ),
-        "kind": ask(sub["demander"]["kind"]["title"], _choice(kinds), args.demander_kind, choices=kinds),
-        "credit_code": ask(
-            sub["demander"]["credit_code"]["title"],
-            _pattern(sub["demander"]["credit_code"]["pattern"]),
-            args.credit_code,
-        ),
-    }
-    # The 统一社会信用代码's 3rd–8th characters are the registering county (GB 32100-2015).
-    code = answers["credit_code"] or ""
-    from_code = next((name for name, region in counties.items() if code[2:8] == region), None)
-    answers["county"] = ask(
-        sub["demander"]["county"]["title"],
-        _choice(list(counties)),
-        args.county,
-        default=from_code,
-        choices=list(counties),
-    )
-    answers["total"] = ask(f"{sub['budget']['total_wan']['title']}（万元）", _money, args.total)
-    answers["to_solver"] = ask(f"{sub['budget']['to_solver_wan']['title']}（万元）", _money, args.to_solver)
-
-    def after_published(text: str) -> dt.date:
-        day = scaffold.parse_date(text)
-        if day < published:
-            raise ValueError(f"{day} 早于发榜日期 {published}")
-        return day
-
-    deadline = ask(props["deadline"]["title"], after_published, args.deadline)
+    answers = _list_answers(ask, args, schema, regulation, published)
 
     year = published.year
     prefix = str(scaffold.regulation_value(regulation, "id_prefix", "JDZ"))
@@ -251,25 +201,19 @@ def _new_list(args: argparse.Namespace) -> int:
 
     def text_for(list_id: str) -> str:
         record = scaffold.blank_list(list_id, schema, regulation)
-        record.update(industry=answers["industry"], title=answers["title"], published=published)
-        for key, value in (
-            ("subfield", answers["subfield"]),
-            ("deadline", deadline),
-            ("batch", args.batch),
-            ("doc_number", args.doc_number),
-        ):
-            if value:
-                record[key] = value
-        record["demander"]["name"] = answers["name"]
-        for key in ("kind", "credit_code", "county"):
-            if answers[key]:
+        record["published"] = published
+        for key in ("industry", "subfield", "title", "deadline", "batch", "doc_number"):
+            if answers.get(key):
+                record[key] = answers[key]
+        for key in ("name", "kind", "credit_code", "county"):
+            if answers.get(key):
                 record["demander"][key] = answers[key]
-        for key, answer in (("total_wan", "total"), ("to_solver_wan", "to_solver")):
-            if answers[answer] is not None:
-                record["budget"][key] = answers[answer]
+        for key in ("total_wan", "to_solver_wan"):
+            if answers.get(key) is not None:
+                record["budget"][key] = answers[key]
         return scaffold.render_list_yaml(record, schema)
 
-    list_id, path = scaffold.write_with_next_id(
+    _, path = scaffold.write_with_next_id(
         lambda: scaffold.next_list_id(lists_dir, prefix, year),
         lambda list_id: lists_dir / str(year) / f"{list_id}.yaml",
         text_for,
@@ -277,6 +221,58 @@ def _new_list(args: argparse.Namespace) -> int:
     print(path)
     _report_placeholders(path, schema)
     return EXIT_OK
+
+
+def _list_answers(
+    ask: _Asker, args: argparse.Namespace, schema: dict, regulation: dict, published: dt.date
+) -> dict[str, Any]:
+    """The list's fields from options or questions; prompts are the schema's titles."""
+    props = schema["properties"]
+    demander, budget = props["demander"]["properties"], props["budget"]["properties"]
+    industries = [str(v) for v in scaffold.regulation_value(regulation, "industries", [])]
+    counties = {
+        str(k): str(v) for k, v in (scaffold.regulation_value(regulation, "counties", {}) or {}).items()
+    }
+    kinds = list(demander["kind"]["enum"])
+    answers: dict[str, Any] = {
+        "industry": ask(
+            props["industry"]["title"], _choice(industries), args.industry, required=True, choices=industries
+        ),
+        "subfield": ask(props["subfield"]["title"], _text, args.subfield),
+        "title": ask(props["title"]["title"], _text, args.title, required=True),
+        "name": ask(
+            f"{props['demander']['title']}（{demander['name']['title']}）",
+            _text,
+            args.demander,
+            required=True,
+        ),
+        "kind": ask(demander["kind"]["title"], _choice(kinds), args.demander_kind, choices=kinds),
+        "credit_code": ask(
+            demander["credit_code"]["title"], _pattern(demander["credit_code"]["pattern"]), args.credit_code
+        ),
+    }
+    # The 统一社会信用代码's 3rd–8th characters are the registering county (GB 32100-2015).
+    code = answers["credit_code"] or ""
+    from_code = next((name for name, region in counties.items() if code[2:8] == region), None)
+    answers["county"] = ask(
+        demander["county"]["title"],
+        _choice(list(counties)),
+        args.county,
+        default=from_code,
+        choices=list(counties),
+    )
+    answers["total_wan"] = ask(f"{budget['total_wan']['title']}（万元）", _money, args.total)
+    answers["to_solver_wan"] = ask(f"{budget['to_solver_wan']['title']}（万元）", _money, args.to_solver)
+
+    def after_published(text: str) -> dt.date:
+        day = scaffold.parse_date(text)
+        if day < published:
+            raise ValueError(f"{day} 早于发榜日期 {published}")
+        return day
+
+    answers["deadline"] = ask(props["deadline"]["title"], after_published, args.deadline)
+    answers["batch"], answers["doc_number"] = args.batch, args.doc_number
+    return answers
 
 
 def _report_placeholders(path: Path, schema: dict) -> None:
