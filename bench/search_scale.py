@@ -23,8 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from jiebang.search_index import SearchDoc, SearchIndexReader, build_search_index  # noqa: E402
 from search_recall import GENERAL, INDUSTRIES, SEARCH_JS, SEARCH_PAGE  # noqa: E402
+
+from jiebang.search_index import SearchDoc, SearchIndexReader, build_search_index  # noqa: E402
 
 PAGE_SIZE = 50  # search.js renders this many results before 显示更多结果
 QUERIES = {
@@ -99,17 +100,24 @@ def query_cost(out_dir: Path, query: str) -> tuple[int, int, int, int]:
 
 def browser_cost(site: Path, queries: list[str]) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
-    from browser import chromium_available, launch_chromium, serve_directory
     from playwright.sync_api import sync_playwright
+
+    from browser import chromium_available, launch_chromium, serve_directory
 
     if not chromium_available():
         print("chromium is missing (apt-get install chromium): browser figures skipped")
         return
     with sync_playwright() as pw, serve_directory(site) as base:
         browser = launch_chromium(pw)
-        page = browser.new_page()
-        print("\nin Chromium (uncompressed http.server; a new page per query, so nothing is cached):")
+        print("\nin Chromium (uncompressed http.server, an empty cache for each query):")
         for query in queries:
+            context = browser.new_context()
+            page = context.new_page()
+            traffic: list[tuple[str, int]] = []
+            page.on(
+                "response", lambda r, t=traffic: t.append((r.url, int(r.headers.get("content-length", 0))))
+            )
+            started = time.perf_counter()
             page.goto(base + "search/?q=" + query)
             page.wait_for_function(
                 "(q) => { const ol = document.getElementById('search-results');"
@@ -117,19 +125,16 @@ def browser_cost(site: Path, queries: list[str]) -> None:
                 arg=query,
                 timeout=60_000,
             )
-            timing = page.evaluate(
-                """() => {
-                  const r = performance.getEntriesByType('resource').filter((e) => e.name.includes('/search/index/'));
-                  const end = Math.max(...r.map((e) => e.responseEnd));
-                  return [r.length, r.reduce((n, e) => n + e.encodedBodySize, 0), end];
-                }"""
-            )
-            status = page.inner_text("#search-status")
+            elapsed = time.perf_counter() - started
+            index = [(url, n) for url, n in traffic if "/search/index/" in url]
+            docs = sum(n for url, n in index if "/docs/" in url)
             shown = page.locator("#search-results > li").count()
             print(
-                f"  {query}: {timing[0]} requests, {timing[1]:,} bytes, results shown {shown},"
-                f" last index response at {timing[2]:.0f} ms after navigation — {status}"
+                f"  {query}: {len(index)} index requests, {sum(n for _, n in index):,} bytes"
+                f" ({docs:,} of them the {shown} documents shown), page load to results {elapsed * 1000:.0f} ms"
+                f" — {page.inner_text('#search-status')}"
             )
+            context.close()
         browser.close()
 
 

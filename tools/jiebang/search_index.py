@@ -334,6 +334,12 @@ def build_search_index(docs: Iterable[SearchDoc], out_dir: Path) -> None:
     duplicates = sorted(url for url, n in Counter(d.url for d in ordered).items() if n > 1)
     if duplicates:
         raise ValueError(f"duplicate search document URLs: {', '.join(duplicates)}")
+    for doc in ordered:
+        # A date or number from YAML would otherwise fail deep inside NFKC or json.dumps.
+        fields = {"url": doc.url, "title": doc.title, "text": doc.text, **doc.meta}
+        wrong = sorted(name for name, value in fields.items() if not isinstance(value, str))
+        if wrong:
+            raise TypeError(f"search document {doc.url}: {', '.join(wrong)} must be str")
     files = _index_files(ordered)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -32,11 +32,12 @@
     }
     return false;
   }
+  function isDigit(cp) { return cp >= 0x30 && cp <= 0x39; }
   function isWord(cp) { return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x61 && cp <= 0x7a); }
   function normalize(s) { return s.normalize('NFKC').toLowerCase(); }
 
   /*
-   * Units of a text: one per CJK character, one per ASCII word; null marks a break.
+   * Units of a text: one per CJK character, one per run of ASCII letters or digits; null marks a break.
    * With track=true each code point is normalised on its own so that starts/ends index the raw
    * text (for highlighting); queries normalise the whole string, as the indexer does.
    */
@@ -55,6 +56,10 @@
     for (var i = 0; i < chars.length; i++) {
       var c = chars[i][0], cp = c.codePointAt(0);
       if (isWord(cp)) {
+        if (word && isDigit(word.charCodeAt(word.length - 1)) !== isDigit(cp)) {
+          push(word, wordStart, wordEnd);  // 20MPa -> 20 | mpa, joined
+          word = '';
+        }
         if (!word && spaced && (newlines >= 2 || (last() !== null && isWord(last().charCodeAt(0))))) {
           push(null, 0, 0);
         }
@@ -109,9 +114,10 @@
     return offsets;
   }
 
+  var UTF8 = new TextEncoder();
   function shardOf(key, shards) {
     var h = 0x811c9dc5;
-    var bytes = new TextEncoder().encode(key);
+    var bytes = UTF8.encode(key);
     for (var i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
     return h & (shards - 1);
   }
@@ -160,7 +166,11 @@
   };
   Index.prototype.load = async function () {
     // Revalidate meta.json so a redeployed site never pairs old shards with new document numbers.
-    if (!this.meta) this.meta = await this.fetchJSON('meta.json', { cache: 'no-cache' });
+    if (!this.meta) {
+      var meta = await this.fetchJSON('meta.json', { cache: 'no-cache' });
+      if (!meta || meta.version !== 1) throw new Error('no search index of version 1 at ' + this.base.href);
+      this.meta = meta;
+    }
     return this.meta;
   };
   Index.prototype.lookup = async function (kind, key) {
@@ -317,6 +327,13 @@
     more.hidden = true;
     var generation = 0, current = null, timer = 0;
 
+    function report(state) {
+      var q = '“' + state.query.trim() + '”';
+      if (!state.hits.length) return '没有找到与' + q + '相关的结果。';
+      var text = '找到 ' + state.hits.length + ' 条与' + q + '相关的结果';
+      return state.shown < state.hits.length ? text + '，已显示前 ' + state.shown + ' 条。' : text + '。';
+    }
+
     async function showPage(state) {
       var ids = state.hits.slice(state.shown, state.shown + pageSize).map(function (h) { return h.doc; });
       var docs = await Promise.all(ids.map(function (id) { return index.doc(id); }));
@@ -324,6 +341,7 @@
       docs.forEach(function (doc) { if (doc) list.appendChild(renderHit(doc, state.terms)); });
       state.shown += ids.length;
       more.hidden = state.shown >= state.hits.length;
+      status.textContent = report(state);
     }
 
     async function run(query) {
@@ -343,14 +361,11 @@
       try {
         var hits = await index.search(terms);
         if (mine !== generation) return;
-        var state = { hits: hits, terms: terms, shown: 0 };
+        var state = { hits: hits, terms: terms, query: query, shown: 0 };
         current = state;
         list.textContent = '';
         await showPage(state);
         if (mine !== generation) return;
-        status.textContent = hits.length
-          ? '找到 ' + hits.length + ' 条与“' + query.trim() + '”相关的结果。'
-          : '没有找到与“' + query.trim() + '”相关的结果。';
       } catch (e) {
         if (mine !== generation) return;
         list.textContent = '';
@@ -380,7 +395,9 @@
       clearTimeout(timer);
       timer = setTimeout(function () { remember(input.value); run(input.value); }, 200);
     });
-    more.addEventListener('click', function () { if (current) showPage(current); });
+    more.addEventListener('click', function () {
+      if (current) showPage(current).catch(function () { status.textContent = '无法加载更多结果。'; });
+    });
 
     var initial = new URLSearchParams(window.location.search).get('q');
     if (initial) {

@@ -17,15 +17,15 @@ def write_search_index(site: SiteData, output: Path) -> None:
     docs = []
     for view in site.lists:
         demander = view.data.get("demander", {})
-        text = "\n".join(str(view.data.get(k, "")) for k in LIST_TEXT_FIELDS)
+        text = "\n\n".join(str(view.data.get(k, "")) for k in LIST_TEXT_FIELDS)  # fields never run together
         indicators = " ".join(f"{i.get('name', '')} {i.get('target', '')}" for i in view.data.get("indicators", []) or [])
         docs.append(SearchDoc(url="/" + view.url, title=view.title,
-                              text=f"{view.id} {demander.get('name', '')} {view.data.get('industry', '')}\n{text}\n{indicators}",
+                              text=f"{view.id}\n\n{demander.get('name', '')}\n\n{view.data.get('industry', '')}\n\n{text}\n\n{indicators}",
                               meta={"kind": "榜单", "id": view.id, "industry": view.data.get("industry", ""),
                                     "status": view.status, "demander": demander.get("name", "")}))
     for notice in site.results:
         solvers = " ".join(s.get("name", "") for s in notice.data.get("solvers", []) or [] if isinstance(s, dict))
         docs.append(SearchDoc(url="/" + notice.url, title=notice.title,
-                              text=f"{notice.id} {notice.kind} {solvers}\n{notice.data.get('body', '')}",
+                              text=f"{notice.id}\n\n{notice.kind}\n\n{solvers}\n\n{notice.data.get('body', '')}",
                               meta={"kind": notice.kind, "id": notice.id, "date": notice.data.get("date", "")}))
     build_search_index(docs, output / "search")
