@@ -105,6 +105,17 @@ class ListView:
         return bool(self.data.get("changes"))
 
     @property
+    def timeline(self) -> list[tuple[date, str, NoticeView | None]]:
+        """Publication, deadline and every notice, in date order (a correction may precede the deadline)."""
+        entries: list[tuple[date, str, NoticeView | None]] = []
+        if self.record.date:
+            entries.append((self.record.date, "发布榜单", None))
+        if self.deadline:
+            entries.append((self.deadline, "揭榜截止", None))
+        entries += [(n.date, n.kind, n) for n in self.notices if n.date]
+        return sorted(entries, key=lambda e: (e[0], e[2].id if e[2] else ""))
+
+    @property
     def solvers(self) -> list[dict]:
         """Every solver named in the award notices (赛马制: several may race)."""
         found = []

@@ -37,9 +37,19 @@ def dumps(data: Any) -> str:
     return json.dumps(plain(data), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
+def public_fields(data: dict) -> dict:
+    """A list as the public sees it: peer companies only where the bureau chose to show them."""
+    return {k: v for k, v in data.items() if k != "peers" or data.get("show_peers") is True}
+
+
 def list_json(view: ListView, site_url: str) -> dict:
-    return {**view.data, "status": view.status, "url": f"{site_url}/{view.url}",
+    return {**public_fields(view.data), "status": view.status, "url": f"{site_url}/{view.url}",
             "notices": [n.id for n in view.notices]}
+
+
+def notice_json(notice, site_url: str) -> dict:
+    status = notice.list_view.status if notice.list_view else None
+    return {**notice.data, "list_status": status, "url": f"{site_url}/{notice.url}"}
 
 
 def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: Path) -> None:
@@ -48,7 +58,7 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
     data_dir.mkdir(parents=True, exist_ok=True)
     lists = [list_json(v, site_url) for v in site.lists]
     (data_dir / "lists.json").write_text(dumps({"as_of": site.as_of.isoformat(), "lists": lists}), "utf-8")
-    results = [{**n.data, "url": f"{site_url}/{n.url}"} for n in site.results]
+    results = [notice_json(n, site_url) for n in site.results]
     (data_dir / "results.json").write_text(dumps({"as_of": site.as_of.isoformat(), "results": results}), "utf-8")
     (data_dir / "lists.csv").write_bytes(lists_csv(site.lists))
     for view in site.lists:
@@ -114,9 +124,28 @@ def write_calendar(views: list[ListView], name: str, target: Path, site_url: str
 
 def write_summaries(site: SiteData, data_dir: Path) -> None:
     """The 附件2 汇总表 of each year as .xlsx, through the same exporter the clerk's command uses."""
-    try:
-        from ..export import write_summary_xlsx
-    except ImportError:
-        return
+    from ..export import ListFile, summary_rows, write_summary
+
     for year in site.years():
-        write_summary_xlsx([v.record.data for v in site.lists if v.year == year], year, data_dir / f"summary-{year}.xlsx")
+        entries = [ListFile(v.record.path, v.record.data) for v in site.lists if v.year == year]
+        rows, _notes = summary_rows(sorted(entries, key=lambda e: e.data.get("id", "")), year)
+        target = data_dir / f"summary-{year}.xlsx"
+        write_summary(rows, target, "xlsx")
+        normalise_zip(target, site.as_of)
+
+
+def normalise_zip(path: Path, day: date) -> None:
+    """openpyxl stamps the clock into the archive and docProps/core.xml; fix both so the same commit
+    builds the same bytes."""
+    import re
+    import zipfile
+
+    stamp = f"{day.isoformat()}T00:00:00Z"
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            target.writestr(zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
