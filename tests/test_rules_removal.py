@@ -39,6 +39,7 @@ CHECK_RULES: dict[str, set[str]] = {
     "money.tranches": {"money.tranches"},
     "orgs.credit_codes": {"org.credit_code"},
     "orgs.local_organisations": {"org.local"},
+    "placeholders.no_placeholders": {"schema.required"},  # placeholders left by new/import
     "privacy.personal_information": {"privacy.pii", "privacy.personal_contact"},
     "projects.period_years": {"period.years"},
     "projects.projects_per_year": {"projects.per_year"},

@@ -23,7 +23,8 @@ from typing import Any
 
 import yaml
 
-from .scaffold import is_placeholder, list_id_year, load_schema
+from .placeholders import is_placeholder
+from .scaffold import list_id_year, load_schema
 
 SUMMARY_TITLE = "“揭榜挂帅”重大技术需求征集汇总表"
 SUMMARY_RECOMMENDER = "主管推荐单位（公章）："

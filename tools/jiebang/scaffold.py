@@ -22,10 +22,11 @@ from typing import Any
 
 import yaml
 
+from .placeholders import PLACEHOLDER_MARK, is_placeholder, placeholder  # noqa: F401 - re-exported
+
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 SCHEMA_LINE = "# yaml-language-server: $schema=../../../tools/jiebang/schemas/{name}"
 
-PLACEHOLDER_MARK = "（请填写"
 
 
 class ScaffoldError(Exception):
@@ -112,15 +113,6 @@ def parse_wan(text: str) -> Decimal | None:
 
 
 # --------------------------------------------------------------------------- placeholders
-
-
-def placeholder(what: str = "") -> str:
-    """The visible marker for a value the editor still has to fill in."""
-    return f"{PLACEHOLDER_MARK}：{what}）" if what else f"{PLACEHOLDER_MARK}）"
-
-
-def is_placeholder(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(PLACEHOLDER_MARK)
 
 
 def placeholder_for(node: dict) -> str:

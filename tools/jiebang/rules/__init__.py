@@ -118,6 +118,7 @@ from . import (  # noqa: E402,F401
     lifecycle,
     money,
     orgs,
+    placeholders,
     privacy,
     projects,
     solvers,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..content import Record
 from ..phones import is_email, is_phone
+from ..placeholders import is_placeholder
 from ..schema import field_name
 from . import ERROR, Findings, declare, record_check
 
@@ -17,11 +18,11 @@ CONTACT_FIELDS = {"list": ("contact",), "result": ("objection_contact",)}
 def contact_details(record: Record, regulation, tree, findings: Findings) -> None:
     for key in CONTACT_FIELDS[record.kind]:
         phone = record.get(key, "phone")
-        if isinstance(phone, str) and phone.strip() and not is_phone(phone):
+        if isinstance(phone, str) and phone.strip() and not is_phone(phone) and not is_placeholder(phone):
             findings.add(PHONE, record, (key, "phone"),
                          f"{field_name(record.kind, (key, 'phone'))}“{phone}”不是有效的电话号码：座机写作 区号-号码"
                          "（如 0798-8222222，分机用“转”），手机为 11 位。")
         email = record.get(key, "email")
-        if isinstance(email, str) and email.strip() and not is_email(email):
+        if isinstance(email, str) and email.strip() and not is_email(email) and not is_placeholder(email):
             findings.add(EMAIL, record, (key, "email"),
                          f"{field_name(record.kind, (key, 'email'))}“{email}”不是有效的电子邮箱地址（应形如 jhk@example.gov.cn）。")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..content import Record
+from ..placeholders import is_placeholder
 from . import ERROR, Findings, declare, record_check
 
 FORMAT = declare("doc_number.format", ERROR, "GB/T 9704", "文号格式不符")
@@ -16,7 +17,7 @@ _WRONG_BRACKETS = re.compile(r"[\[\]【】()（）［］〈〉<>{}｛｝「」]"
 @record_check()
 def doc_number(record: Record, regulation, tree, findings: Findings) -> None:
     value = record.data.get("doc_number")
-    if not isinstance(value, str) or _RIGHT.match(value):
+    if not isinstance(value, str) or _RIGHT.match(value) or is_placeholder(value):
         return
     if _WRONG_BRACKETS.search(value):
         hint = "年份须用六角括号〔〕括入，不能用方括号、圆括号或【】。"
