@@ -48,7 +48,7 @@ def generate(n: int) -> Path:
         text = templates[i % len(templates)]
         data = yaml.load(text, Loader=yaml.CSafeLoader)
         offset = year - int(str(data["published"])[:4])
-        text = DATE.sub(lambda m: f"{int(m.group(1)) + offset}-{m.group(2)}", text.replace(data["id"], new_id))
+        text = DATE.sub(lambda m, k=offset: f"{int(m.group(1)) + k}-{m.group(2)}", text.replace(data["id"], new_id))
         target = root / "lists" / str(year) / f"{new_id}.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, "utf-8")

@@ -24,7 +24,7 @@ _MOBILE = re.compile(r"(?<![\d\-])(?:\+?86[- ]?)?(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(
 _MAILBOX = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
 _WORTH_SCANNING = re.compile(r"[0-9@]")
 _HIDDEN = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_SKIP_KEYS = {"credit_code"}  # an all-digit 统一社会信用代码 is not personal data
+_SKIP_KEYS = frozenset({"credit_code"})  # an all-digit 统一社会信用代码 is not personal data
 
 
 def id_card_valid(number: str) -> bool:
@@ -43,14 +43,15 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-def strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def strings(value: Any, path: tuple = (), skip: frozenset[str] = frozenset()) -> Iterator[tuple[tuple, str]]:
+    """Every text value in a record with its path, leaving out the keys in `skip`."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if key not in _SKIP_KEYS:
-                yield from strings(item, path + (key,))
+            if key not in skip:
+                yield from strings(item, path + (key,), skip)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from strings(item, path + (i,))
+            yield from strings(item, path + (i,), skip)
     elif isinstance(value, str):
         yield path, value
 
@@ -61,7 +62,7 @@ def _mask(text: str) -> str:
 
 @record_check()
 def personal_information(record: Record, regulation, tree, findings: Findings) -> None:
-    for path, text in strings(record.data):
+    for path, text in strings(record.data, skip=_SKIP_KEYS):
         if not _WORTH_SCANNING.search(text):
             continue
         text = _HIDDEN.sub("", text)  # an RTL override must not hide a number from the scan

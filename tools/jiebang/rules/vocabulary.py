@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..content import Record
+from ..placeholders import is_placeholder
 from ..regulation import Regulation
 from . import RULES, Findings, record_check
 
@@ -11,14 +12,14 @@ from . import RULES, Findings, record_check
 def list_vocabulary(record: Record, regulation: Regulation, tree, findings: Findings) -> None:
     industries = regulation.value("industries")
     industry = record.data.get("industry")
-    if isinstance(industry, str) and industry not in industries:
+    if isinstance(industry, str) and industry not in industries and not is_placeholder(industry):
         findings.add(RULES["schema.enum"], record, ("industry",),
                      f"所属行业领域“{industry}”不在《{regulation.title}》所列行业中，应为：{'、'.join(industries)}。",
                      article=regulation.article("industries"))
     counties = regulation.value("counties")
     for path in (("demander", "county"), ("host_enterprise", "county")):
         county = record.get(*path)
-        if isinstance(county, str) and county not in counties:
+        if isinstance(county, str) and county not in counties and not is_placeholder(county):
             findings.add(RULES["schema.enum"], record, path,
                          f"所在县（市、区）“{county}”不是本市县区，应为：{'、'.join(counties)}。",
                          article=regulation.article("counties"))
