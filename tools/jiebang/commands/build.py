@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from ..build import BuildError, build_site
+from ..rebuild import build_at
 from ..report import as_text
 from ..validate import ContentRootError, validate
 
@@ -23,11 +24,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     project = Path.cwd()
     if args.at:
-        try:
-            from ..pointintime import build_at
-        except ImportError:
-            print("jiebang build: 本版本尚不支持 --at。", file=sys.stderr)
-            return 2
         return build_at(project, args.at, args.output, args.settings)
     if not (project / args.settings).is_file():
         print(f"jiebang build: 当前目录没有 {args.settings}，请在项目根目录运行。", file=sys.stderr)

@@ -39,20 +39,26 @@ def _moment(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), CHINA)
 
 
-def list_entry(view: ListView) -> Entry:
+def _updated(record_id: str, own: list[date], history) -> date:
+    """When a record last changed: from git where it knows, else the latest date the record names."""
+    committed = history.updated(record_id) if history is not None and history.ok else None
+    return max([*own, *([date.fromisoformat(committed[:10])] if committed else [])])
+
+
+def list_entry(view: ListView, history=None) -> Entry:
     published = view.record.date or date(1970, 1, 1)
     changes = [as_date(c.get("date")) for c in view.data.get("changes", []) if isinstance(c, dict)]
-    updated = max([published, *[c for c in changes if c]])
+    updated = _updated(view.id, [published, *[c for c in changes if c]], history)
     deadline = view.deadline
     summary = (f"{view.data.get('industry', '')} · 榜单金额 {view.data.get('budget', {}).get('to_solver_wan', '')} 万元 · "
                f"揭榜截止 {deadline.isoformat() if deadline else ''}")
     return Entry(view.id, f"[{view.status}] {view.title}", view.url, published, updated, summary)
 
 
-def notice_entry(notice: NoticeView) -> Entry:
+def notice_entry(notice: NoticeView, history=None) -> Entry:
     day = notice.date or date(1970, 1, 1)
     changes = [as_date(c.get("date")) for c in notice.data.get("changes", []) if isinstance(c, dict)]
-    return Entry(notice.id, notice.title, notice.url, day, max([day, *[c for c in changes if c]]),
+    return Entry(notice.id, notice.title, notice.url, day, _updated(notice.id, [day, *[c for c in changes if c]], history),
                  render_markdown(notice.data.get("body", "")))
 
 
@@ -93,20 +99,21 @@ def feed_bases(site: SiteData) -> dict[str, str]:
     return bases
 
 
-def write_feeds(site: SiteData, settings: dict, output: Path) -> None:
+def write_feeds(site: SiteData, settings: dict, output: Path, history=None) -> None:
     site_url = settings.get("SITEURL", "")
     name = settings.get("SITENAME", "")
-    lists = [list_entry(v) for v in site.lists]
-    notices = [notice_entry(n) for n in site.results]
+    entries = {v.id: list_entry(v, history) for v in site.lists} | {n.id: notice_entry(n, history) for n in site.results}
+    lists = [entries[v.id] for v in site.lists]
+    notices = [entries[n.id] for n in site.results]
     write_feed(lists + notices, f"{name}：全部", "", "feeds/all", site_url, output, "新发布的榜单、更正与结果公告")
     write_feed(lists, f"{name}：榜单", "lists/", "feeds/lists", site_url, output, "新发布的揭榜挂帅榜单")
     write_feed(notices, f"{name}：结果公告", "results/", "feeds/results", site_url, output, "揭榜结果、立项、拨付、验收等公告")
     for industry, slug in site.industries.items():
         views = site.lists_in(industry)
-        entries = [list_entry(v) for v in views] + [notice_entry(n) for v in views for n in v.notices]
-        write_feed(entries, f"{name}：{industry}领域", f"industries/{slug}/", f"feeds/industries/{slug}", site_url,
+        chosen = [entries[v.id] for v in views] + [entries[n.id] for v in views for n in v.notices]
+        write_feed(chosen, f"{name}：{industry}领域", f"industries/{slug}/", f"feeds/industries/{slug}", site_url,
                    output, f"{industry}领域的榜单与公告")
     for view in site.lists:
-        entries = [list_entry(view)] + [notice_entry(n) for n in view.notices]
-        write_feed(entries, f"{view.title}（{view.id}）", view.url, f"{view.url}feed", site_url, output,
+        chosen = [entries[view.id]] + [entries[n.id] for n in view.notices]
+        write_feed(chosen, f"{view.title}（{view.id}）", view.url, f"{view.url}feed", site_url, output,
                    "本榜单的更正与进展公告")

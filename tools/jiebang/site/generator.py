@@ -18,15 +18,22 @@ from pelican.generators import Generator
 
 from ..content import load_tree
 from ..diagnostics import Severity
+from ..history import History, load_history
 from ..schema import title_of
 from ..validate import check_tree
 from . import feeds, opendata, searchpages, sitemap
 from .markup import render_markdown
-from .model import SiteData, build_site_data, cn_date, content_as_of, corrections_for, wan
+from .model import SiteData, build_site_data, cn_date, cn_dates, content_as_of, corrections_for, wan
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_URLS = {"list": "lists/{id}/", "result": "results/{id}/", "industry": "industries/{slug}/", "year": "years/{year}/"}
+
+
+def commit_url(settings: dict, sha: str | None) -> str:
+    """The repository's page for a commit, when the site names its repository (JIEBANG_REPOSITORY_COMMIT_URL)."""
+    pattern = settings.get("JIEBANG_REPOSITORY_COMMIT_URL")
+    return pattern.format(commit=sha) if pattern and sha else ""
 
 
 class ContentErrors(Exception):
@@ -44,16 +51,20 @@ def urls(settings: dict) -> dict[str, str]:
     return {**DEFAULT_URLS, **settings.get("JIEBANG_URLS", {})}
 
 
-def page_jobs(site: SiteData, settings: dict) -> Iterator[PageJob]:
+def page_jobs(site: SiteData, settings: dict, history: History | None = None) -> Iterator[PageJob]:
     pattern = urls(settings)
+    timeline = history.timeline if history is not None and history.ok else (lambda record_id: [])
     yield PageJob("index.html", "home", {"page_name": "index", "column": "首页"})
     yield PageJob("lists/index.html", "lists", {"page_name": "lists", "column": "榜单", "lists": site.lists})
     yield PageJob("results/index.html", "results", {"page_name": "results", "column": "结果公告"})
     for view in site.lists:
         yield PageJob(view.url + "index.html", "list", {"page_name": view.url, "column": "榜单", "item": view,
-                                                        "corrections": corrections_for(site, view.id)})
+                                                        "corrections": corrections_for(site, view.id),
+                                                        "revisions": timeline(view.id)})
     for notice in site.results:
-        yield PageJob(notice.url + "index.html", "result", {"page_name": notice.url, "column": "结果公告", "item": notice})
+        rows = history.announced_changes(notice.id) if notice.kind == "更正公告" and history and history.ok else []
+        yield PageJob(notice.url + "index.html", "result", {"page_name": notice.url, "column": "结果公告", "item": notice,
+                                                            "revisions": timeline(notice.id), "correction_rows": rows})
     for name, slug in site.industries.items():
         url = pattern["industry"].format(slug=slug)
         yield PageJob(url + "index.html", "group", {"page_name": url, "column": "行业领域", "group_title": f"{name}领域榜单",
@@ -83,16 +94,22 @@ class JiebangGenerator(Generator):
             as_of = date.fromisoformat(as_of)
         self.tree = tree
         self.site = build_site_data(tree, urls(self.settings), as_of)
+        # One walk of git's log for every record's revisions; outside git the site simply has none.
+        self.history = load_history(content.parent, content.name)
+        if not self.history.ok:
+            logger.info("修订记录不可用：%s", self.history.warning)
         self.context["jiebang"] = self.site
-        self.env.filters.update({"cn_date": cn_date, "wan": wan, "markdown": render_markdown})
+        self.env.filters.update({"cn_date": cn_date, "cn_dates": cn_dates, "wan": wan, "markdown": render_markdown,
+                                 "commit_url": lambda sha: commit_url(self.settings, sha)})
         self.env.globals.update({"URLS": urls(self.settings),
                                  "field_title": lambda kind, *path: title_of(kind, tuple(path))})
 
     def generate_output(self, writer) -> None:
         output = Path(self.output_path)
-        for job in page_jobs(self.site, self.settings):
+        for job in page_jobs(self.site, self.settings, self.history):
             writer.write_file(job.save_as, self.get_template(job.template), self.context, **job.context)
-        feeds.write_feeds(self.site, self.settings, output)
-        opendata.write_open_data(self.site, self.tree, self.settings, output)
+        feeds.write_feeds(self.site, self.settings, output, self.history)
+        opendata.write_open_data(self.site, self.tree, self.settings, output, self.history)
+        self.history.close()
         searchpages.write_search_index(self.site, output)
         sitemap.write_sitemap(self.site, self.settings, output, self.context)

@@ -6,6 +6,7 @@ views, the settings and the templates.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +28,14 @@ def cn_date(value: Any) -> str:
     """2023-10-26 → 2023年10月26日 (no zero padding), the way Chinese notices write dates."""
     day = value if isinstance(value, date) else as_date(value)
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def cn_dates(text: Any) -> str:
+    """Every ISO date inside a text written the Chinese way (for diffs shown on pages)."""
+    return _ISO_DATE.sub(lambda m: f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日", str(text))
 
 
 def wan(value: Any) -> str:

@@ -52,7 +52,26 @@ def notice_json(notice, site_url: str) -> dict:
     return {**notice.data, "list_status": status, "url": f"{site_url}/{notice.url}"}
 
 
-def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: Path) -> None:
+def revision_json(history, record_id: str) -> dict:
+    """The record's history, like an OCDS versioned record: each revision, and for every field that
+    changed, its values over time with the revision that set each one."""
+    if history is None or not history.ok:
+        return {"revisions": [], "versioned_fields": {}}
+    revisions, versioned = [], {}
+    for revision, changes in history.timeline(record_id):
+        stamp = {"commit": revision.commit, "date": revision.date}
+        revisions.append({**revision.as_json(), "first_publication": revision.first_publication,
+                          "changes": [c.as_json() for c in changes]})
+        for change in changes:
+            values = versioned.setdefault(change.key, [])
+            if not values and change.change != "added":
+                first = revisions[0]
+                values.append({"commit": first["commit"], "date": first["date"], "value": plain(change.before)})
+            values.append({**stamp, "value": plain(change.after)})
+    return {"revisions": revisions, "versioned_fields": versioned}
+
+
+def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: Path, history=None) -> None:
     site_url = settings.get("SITEURL", "")
     data_dir = output / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -64,7 +83,11 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
     for view in site.lists:
         target = output / view.url / f"{view.id}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(dumps(list_json(view, site_url)), "utf-8")
+        target.write_text(dumps({**list_json(view, site_url), **revision_json(history, view.id)}), "utf-8")
+    for notice in site.results:
+        target = output / notice.url / f"{notice.id}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(dumps({**notice_json(notice, site_url), **revision_json(history, notice.id)}), "utf-8")
     write_calendar(site.lists, "全部榜单揭榜截止日期", data_dir / "deadlines.ics", site_url)
     for industry, slug in site.industries.items():
         write_calendar(site.lists_in(industry), f"{industry}领域榜单揭榜截止日期", data_dir / f"deadlines-{slug}.ics", site_url)
