@@ -18,14 +18,13 @@ raise GitError: a usage error, exit 2.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from .content import as_date
 from .diagnostics import Diagnostic, display_path
-from .diffs import FieldChange, diff_records, field_keys, show
+from .diffs import FieldChange, covers, diff_records, field_keys, show
 from .history import Commit, GitError, RecordChange, Repo, diff_revisions, tree_records
 from .lifecycle import CORRECTION
 from .rules import ERROR, Rule, declare
@@ -38,7 +37,7 @@ IMMUTABLE = declare("audit.immutable", ERROR, "审计", "已发布记录的编�
 # The fields that identify a published record: never changed, whatever the 更正说明 says.
 IMMUTABLE_FIELDS = {"list": ("id", "published"), "result": ("id", "date")}
 NOUN = {"list": "榜单", "result": "公告"}
-_INDEX = re.compile(r"\[[0-9]+\]")
+
 
 def audit_diagnostics(paths: list[Path], base: str | None) -> list[Diagnostic]:
     """The audit findings for `paths` (as given to `jiebang validate`; default content/) against
@@ -119,12 +118,13 @@ class _Audit:
         self.base_day = as_date(base.date[:10])
         self.found: list[Diagnostic] = []
 
-    def add(self, rule: Rule, change: RecordChange, path: tuple, message: str, key: bool = True) -> None:
+    def add(self, rule: Rule, change: RecordChange, path: tuple, message: str) -> None:
+        """At the field's line; a list or mapping (`changes`, `fields`) at its key; a deleted file at line 0."""
         if change.new is None:
             file, (line, column) = display_path(self.root / (change.old_path or "")), (0, 0)
         else:
             file = display_path(self.root / (change.new_path or ""))
-            line, column = change.new.locate(path, key=key)
+            line, column = change.new.key_positions.get(path) or change.new.locate(path)
         self.found.append(Diagnostic(file, line, column, rule.severity, rule.id, rule.article, message))
 
     @property
@@ -175,11 +175,11 @@ class _Audit:
                 if edit.path[0] != "changes" and key not in really:
                     really.append(key)
         notices = sorted(notices, key=lambda n: (str(n.new_data.get("date")), n.id))
-        announced_by_any = [_normal(f) for n in notices for f in n.new_data["fields"] if isinstance(f, str)]
-        missing = [key for key in really if not any(_covers(f, key) for f in announced_by_any)]
+        announced_by_any = [f.strip() for n in notices for f in n.new_data["fields"] if isinstance(f, str)]
+        missing = [key for key in really if not any(covers(f, key) for f in announced_by_any)]
         for i, notice in enumerate(notices):
-            announced = [_normal(f) for f in notice.new_data["fields"] if isinstance(f, str)]
-            wrong = [f for f in announced if not any(_covers(f, key) for key in really)]
+            announced = [f.strip() for f in notice.new_data["fields"] if isinstance(f, str)]
+            wrong = [f for f in announced if not any(covers(f, key) for key in really)]
             if wrong or (missing and i == len(notices) - 1):
                 self.add(CHANGE_NOTE, notice, ("fields",),
                          f"更正公告列出的更正项是 {_keys_named(kind, announced)}，但 {target} 自{self.since}以来实际改动的是 "
@@ -189,15 +189,6 @@ class _Audit:
 def _entries(data: dict) -> list[Any]:
     changes = data.get("changes")
     return changes if isinstance(changes, list) else []
-
-
-def _normal(key: str) -> str:
-    return _INDEX.sub("", key.strip())
-
-
-def _covers(announced: str, key: str) -> bool:
-    """`budget` covers budget.total_wan; `indicators.target` covers every indicator's target."""
-    return key == announced or key.startswith(announced + ".")
 
 
 def _named(edits: list[FieldChange], most: int = 5) -> str:

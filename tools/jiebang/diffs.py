@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from .rules.texts import MARKDOWN_FIELDS
@@ -78,6 +79,13 @@ def field_keys(path: Path_) -> str:
     return ".".join(step for step in path if not isinstance(step, int))
 
 
+def covers(announced: str, key: str) -> bool:
+    """Whether a key a 更正公告 lists in `fields` covers a changed field's key (field_keys form):
+    `budget` covers budget.total_wan; `indicators.target` (or indicators[2].target) every target."""
+    announced = re.sub(r"\[[0-9]+\]", "", announced.strip())
+    return key == announced or key.startswith(announced + ".")
+
+
 def jsonable(value: Any) -> Any:
     """Decimal money as its exact text (never a float), everything else as JSON has it."""
     if isinstance(value, Decimal):
@@ -96,6 +104,7 @@ def diff_records(kind: str, old: dict | None, new: dict | None) -> list[FieldCha
     return found
 
 
+@cache
 def label_of(kind: str, path: Path_) -> str:
     """技术指标 第2项 / 目标. A mapping that names a party (it has a `name`: 技术需求单位, 咨询联系人) stays
     in the label, since 统一社会信用代码 alone does not say whose; one that only groups amounts or
@@ -144,13 +153,27 @@ def _ordered_keys(kind: str, path: Path_, old: dict, new: dict) -> list[str]:
 
 
 def _diff_list(kind: str, path: Path_, old: list, new: list, found: list[FieldChange]) -> None:
+    # The common case, `changes` growing at the end, needs no matcher: trim the equal ends first.
+    head = 0
+    while head < min(len(old), len(new)) and _same(old[head], new[head]):
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and _same(old[-1 - tail], new[-1 - tail]):
+        tail += 1
+    old_mid, new_mid = old[head:len(old) - tail], new[head:len(new) - tail]
+    if not old_mid or not new_mid:
+        found += [_removed(kind, path + (head + i,), v) for i, v in enumerate(old_mid)]
+        found += [_added(kind, path + (head + j,), v) for j, v in enumerate(new_mid)]
+        return
+
     def token(value: Any) -> str:
         return json.dumps(jsonable(value), ensure_ascii=False, sort_keys=True)
 
-    matcher = difflib.SequenceMatcher(None, [token(v) for v in old], [token(v) for v in new], autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [token(v) for v in old_mid], [token(v) for v in new_mid], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
+        i1, i2, j1, j2 = i1 + head, i2 + head, j1 + head, j2 + head
         paired = min(i2 - i1, j2 - j1) if op == "replace" else 0
         for n in range(paired):  # a replaced item is the same item edited: compare it field by field
             _diff(kind, path + (j1 + n,), old[i1 + n], new[j1 + n], found)

@@ -2,8 +2,10 @@
 
 One `git log --raw -z` over the content tree lists, commit by commit, which record files changed and
 their new blob ids; one long-lived `git cat-file --batch` then hands over the blobs of the records a
-caller asks for, which are parsed with jiebang.load like any file. Running `git log` once per file
-instead walks the whole history once per record (bench/history_bench.py measures both).
+caller asks for (thousands per round trip when records are read in order), which are parsed with
+jiebang.load like any file. Running `git log` once per file instead walks the whole history once per
+record: at 20,000 records and 100,000 commits, hours instead of about a minute
+(bench/history_bench.py measures both).
 
 A revision is a state of the published branch: the walk follows first parents, and a merge is one
 revision carrying all it brought in (`--diff-merges=first-parent`), dated when it landed. Dates are
@@ -15,10 +17,13 @@ GitError, which commands turn into exit 2.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import re
 import subprocess
+import tempfile
+import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -27,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from .content import FOLDERS
-from .diffs import FieldChange, diff_records
+from .diffs import FieldChange, covers, diff_records, field_keys
 from .load import Document, parse_document
 from .schema import SCHEMAS
 
@@ -36,7 +41,9 @@ _KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 _FIELDS = "%H%x00%h%x00%aI%x00%an%x00%s"  # no field can hold a NUL, so none can break the parse
 _HEADER = "%x1e" + _FIELDS
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]+")
-_NARROW_IDS_MAX = 64  # beyond this many ids one pathspec per id costs git more than the whole tree
+_YEAR = re.compile(r"[A-Z]+-([0-9]{4})-")
+_READ_AHEAD = 4000  # blobs asked of cat-file per round trip when records are read in id order
+_NARROW_IDS_MAX = 64  # beyond this many ids, walk the whole tree and keep what is wanted
 _GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 # Settings a user's ~/.gitconfig may hold that would change the output we parse.
 _GIT_CONFIG = ["-c", "log.showSignature=false", "-c", "core.quotePath=false", "-c", "diff.noprefix=false"]
@@ -175,12 +182,26 @@ class Repo:
     def is_shallow(self) -> bool:
         return self.git("rev-parse", "--is-shallow-repository").strip() == b"true"
 
-    def pathspecs(self, ids: Iterable[str] | None = None) -> list[str]:
+    def pathspecs(self, ids: Iterable[str] | None = None, rev: str | None = None) -> list[str]:
+        """The record folders; for a few ids, the very files they live or lived in: their year folder's
+        (id.year_folder keeps them there) and wherever `rev` or the working tree has them. A wildcard
+        pathspec (content/lists/*/ID.yaml) would cost git more than the whole tree does."""
         folders = [_join(self.content, folder) for folder in FOLDERS.values()]
         wanted = sorted(set(ids)) if ids is not None else None
-        if wanted is not None and len(wanted) <= _NARROW_IDS_MAX and all(_SAFE_ID.fullmatch(i) for i in wanted):
-            return [f":(glob){folder}/**/{record_id}.yaml" for folder in folders for record_id in wanted]
-        return folders
+        if wanted is None or len(wanted) > _NARROW_IDS_MAX or not all(_SAFE_ID.fullmatch(i) for i in wanted):
+            return folders
+        names = {f"{record_id}.yaml" for record_id in wanted}
+        paths = set()
+        for record_id in wanted:
+            year = _YEAR.match(record_id)
+            paths |= {f"{folder}/{year.group(1) + '/' if year else ''}{record_id}.yaml" for folder in folders}
+        if rev:
+            listed = self.git("ls-tree", "-r", "-z", "--name-only", "--full-tree", rev, "--", *folders)
+            paths |= {p for p in listed.decode("utf-8", "surrogateescape").split("\0") if p.rsplit("/", 1)[-1] in names}
+        for folder in folders:
+            if (self.top / folder).is_dir():
+                paths |= {f.relative_to(self.top).as_posix() for f in (self.top / folder).rglob("*.yaml") if f.name in names}
+        return [f":(literal){path}" for path in sorted(paths)]
 
     def locate(self, path: str) -> tuple[str, str, str] | None:
         """(id, kind, project-relative path) of a repository path, or None if it is not a record file."""
@@ -217,28 +238,49 @@ class BlobReader:
     def __init__(self, repo: Repo):
         self._proc = subprocess.Popen(["git", *_GIT_CONFIG, "cat-file", "--batch"], cwd=repo.top, env=_env(),
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._lock = threading.Lock()  # History reads the next batch on a thread while it parses this one
         self._finalizer = weakref.finalize(self, _stop, self._proc)
 
     def read(self, shas: list[str]) -> dict[str, bytes | None]:
+        with self._lock:
+            return self._read(shas)
+
+    def _read(self, shas: list[str]) -> dict[str, bytes | None]:
+        # Read a megabyte at a time from the pipe's file descriptor and cut the objects out of it:
+        # on a thread beside the parsing, a read per object would wait for the GIL every time.
         found: dict[str, bytes | None] = {}
         stdin, stdout = self._proc.stdin, self._proc.stdout
         assert stdin is not None and stdout is not None
+        fd = stdout.fileno()
         for start in range(0, len(shas), self.CHUNK):
             chunk = shas[start:start + self.CHUNK]
             stdin.write("".join(f"{sha}\n" for sha in chunk).encode())
             stdin.flush()
+            buf, pos = bytearray(), 0  # the output ends with the chunk's last object: nothing carries over
             for sha in chunk:
-                header = stdout.readline().split()
+                while (newline := buf.find(b"\n", pos)) < 0:
+                    buf += _read_some(fd, 1 << 20)
+                header = bytes(buf[pos:newline]).split()
+                pos = newline + 1
                 if len(header) != 3:  # "<sha> missing": a shallow or partial clone
                     found[sha] = None
                     continue
-                size = int(header[2])
-                found[sha] = stdout.read(size)
-                stdout.read(1)  # the newline after each object
+                end = pos + int(header[2])
+                while len(buf) < end + 1:
+                    buf += _read_some(fd, max(1 << 20, end + 1 - len(buf)))
+                found[sha] = bytes(buf[pos:end])
+                pos = end + 1  # the newline after each object
         return found
 
     def close(self) -> None:
         self._finalizer()
+
+
+def _read_some(fd: int, size: int) -> bytes:
+    data = os.read(fd, size)
+    if not data:
+        raise GitError("git cat-file 意外退出。")
+    return data
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -300,11 +342,18 @@ class History:
     _project: Path | None = field(default=None, repr=False)
     _blobs: BlobReader | None = field(default=None, repr=False)
     _cache: OrderedDict[str, list[Revision]] = field(default_factory=OrderedDict, repr=False)
+    _raw: dict[str, bytes | None] = field(default_factory=dict, repr=False)  # the blobs read ahead
+    _order: list[str] = field(default_factory=list, repr=False)
+    _position: dict[str, int] = field(default_factory=dict, repr=False)
+    _next: tuple[int, threading.Thread, dict] | None = field(default=None, repr=False)  # the batch being read
+    _batch_end: dict[int, int] = field(default_factory=dict, repr=False)
+    _age: dict[str, int] = field(default_factory=dict, repr=False)
+    _last: int = field(default=-1, repr=False)  # the position of the record read last, to see reading in order
     cache_size: int = 256
 
     def ids(self) -> list[str]:
         """Every record id that has at least one revision, sorted."""
-        return sorted(self._entries)
+        return list(self._order)
 
     def kind(self, record_id: str) -> str | None:
         return self._kinds.get(record_id)
@@ -329,19 +378,43 @@ class History:
         return revisions
 
     def timeline(self, record_id: str) -> list[tuple[Revision, list[FieldChange]]]:
-        """Each revision with its field-level changes against the last readable one before it."""
+        """Each revision with its field-level changes against the last readable one before it;
+        none for a (first) publication, a deletion or an unreadable version."""
         kind = self._kinds.get(record_id, "list")
         found = []
         previous: dict | None = None
         for revision in self.revisions(record_id):
-            if revision.problem:
-                found.append((revision, []))
-                continue
-            found.append((revision, diff_records(kind, previous, revision.data)))
-            previous = revision.data
+            modified = revision.status == "modified" and not revision.problem
+            found.append((revision, diff_records(kind, previous, revision.data) if modified else []))
+            if not revision.problem:
+                previous = revision.data
         return found
 
+    def announced_changes(self, notice_id: str) -> list[FieldChange]:
+        """What a 更正公告 corrected, for its 更正前/更正后 table: the field changes of its target in the
+        revision that made the correction (committed with the notice, else the last one before it)
+        that touch the notice's `fields`, limited to those fields. [] when git does not show one."""
+        notice = [r for r in self.revisions(notice_id) if r.data and r.commit]
+        data = notice[-1].data if notice else {}
+        target, fields = data.get("target"), data.get("fields")
+        if not isinstance(target, str) or not isinstance(fields, list):
+            return []
+        fields = [f for f in fields if isinstance(f, str)]
+        if not self._age:
+            self._age = {commit.sha: i for i, commit in enumerate(self._commits)}  # 0 is the newest
+        age = self._age
+        for revision, changes in reversed(self.timeline(target)):
+            if revision.commit is None or age.get(revision.commit, -1) < age[notice[0].commit]:
+                continue  # the working tree, or corrected after the notice
+            wanted = [c for c in changes if c.path[0] != "changes" and any(covers(f, field_keys(c.path)) for f in fields)]
+            if wanted:
+                return wanted
+        return []
+
     def close(self) -> None:
+        if self._next is not None:
+            self._next[1].join()
+            self._next = None
         if self._blobs:
             self._blobs.close()
 
@@ -353,7 +426,7 @@ class History:
 
     def _read(self, record_id: str, entries: list[_Entry]) -> list[Revision]:
         kind = self._kinds[record_id]
-        blobs = self._blobs.read(sorted({e.blob for e in entries if e.blob})) if self._blobs else {}
+        blobs = self._read_ahead(record_id, entries)
         revisions: list[Revision] = []
         previous: dict | None = None  # the last readable version, for the new `changes` notes
         present = False
@@ -378,6 +451,54 @@ class History:
             if not problem:
                 previous = data
         return revisions
+
+
+    def _read_ahead(self, record_id: str, entries: list[_Entry]) -> dict[str, bytes | None]:
+        """This record's blobs. Read in id order (a site build reads every record in turn), also those
+        of the records after it, since one round trip per record would cost more than git does; and
+        the batch after that on a thread meanwhile, so that git inflates blobs while we parse."""
+        wanted = [e.blob for e in entries if e.blob]
+        start = self._position.get(record_id, len(self._order))
+        in_order, self._last = start == self._last + 1, start
+        if self._blobs is None or all(blob in self._raw for blob in wanted):
+            return self._raw
+        if not in_order:  # looked up out of order: this record's blobs only
+            return self._blobs.read(list(dict.fromkeys(wanted)))
+        if self._next is not None:
+            (next_start, thread, result), self._next = self._next, None
+            thread.join()
+            if next_start == start:
+                self._raw = result
+        if not all(blob in self._raw for blob in wanted):
+            names, end = self._batch(start)
+            self._raw = self._blobs.read(names)
+        else:
+            end = self._batch_end.get(start, start + 1)
+        if end < len(self._order):
+            names, after = self._batch(end)
+            result: dict[str, bytes | None] = {}
+            thread = threading.Thread(target=_read_into, args=(self._blobs, names, result), daemon=True)
+            thread.start()
+            self._next = (end, thread, result)
+            self._batch_end[end] = after
+        return self._raw
+
+    def _batch(self, start: int) -> tuple[list[str], int]:
+        """The blob ids of the records from `start` on, up to _READ_AHEAD of them, in commit order:
+        git's packs keep a file's versions near each other in that order, so it inflates them faster."""
+        entries: list[_Entry] = []
+        end = start
+        while end < len(self._order) and (end == start or len(entries) < _READ_AHEAD):
+            entries += [e for e in self._entries[self._order[end]] if e.blob]
+            end += 1
+        entries.sort(key=lambda e: e.commit)
+        return list(dict.fromkeys(e.blob for e in entries if e.blob)), end
+
+
+def _read_into(blobs: BlobReader, names: list[str], result: dict[str, bytes | None]) -> None:
+    # Closed under us (the History was dropped): whoever wants these blobs asks for them again.
+    with contextlib.suppress(OSError, ValueError, GitError):
+        result.update(blobs.read(names))
 
 
 def _read_file(path: Path) -> bytes | None:
@@ -427,20 +548,34 @@ def load_history(project_dir: Path, content_dir: str = "content", rev: str = "HE
         for record_id, kind, path, _ in _worktree_changes(repo, head.sha, wanted):
             history._kinds.setdefault(record_id, kind)
             history._entries.setdefault(record_id, []).append(_Entry(-1, None, path))
+    history._order = sorted(history._entries)
+    history._position = {record_id: i for i, record_id in enumerate(history._order)}
     history._blobs = BlobReader(repo)
     return history
 
 
 def _walk_log(repo: Repo, head: str, wanted: set[str] | None, history: History) -> None:
     args = ["log", "-z", "--raw", "--no-renames", "--no-abbrev", "--no-color", "--root", "--first-parent",
-            "--diff-merges=first-parent", f"--format={_HEADER}", head, "--", *repo.pathspecs(wanted)]
-    proc = subprocess.Popen(["git", *_GIT_CONFIG, *args], cwd=repo.top, env=_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout is not None
+            "--diff-merges=first-parent", f"--format={_HEADER}", head, "--", *repo.pathspecs(wanted, head)]
+    with tempfile.TemporaryFile() as errors:  # not a pipe: git could fill it while we read its output
+        proc = subprocess.Popen(["git", *_GIT_CONFIG, *args], cwd=repo.top, env=_env(),
+                                stdout=subprocess.PIPE, stderr=errors)
+        assert proc.stdout is not None
+        with proc.stdout:
+            newest_first = _collect(_nul_tokens(proc.stdout), repo, wanted, history)
+        if proc.wait() != 0:
+            errors.seek(0)
+            raise GitError(f"git log 失败：{errors.read().decode('utf-8', 'replace').strip()}")
+    for record_id, entries in newest_first.items():
+        entries.reverse()
+        history._entries[record_id] = entries
+
+
+def _collect(tokens: Iterator[bytes], repo: Repo, wanted: set[str] | None, history: History) -> dict[str, list[_Entry]]:
+    """Commits into history._commits; each record's entries, newest first."""
     abbrev = len(history.head.short) if history.head else 7
     newest_first: dict[str, list[_Entry]] = {}
     paths: dict[str, str] = {}  # one string per path: 20,000 files × 15 revisions share them
-    tokens = _nul_tokens(proc.stdout)
     commit = -1
     seen: set[str] = set()  # ids already given a revision by this commit
     for token in tokens:
@@ -456,17 +591,12 @@ def _walk_log(repo: Repo, head: str, wanted: set[str] | None, history: History) 
             continue
         meta = token.split(b" ")
         path = next(tokens).decode("utf-8", "surrogateescape")
-        if meta[1] == b"160000" or meta[0] == b":160000":
-            continue  # a submodule, not a file
         where = repo.locate(path)
-        if where is None:
-            continue
+        if where is None or b"160000" in (meta[0][1:], meta[1]) or (wanted is not None and where[0] not in wanted):
+            continue  # not a record file (a submodule is mode 160000), or not asked for
         record_id, kind, relpath = where
-        if wanted is not None and record_id not in wanted:
-            continue
-        relpath = paths.setdefault(relpath, relpath)
         deleted = meta[4][:1] == b"D"
-        entry = _Entry(commit, None if deleted else meta[3].decode(), relpath)
+        entry = _Entry(commit, None if deleted else meta[3].decode(), paths.setdefault(relpath, relpath))
         if record_id in seen:  # one commit moved the file (deleted one path, added another): keep the live one
             if not deleted:
                 newest_first[record_id][-1] = entry
@@ -474,18 +604,13 @@ def _walk_log(repo: Repo, head: str, wanted: set[str] | None, history: History) 
         seen.add(record_id)
         history._kinds.setdefault(record_id, kind)
         newest_first.setdefault(record_id, []).append(entry)
-    stderr = proc.stderr.read() if proc.stderr else b""
-    if proc.wait() != 0:
-        raise GitError(f"git log 失败：{stderr.decode('utf-8', 'replace').strip()}")
-    for record_id, entries in newest_first.items():
-        entries.reverse()
-        history._entries[record_id] = entries
+    return newest_first
 
 
 def _worktree_changes(repo: Repo, rev: str, wanted: set[str] | None) -> list[tuple[str, str, str, str | None]]:
     """(id, kind, project path, blob id at `rev` or None) of each record file the working tree changed,
     added (untracked too) or removed since `rev`."""
-    specs = repo.pathspecs(wanted)
+    specs = repo.pathspecs(wanted, rev)
     raw = repo.git("diff", "--raw", "-z", "--no-renames", "--no-abbrev", "--no-ext-diff", rev, "--", *specs)
     found: dict[str, tuple[str, str, str, str | None]] = {}
     for _, _, _, path in _raw_entries(raw):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..diffs import FieldChange
 from ..history import Commit, GitError, RecordChange, diff_revisions
-from .history import NOUN, record_title, show_date, split_notes
+from .history import NOUN, record_title, split_notes
 
 STATUS = {"added": "新增", "changed": "修改", "removed": "删除"}
 

@@ -1,0 +1,130 @@
+"""Field-level diffs: labels from the schema's titles, renderings a reader understands, stable order."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+
+from conftest import good_list, lifecycle
+from jiebang.diffs import diff_records, sentences, text_edits
+
+
+def lines(changes) -> list[str]:
+    return [line for change in changes for line in change.lines()]
+
+
+def money(record: dict) -> dict:
+    record = copy.deepcopy(record)
+    record["budget"] = {k: Decimal(str(v)) for k, v in record["budget"].items()}  # as the loader reads them
+    return record
+
+
+def test_scalars_money_dates_and_nested_labels_in_schema_order():
+    old = money(good_list())
+    new = money(good_list(deadline="2022-12-15", period_years=2,
+                          demander={**old["demander"], "credit_code": "91360203MA35A0002X"}))
+    new["budget"]["total_wan"] = Decimal("350")
+    new["budget"]["to_solver_wan"] = Decimal("200.5")
+    assert lines(diff_records("list", old, new)) == [
+        "技术需求单位 / 统一社会信用代码：91360203MA35A00019 → 91360203MA35A0002X",
+        "预计项目经费：300 → 350 万元",
+        "榜单金额：200 → 200.5 万元",
+        "实施周期：3 → 2",
+        "揭榜截止日期：2022-11-30 → 2022-12-15",
+    ]
+    change = diff_records("list", old, new)[1]
+    assert (change.path, change.key, change.label, change.change) == (
+        ("budget", "total_wan"), "budget.total_wan", "预计项目经费", "changed")
+    assert (change.before, change.after, change.before_text, change.after_text) == (
+        Decimal(300), Decimal(350), "300 万元", "350 万元")
+
+
+def test_same_data_has_no_changes_and_block_scalar_endings_do_not_count():
+    record = good_list()
+    assert diff_records("list", record, copy.deepcopy(record)) == []
+    assert diff_records("list", record, {**record, "problem": record["problem"] + "\n"}) == []
+
+
+def test_added_and_removed_fields_and_list_items():
+    old = good_list()
+    new = good_list(show_peers=True, peers=["景德镇市某某瓷业有限公司"],
+                    indicators=[{"name": "釉面光泽度", "current": None, "target": "≥ 95"}, *old["indicators"]],
+                    changes=[{"date": "2022-10-20", "note": "补充技术指标"}])
+    del new["benefits"]
+    assert lines(diff_records("list", old, new)) == [
+        "有共同技术需求的同行企业：新增：景德镇市某某瓷业有限公司",
+        "公开同行企业：新增：是",
+        "技术指标 第1项：新增：指标：釉面光泽度；现状：（空）；目标：≥ 95",
+        "预期经济社会效益：删除：（示例）每年节约能耗约两成。",
+        "更正说明：新增：更正日期：2022-10-20；更正内容：补充技术指标",
+    ]
+    added = diff_records("list", old, new)[2]
+    assert (added.path, added.change, added.before_text, added.after_text) == (
+        ("indicators", 0), "added", "（无）", "指标：釉面光泽度；现状：（空）；目标：≥ 95")
+
+
+def test_an_edited_list_item_is_compared_field_by_field():
+    old = good_list(indicators=[{"name": "烧成温度", "current": "1300 ℃", "target": "≤ 1180 ℃"},
+                                {"name": "光泽度", "current": "90", "target": "≥ 95"}])
+    new = good_list(indicators=[{"name": "烧成温度", "current": "1300 ℃", "target": "≤ 1180 ℃"},
+                                {"name": "光泽度", "current": "90", "target": "≥ 98"}],
+                    changes=[{"date": "2022-10-20", "note": "更正指标"}, {"date": "2022-10-25", "note": "再次更正"}])
+    old["changes"] = [{"date": "2022-10-20", "note": "更正指标"}]
+    assert lines(diff_records("list", old, new)) == [
+        "技术指标 第2项 / 目标：≥ 95 → ≥ 98",
+        "更正说明 第2项：新增：更正日期：2022-10-25；更正内容：再次更正",
+    ]
+    assert diff_records("list", old, new)[0].key == "indicators[2].target"
+
+
+def test_long_texts_get_a_sentence_diff():
+    old = good_list(problem="日用陶瓷烧成温度高、能耗大。需要研发低温快烧釉料；兼顾釉面质量！\n- 第一条\n- 第二条")
+    new = good_list(problem="日用陶瓷烧成温度高、能耗大。需要研发低温快烧釉料和配套窑炉；兼顾釉面质量！\n- 第一条\n- 第三条")
+    [change] = diff_records("list", old, new)
+    assert change.lines() == [
+        "技术难题概述：删去 2 句，增加 2 句",
+        "  − 需要研发低温快烧釉料；",
+        "  + 需要研发低温快烧釉料和配套窑炉；",
+        "  − - 第二条",
+        "  + - 第三条",
+    ]
+    assert (change.before_text, change.after_text) == ("需要研发低温快烧釉料；- 第二条", "需要研发低温快烧釉料和配套窑炉；- 第三条")
+    assert sentences("甲。乙？丙\n丁") == ["甲。", "乙？", "丙", "丁"]
+    assert [(e.op, e.text) for e in text_edits("甲。乙。", "甲。乙。丙。")] == [("+", "丙。")]
+
+
+def test_whitespace_only_edit_of_a_long_text():
+    [change] = diff_records("list", good_list(problem="甲。\n\n乙。"), good_list(problem="甲。\n乙。"))
+    assert change.lines() == ["技术难题概述：仅空白或换行有改动"]
+
+
+def test_notice_fields_and_whole_records():
+    old = lifecycle()[1]
+    new = {**old, "subsidy_wan": Decimal("100"), "term": {"start": "2023-01-10", "end": "2026-03-31"}}
+    old = {**old, "subsidy_wan": Decimal("120")}
+    assert lines(diff_records("result", old, new)) == ["财政资助金额：120 → 100 万元", "执行期结束日期：2026-01-09 → 2026-03-31"]
+    assert [c.change for c in diff_records("result", None, old)] == ["added"] * len(old)
+    assert [c.key for c in diff_records("result", old, None)] == [
+        "id", "list", "kind", "date", "body", "contract_date", "subsidy_wan", "term"]
+    solvers = lifecycle()[0]
+    edited = copy.deepcopy(solvers)
+    edited["solvers"][0]["related_to_demander"] = True
+    assert lines(diff_records("result", solvers, edited)) == ["揭榜单位 第1项 / 是否为需求方关联单位：否 → 是"]
+
+
+def test_unknown_keys_come_last_under_their_own_name():
+    assert lines(diff_records("list", good_list(), good_list(remark="备注"))) == ["remark：新增：备注"]
+
+
+def test_json_form_is_exact_and_serialisable():
+    old, new = money(good_list()), money(good_list(deadline="2022-12-15"))
+    new["budget"]["total_wan"] = Decimal("350.25")
+    data = [c.as_json() for c in diff_records("list", old, new)]
+    assert data == [
+        {"path": "budget.total_wan", "label": "预计项目经费", "change": "changed", "before": "300", "after": "350.25",
+         "summary": "300 → 350.25 万元", "edits": []},
+        {"path": "deadline", "label": "揭榜截止日期", "change": "changed", "before": "2022-11-30", "after": "2022-12-15",
+         "summary": "2022-11-30 → 2022-12-15", "edits": []},
+    ]
+    json.dumps(data, ensure_ascii=False)
