@@ -27,12 +27,10 @@ from .diagnostics import Diagnostic, display_path
 from .diffs import FieldChange, covers, diff_records, field_keys, show
 from .history import Commit, GitError, RecordChange, Repo, diff_revisions, tree_records
 from .lifecycle import CORRECTION
-from .rules import ERROR, Rule, declare
+from .rules import Rule
+from .rules.audit import CHANGE_NOTE, IMMUTABLE
 from .schema import field_name, subschema
 from .validate import find_root
-
-CHANGE_NOTE = declare("audit.change_note", ERROR, "审计", "已发布的记录有改动却没有新增更正说明，或更正公告所列更正项与实际改动不符")
-IMMUTABLE = declare("audit.immutable", ERROR, "审计", "已发布记录的编号或发布日期被修改，或文件被删除")
 
 # The fields that identify a published record: never changed, whatever the 更正说明 says.
 IMMUTABLE_FIELDS = {"list": ("id", "published"), "result": ("id", "date")}

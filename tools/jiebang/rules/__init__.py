@@ -111,6 +111,7 @@ for _id, _summary in [
 # Importing the rule modules registers their checks, in this order.
 from . import (  # noqa: E402,F401
     acceptance,
+    audit,
     contacts,
     dates,
     doc_numbers,
