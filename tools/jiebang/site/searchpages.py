@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .model import SiteData
+from .model import SiteData, cn_date
 
 LIST_TEXT_FIELDS = ("subfield", "problem", "targets", "benefits", "solver_requirements")
 
@@ -27,5 +27,5 @@ def write_search_index(site: SiteData, output: Path) -> None:
         solvers = " ".join(s.get("name", "") for s in notice.data.get("solvers", []) or [] if isinstance(s, dict))
         docs.append(SearchDoc(url="/" + notice.url, title=notice.title,
                               text=f"{notice.id}\n\n{notice.kind}\n\n{solvers}\n\n{notice.data.get('body', '')}",
-                              meta={"kind": notice.kind, "id": notice.id, "date": notice.data.get("date", "")}))
+                              meta={"kind": notice.kind, "id": notice.id, "date": cn_date(notice.data.get("date"))}))
     build_search_index(docs, output / "search")
