@@ -8,6 +8,7 @@ later step can skip unchanged pages or render them in parallel.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +18,7 @@ from typing import Any
 from pelican.generators import Generator
 
 from ..content import load_tree
-from ..diagnostics import Severity
+from ..diagnostics import Diagnostic, Severity
 from ..history import History, load_history
 from ..schema import title_of
 from ..validate import check_tree
@@ -88,7 +89,9 @@ class JiebangGenerator(Generator):
         diagnostics = check_tree(tree, loading)
         errors = [d for d in diagnostics if d.severity == Severity.ERROR]
         if errors:
-            raise ContentErrors("\n".join(d.as_text() for d in errors))
+            raise ContentErrors("\n".join(d.as_text() for d in sorted(errors, key=Diagnostic.sort_key)))
+        for warning in sorted(set(diagnostics), key=Diagnostic.sort_key):
+            print(warning.as_text(), file=sys.stderr)  # shown, not logged: Pelican's warnings are fatal
         as_of = self.settings.get("JIEBANG_AS_OF") or content_as_of(content, tree)
         if isinstance(as_of, str):
             as_of = date.fromisoformat(as_of)
