@@ -13,7 +13,7 @@ import pytest
 from conftest import good_list
 from jiebang.audit import audit_diagnostics, default_base
 from jiebang.cli import main
-from jiebang.history import GitError
+from jiebang.gitrepo import GitError
 from jiebang.rules import RULES
 from test_history import GitProject, correction, published_scenario
 

@@ -13,8 +13,10 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from jiebang import export, scaffold
+from jiebang import export
 from jiebang.cli import main
+from jiebang.schema import SCHEMAS
+from jiebang.yamlwriter import render_list_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 BOM = b"\xef\xbb\xbf"
@@ -83,11 +85,11 @@ LISTS = [
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     content = tmp_path / "content"
     shutil.copytree(REPO / "content" / "regulation", content / "regulation")
-    schema = scaffold.load_schema("list")
+    schema = SCHEMAS["list"]
     for record in LISTS:
         path = content / "lists" / record["id"][4:8] / f"{record['id']}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(scaffold.render_list_yaml(record, schema), encoding="utf-8")
+        path.write_text(render_list_yaml(record, schema), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -201,7 +203,7 @@ def test_export_lists_xlsx_has_every_field(project):
     assert main(["export", "lists"]) == 0
     sheet = openpyxl.load_workbook("榜单-全部.xlsx").active
     headers = [c.value for c in sheet[1]]
-    schema = scaffold.load_schema("list")
+    schema = SCHEMAS["list"]
     assert headers[0] == schema["properties"]["id"]["title"] == "榜单编号"
     for header in (
         "技术需求单位 / 单位名称",

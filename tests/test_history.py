@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ContentRoot, dump, good_list
-from jiebang.history import WORKTREE, GitError, diff_revisions, load_history
+from jiebang.gitrepo import GitError
+from jiebang.history import WORKTREE, diff_revisions, load_history
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -15,6 +15,8 @@ import yaml
 
 from jiebang import scaffold
 from jiebang.cli import main
+from jiebang.schema import SCHEMAS
+from jiebang.yamlwriter import render_list_yaml, render_result_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 LOCAL_FIRM = "91360203MA35ABCD1A"  # 珠山区 (360203), check character correct (GB 32100-2015)
@@ -83,7 +85,7 @@ def test_every_key_has_the_schema_title_and_description_above_it(project):
     assert new_list() == 0
     lines = Path("content/lists/2022/JDZ-2022-001.yaml").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "# yaml-language-server: $schema=../../../tools/jiebang/schemas/list.schema.json"
-    schema = scaffold.load_schema("list")
+    schema = SCHEMAS["list"]
     parents = {0: schema}
     checked = 0
     for number, line in enumerate(lines):
@@ -99,10 +101,10 @@ def test_every_key_has_the_schema_title_and_description_above_it(project):
 
 
 def test_comments_are_read_from_the_schema_not_copied(project):
-    schema = copy.deepcopy(scaffold.load_schema("list"))
+    schema = copy.deepcopy(SCHEMAS["list"])
     schema["properties"]["problem"]["title"] = "改过的标题"
     schema["properties"]["problem"]["description"] = "改过的说明。"
-    text = scaffold.render_list_yaml({"id": "JDZ-2022-001", "problem": "文字"}, schema)
+    text = render_list_yaml({"id": "JDZ-2022-001", "problem": "文字"}, schema)
     assert "# 改过的标题：改过的说明。\nproblem:" in text
 
 
@@ -269,6 +271,20 @@ def test_missing_content_root_is_a_usage_error(tmp_path, monkeypatch, capsys):
     assert "找不到内容目录" in capsys.readouterr().err
 
 
+def test_the_regulation_in_force_on_the_day_is_used_and_none_is_never_guessed(project):
+    regulation = Path("content/regulation")
+    assert scaffold.regulation_in_force(Path("content"), dt.date(2023, 1, 1))["effective"] == "2022-09-05"
+    with pytest.raises(scaffold.ScaffoldError, match="尚无生效的管理办法数据（最早生效日期为 2022-09-05）"):
+        scaffold.regulation_in_force(Path("content"), dt.date(2022, 9, 4))
+    (regulation / "2024-01-01.yaml").write_text("effective: 2024-01-01\ntitle: [unclosed\n", encoding="utf-8")
+    with pytest.raises(scaffold.ScaffoldError, match="无法读取管理办法数据文件 .*2024-01-01.yaml"):
+        scaffold.regulation_in_force(Path("content"), dt.date(2023, 1, 1))
+    shutil.rmtree(regulation)
+    regulation.mkdir()
+    with pytest.raises(scaffold.ScaffoldError, match="找不到管理办法数据文件"):
+        scaffold.regulation_in_force(Path("content"), dt.date(2023, 1, 1))
+
+
 def test_new_result_writes_the_kinds_fields(project, capsys):
     assert new_list() == 0
     capsys.readouterr()
@@ -354,14 +370,14 @@ TRICKY = {
 
 
 def test_render_round_trips(project):
-    schema = scaffold.load_schema("list")
-    text = scaffold.render_list_yaml(TRICKY, schema)
+    schema = SCHEMAS["list"]
+    text = render_list_yaml(TRICKY, schema)
     assert yaml.safe_load(text) == _expected(TRICKY, schema)
 
 
 def test_render_quotes_what_yaml_1_1_would_misread_and_keeps_dates_plain():
-    schema = scaffold.load_schema("list")
-    text = scaffold.render_list_yaml(TRICKY, schema)
+    schema = SCHEMAS["list"]
+    text = render_list_yaml(TRICKY, schema)
     assert "  phone: '0798-8222222'\n" in text
     assert "  credit_code: '91360203MA35ABCD1A'\n" in text
     assert "subfield: 'no'\n" in text and "title: 'on'\n" in text
@@ -376,7 +392,7 @@ def test_render_quotes_what_yaml_1_1_would_misread_and_keeps_dates_plain():
 
 
 def test_render_result_round_trips():
-    schema = scaffold.load_schema("result")
+    schema = SCHEMAS["result"]
     record = {
         "id": "JDZ-2022-001-R03",
         "list": "JDZ-2022-001",
@@ -386,7 +402,7 @@ def test_render_result_round_trips():
         "tranche": 1,
         "amount_wan": Decimal("60"),
     }
-    text = scaffold.render_result_yaml(record, schema)
+    text = render_result_yaml(record, schema)
     assert text.startswith(
         "# yaml-language-server: $schema=../../../tools/jiebang/schemas/result.schema.json\n"
     )

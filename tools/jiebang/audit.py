@@ -25,7 +25,8 @@ from typing import Any
 from .content import as_date
 from .diagnostics import Diagnostic, display_path
 from .diffs import FieldChange, covers, diff_records, field_keys, show
-from .history import Commit, GitError, RecordChange, Repo, diff_revisions, tree_records
+from .gitrepo import Commit, GitError, Repo
+from .history import RecordChange, diff_revisions, tree_records
 from .lifecycle import CORRECTION
 from .rules import Rule
 from .rules.audit import CHANGE_NOTE, IMMUTABLE

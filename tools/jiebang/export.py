@@ -24,7 +24,8 @@ from typing import Any
 import yaml
 
 from .placeholders import is_placeholder
-from .scaffold import list_id_year, load_schema
+from .scaffold import list_id_year
+from .schema import SCHEMAS
 
 SUMMARY_TITLE = "“揭榜挂帅”重大技术需求征集汇总表"
 SUMMARY_RECOMMENDER = "主管推荐单位（公章）："
@@ -63,7 +64,7 @@ def _reader() -> Callable[[Path], tuple[Any, list]] | None:
     if hasattr(module, "load_document"):
         return module.load_document
     if hasattr(module, "read_document"):
-        schema = load_schema("list")
+        schema = SCHEMAS["list"]
         return lambda path: module.read_document(path, str(path), schema)
     return None
 

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from ..diffs import FieldChange
-from ..history import Commit, GitError, RecordChange, diff_revisions
+from ..gitrepo import Commit, GitError
+from ..history import RecordChange, diff_revisions
 from .history import NOUN, record_title, split_notes
 
 STATUS = {"added": "新增", "changed": "修改", "removed": "删除"}

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .. import export
-from ..scaffold import load_schema
+from ..schema import SCHEMAS
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -110,5 +110,5 @@ def _lists(args: argparse.Namespace, entries, fmt: str, output: Path) -> int:
     if not entries:
         where = f" {args.year} 年的" if args.year else ""
         raise _Usage(f"{args.root}/lists/ 中没有{where}榜单，未导出。")
-    export.write_lists(entries, load_schema("list"), output, fmt)
+    export.write_lists(entries, SCHEMAS["list"], output, fmt)
     return len(entries)

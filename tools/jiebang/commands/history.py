@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from ..diffs import FieldChange
-from ..history import GitError, Revision, load_history
+from ..gitrepo import GitError
+from ..history import Revision, load_history
 
 NOUN = {"list": "榜单", "result": "公告"}
 

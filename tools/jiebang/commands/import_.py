@@ -18,7 +18,9 @@ import yaml
 
 from .. import scaffold
 from ..scaffold import ScaffoldError
+from ..schema import SCHEMAS
 from ..wordform import FormData, FormError, list_record, read_forms
+from ..yamlwriter import render_list_yaml
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     except ScaffoldError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
-    schema = scaffold.load_schema("list")
+    schema = SCHEMAS["list"]
     year = (args.published or dt.date.today()).year
     validate = _validator()
 
@@ -110,7 +112,7 @@ def _write(
             deadline=args.deadline,
         )
         notes[:] = found
-        return scaffold.render_list_yaml(record, schema)
+        return render_list_yaml(record, schema)
 
     _, path = scaffold.write_with_next_id(
         lambda: scaffold.next_list_id(lists_dir, prefix, year),

@@ -17,6 +17,8 @@ from typing import Any
 
 from .. import scaffold
 from ..scaffold import ScaffoldError
+from ..schema import SCHEMAS
+from ..yamlwriter import render_list_yaml, render_result_yaml
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -66,7 +68,7 @@ def add_parser(subparsers) -> None:
 
 
 def _result_kinds() -> list[str]:
-    return list(scaffold.load_schema("result")["properties"]["kind"]["enum"])
+    return list(SCHEMAS["result"]["properties"]["kind"]["enum"])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -184,7 +186,7 @@ def _root(args: argparse.Namespace) -> Path:
 
 def _new_list(args: argparse.Namespace) -> int:
     root = _root(args)
-    schema = scaffold.load_schema("list")
+    schema = SCHEMAS["list"]
     ask = _Asker(interactive=not args.no_input)
     if ask.interactive:
         print("新建榜单：逐项回答，留空的项目会写成“（请填写：…）”，稍后在编辑器中补全。", file=sys.stderr)
@@ -211,7 +213,7 @@ def _new_list(args: argparse.Namespace) -> int:
         for key in ("total_wan", "to_solver_wan"):
             if answers.get(key) is not None:
                 record["budget"][key] = answers[key]
-        return scaffold.render_list_yaml(record, schema)
+        return render_list_yaml(record, schema)
 
     _, path = scaffold.write_with_next_id(
         lambda: scaffold.next_list_id(lists_dir, prefix, year),
@@ -294,7 +296,7 @@ def _report_placeholders(path: Path, schema: dict) -> None:
 
 def _new_result(args: argparse.Namespace) -> int:
     root = _root(args)
-    schema = scaffold.load_schema("result")
+    schema = SCHEMAS["result"]
     props = schema["properties"]
     kinds = list(props["kind"]["enum"])
     ask = _Asker(interactive=not args.no_input)
@@ -318,7 +320,7 @@ def _new_result(args: argparse.Namespace) -> int:
         if kind == "更正公告" and "target" in record:
             record["target"] = list_id  # most corrections concern the list itself; edit for a notice
         record["body"] = scaffold.placeholder_for(props["body"])
-        return scaffold.render_result_yaml(record, schema)
+        return render_result_yaml(record, schema)
 
     _, path = scaffold.write_with_next_id(
         lambda: scaffold.next_result_id(results_dir, list_id),

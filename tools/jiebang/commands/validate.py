@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         except ImportError:
             print("jiebang validate: 本版本尚不支持 --base。", file=sys.stderr)
             return 2
-        from ..history import GitError
+        from ..gitrepo import GitError
 
         try:
             audited = audit_diagnostics(args.paths, args.base)
