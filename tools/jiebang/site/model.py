@@ -51,10 +51,11 @@ def pinyin_slug(name: str) -> str:
 
 
 @dataclass
-class NoticeView:
+class RecordView:
+    """A record and the URL of its page."""
+
     record: Record
     url: str
-    list_view: ListView | None = None
 
     @property
     def id(self) -> str:
@@ -63,6 +64,11 @@ class NoticeView:
     @property
     def data(self) -> dict:
         return self.record.data
+
+
+@dataclass
+class NoticeView(RecordView):
+    list_view: ListView | None = None
 
     @property
     def kind(self) -> str:
@@ -81,20 +87,10 @@ class NoticeView:
 
 
 @dataclass
-class ListView:
-    record: Record
-    url: str
-    status: str
-    industry_slug: str
+class ListView(RecordView):
+    status: str = ""
+    industry_slug: str = ""
     notices: list[NoticeView] = field(default_factory=list)
-
-    @property
-    def id(self) -> str:
-        return self.record.id
-
-    @property
-    def data(self) -> dict:
-        return self.record.data
 
     @property
     def title(self) -> str:
