@@ -4,16 +4,19 @@
 
 Generates N synthetic lists (each with a few notices) from the sample content into bench/.work/,
 then times, in one run and on the same files: (a) our whole pipeline, every rule included, and
-(b) a bare loop of yaml.load(CSafeLoader) + jsonschema on the list files only. Prints files/s and
+(b) a bare loop of yaml.load(CSafeLoader) + jsonschema on the list files only, and (c) where it is
+installed (on PATH, or CHECK_JSONSCHEMA=/path/to/check-jsonschema), check-jsonschema on the lists. Prints files/s and
 the ratio; the machines are shared, so compare ratios, not seconds.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import resource
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -81,6 +84,13 @@ def main(sizes: list[int]) -> None:
         bare_loop(files)
         bare = time.perf_counter() - started
         rules = {d.rule for d in report.diagnostics}
+        checker = os.environ.get("CHECK_JSONSCHEMA") or shutil.which("check-jsonschema")
+        if checker and n <= 5000:  # check-jsonschema takes its files on the command line
+            started = time.perf_counter()
+            subprocess.run([checker, "--schemafile", str(REPO / "tools/jiebang/schemas/list.schema.json"),
+                            *map(str, files)], capture_output=True, check=True)
+            other = time.perf_counter() - started
+            print(f"{n:>6} lists: check-jsonschema (schema only) {other:6.2f} s ({len(files) / other:7.0f} files/s)")
         print(f"{n:>6} lists: jiebang validate {ours:6.2f} s ({report.files / ours:7.0f} files/s, "
               f"{report.errors} errors, rules hit {sorted(rules)[:5]})")
         print(f"{'':>6}        PyYAML C + jsonschema {bare:6.2f} s ({len(files) / bare:7.0f} files/s)  "
