@@ -3,6 +3,8 @@ bulletin board must not trust its input twice removed."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markdown
 import nh3
 
@@ -13,7 +15,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 _md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
 
 
+@lru_cache(maxsize=4096)
 def render_markdown(text: str | None) -> str:
+    """Cached: a notice's body is shown on its page, in feeds and in its list's feeds."""
     if not text:
         return ""
     _md.reset()
