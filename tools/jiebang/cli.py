@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from . import __version__
@@ -18,16 +19,45 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
-    """argparse exits with 2 on usage errors already; say so in Chinese."""
+    """argparse exits with 2 on usage errors already; say so, and everything else, in Chinese."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage:", "用法：", 1)
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "用法：", 1)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: 用法错误：{message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: 用法错误：{translate_usage_error(message)}\n")
+
+
+_USAGE_ERRORS = [
+    (r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)", r"参数 \1 的值 \2 无效，可选：\3"),
+    (r"argument (\S+): expected one argument", r"参数 \1 后面需要一个值"),
+    (r"argument (\S+): invalid (\w+) value: (\S+)", r"参数 \1 的值 \3 不是有效的数值"),
+    (r"the following arguments are required: (.*)", r"缺少参数：\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
+]
+
+
+def translate_usage_error(message: str) -> str:
+    for english, chinese in _USAGE_ERRORS:
+        if re.fullmatch(english, message):
+            return re.sub(english, chinese, message)
+    return message
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="jiebang", description="揭榜挂帅榜单公告板")
-    parser.add_argument("--version", action="version", version=f"jiebang {__version__}")
+    parser.add_argument("--version", action="version", version=f"jiebang {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
     for name in COMMANDS:
         try:
