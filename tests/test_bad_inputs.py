@@ -44,7 +44,7 @@ from jiebang.validate import validate
 
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "bad"
-DESIGN = HERE.parent.parent / "shared" / "DESIGN.md"  # /work/shared/DESIGN.md beside the repository
+DESIGN = HERE.parent.parent / "shared" / "DESIGN.md"  # ../shared/DESIGN.md, beside the repository
 JSON_KEYS = {"file", "line", "column", "severity", "rule", "article", "message"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH = re.compile(r"[A-Za-z]+(?:[ \t]+[A-Za-z]+){2,}")  # three English words in a row: untranslated
