@@ -26,10 +26,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import chromium_available, launch_chromium, serve_directory  # noqa: E402
+from browser import (  # noqa: E402
+    SEARCH_JS,
+    chromium_available,
+    launch_chromium,
+    run_search,
+    serve_directory,
+    write_search_page,
+)
 from jiebang.search_index import SearchDoc, build_search_index  # noqa: E402
-
-SEARCH_JS = ROOT / "theme" / "static" / "js" / "search.js"
 
 INDUSTRIES: dict[str, dict[str, list[str]]] = {
     "陶瓷": {
@@ -261,33 +266,13 @@ def page_html(doc: SearchDoc) -> str:
     )
 
 
-SEARCH_PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>搜索</title></head>
-<body><main>
-<h1>搜索</h1>
-<form id="search-form" role="search" action="" method="get" data-index="/search/index/">
-  <label for="q">搜索榜单</label>
-  <input id="q" name="q" type="search">
-  <button type="submit">搜索</button>
-</form>
-<p id="search-status" role="status" aria-live="polite"></p>
-<ol id="search-results"></ol>
-</main>
-<script src="/static/js/search.js"></script>
-</body></html>
-"""
-
-
 def build_site(docs: list[SearchDoc], site: Path) -> None:
     """Write one page per document, the search page, our index and Pagefind's index under `site`."""
     for doc in docs:
         page = site / doc.url.strip("/") / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(page_html(doc), "utf-8")
-    (site / "search").mkdir(parents=True, exist_ok=True)
-    (site / "search" / "index.html").write_text(SEARCH_PAGE, "utf-8")
-    (site / "static" / "js").mkdir(parents=True, exist_ok=True)
-    (site / "static" / "js" / "search.js").write_bytes(SEARCH_JS.read_bytes())
+    write_search_page(site)
     build_search_index(docs, site / "search")
     subprocess.run(
         [
@@ -339,16 +324,7 @@ def query_pagefind(page, base: str, term: str) -> set[str]:
 
 
 def query_ours(page, base: str, term: str) -> set[str]:
-    page.goto(base + "search/?q=" + term)
-    page.wait_for_function(
-        "(q) => { const ol = document.getElementById('search-results');"
-        " return ol.dataset.query === q && ol.getAttribute('aria-busy') === 'false'; }",
-        arg=term,
-    )
-    hrefs = page.eval_on_selector_all(
-        "#search-results li h2 a", "as => as.map((a) => a.getAttribute('href'))"
-    )
-    return set(hrefs)
+    return set(run_search(page, base + "search/", term))
 
 
 def measure(docs: list[SearchDoc], site: Path) -> None:

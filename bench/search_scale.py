@@ -22,9 +22,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from search_recall import GENERAL, INDUSTRIES, SEARCH_JS, SEARCH_PAGE  # noqa: E402
+from search_recall import GENERAL, INDUSTRIES  # noqa: E402
 
+from browser import (  # noqa: E402
+    chromium_available,
+    launch_chromium,
+    serve_directory,
+    wait_for_search,
+    write_search_page,
+)
 from jiebang.search_index import SearchDoc, SearchIndexReader, build_search_index  # noqa: E402
 
 PAGE_SIZE = 50  # search.js renders this many results before 显示更多结果
@@ -99,10 +107,7 @@ def query_cost(out_dir: Path, query: str) -> tuple[int, int, int, int]:
 
 
 def browser_cost(site: Path, queries: list[str]) -> None:
-    sys.path.insert(0, str(ROOT / "tests"))
     from playwright.sync_api import sync_playwright
-
-    from browser import chromium_available, launch_chromium, serve_directory
 
     if not chromium_available():
         print("chromium is missing (apt-get install chromium): browser figures skipped")
@@ -119,12 +124,7 @@ def browser_cost(site: Path, queries: list[str]) -> None:
             )
             started = time.perf_counter()
             page.goto(base + "search/?q=" + query)
-            page.wait_for_function(
-                "(q) => { const ol = document.getElementById('search-results');"
-                " return ol.dataset.query === q && ol.getAttribute('aria-busy') === 'false'; }",
-                arg=query,
-                timeout=60_000,
-            )
+            wait_for_search(page, query, timeout=60_000)
             elapsed = time.perf_counter() - started
             index = [(url, n) for url, n in traffic if "/search/index/" in url]
             docs = sum(n for url, n in index if "/docs/" in url)
@@ -179,9 +179,7 @@ def main() -> int:
                     f" first page {page_bytes:9,} bytes"
                 )
         if not args.no_browser:
-            (site / "static" / "js").mkdir(parents=True, exist_ok=True)
-            (site / "static" / "js" / "search.js").write_bytes(SEARCH_JS.read_bytes())
-            (site / "search" / "index.html").write_text(SEARCH_PAGE, "utf-8")
+            write_search_page(site)
             browser_cost(site, [q for qs in QUERIES.values() for q in qs])
     return 0
 

@@ -16,7 +16,8 @@ import pytest
 
 from conftest import ContentRoot, dump, good_list
 from jiebang.gitrepo import GitError
-from jiebang.history import WORKTREE, diff_revisions, load_history
+from jiebang.history import WORKTREE, load_history
+from jiebang.revisions_diff import diff_revisions
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

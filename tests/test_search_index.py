@@ -11,24 +11,13 @@ from urllib.parse import quote
 import pytest
 
 from jiebang import search_index
-from jiebang.search_index import (
-    SearchDoc,
-    SearchIndexReader,
-    bigram_offsets,
-    build_search_index,
-    decode,
-    query_terms,
-    shard_of,
-    tokenize,
-)
+from jiebang.search_index import SearchDoc, SearchIndexReader, build_search_index, decode, shard_of
+from jiebang.search_tokens import bigram_offsets, query_terms, tokenize
 
 try:
-    from browser import launch_chromium, require_chromium, serve_directory
+    import browser
 except ImportError:  # tests/ imported as a package
-    from tests.browser import launch_chromium, require_chromium, serve_directory
-
-ROOT = Path(__file__).resolve().parents[1]
-SEARCH_JS = ROOT / "theme" / "static" / "js" / "search.js"
+    from tests import browser
 
 DOCS = [
     SearchDoc(
@@ -241,64 +230,35 @@ def test_a_query_reads_only_its_own_shards(tmp_path: Path, monkeypatch: pytest.M
 
 # --- in the browser ---
 
-SEARCH_PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>搜索</title></head>
-<body><main>
-<h1>搜索</h1>
-<form id="search-form" role="search" action="" method="get" data-index="/search/index/" data-page-size="{page_size}">
-  <label for="q">搜索榜单、成果和需求单位</label>
-  <input id="q" name="q" type="search">
-  <button type="submit">搜索</button>
-</form>
-<p id="search-status" role="status" aria-live="polite"></p>
-<ol id="search-results"></ol>
-</main>
-<script src="/static/js/search.js"></script>
-</body></html>
-"""
-
-DONE = """(q) => { const ol = document.getElementById('search-results');
-  return ol.dataset.query === q && ol.getAttribute('aria-busy') === 'false'; }"""
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("site")
-    (root / "static" / "js").mkdir(parents=True)
-    (root / "static" / "js" / "search.js").write_bytes(SEARCH_JS.read_bytes())
-    (root / "search").mkdir()
-    (root / "search" / "index.html").write_text(SEARCH_PAGE.format(page_size=50), "utf-8")
-    (root / "paged").mkdir()
-    (root / "paged" / "index.html").write_text(SEARCH_PAGE.format(page_size=2), "utf-8")
-    (root / "broken").mkdir()
-    broken = SEARCH_PAGE.format(page_size=50).replace("/search/index/", "/nowhere/")
-    (root / "broken" / "index.html").write_text(broken, "utf-8")
+    browser.write_search_page(root)
+    browser.write_search_page(root, "paged", page_size=2)
+    browser.write_search_page(root, "broken", index="/nowhere/")
     build_search_index(DOCS, root / "search")
     return root
 
 
 @pytest.fixture(scope="module")
 def browser_page(site: Path):
-    require_chromium()
+    browser.require_chromium()
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw, serve_directory(site) as base:
-        browser = launch_chromium(pw)
-        page = browser.new_page()
+    with sync_playwright() as pw, browser.serve_directory(site) as base:
+        chromium = browser.launch_chromium(pw)
+        page = chromium.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.base = base  # type: ignore[attr-defined]
         yield page
-        browser.close()
+        chromium.close()
         assert errors == []
 
 
 def run_query(page, query: str, path: str = "search/") -> list[str]:
-    page.goto(page.base + path + "?q=" + quote(query))
-    page.wait_for_function(DONE, arg=query)
-    return page.eval_on_selector_all(
-        "#search-results > li h2 a", "as => as.map((a) => a.getAttribute('href'))"
-    )
+    return browser.run_search(page, page.base + path, query)
 
 
 @pytest.mark.browser
@@ -346,7 +306,7 @@ def test_browser_no_results_message(browser_page) -> None:
 def test_browser_typing_runs_the_query_and_updates_the_address(browser_page) -> None:
     browser_page.goto(browser_page.base + "search/")
     browser_page.fill("#q", "余热")
-    browser_page.wait_for_function(DONE, arg="余热")
+    browser.wait_for_search(browser_page, "余热")
     assert browser_page.eval_on_selector_all("#search-results > li", "ls => ls.length") == 1
     assert browser_page.url.endswith("?q=" + quote("余热"))
 
@@ -362,10 +322,7 @@ def test_browser_shows_more_results_on_request(browser_page) -> None:
     browser_page.wait_for_function("document.querySelectorAll('#search-results > li').length === 3")
     assert browser_page.is_hidden("#search-more")
     assert browser_page.inner_text("#search-status") == "找到 3 条与“陶瓷”相关的结果。"
-    hrefs = browser_page.eval_on_selector_all(
-        "#search-results > li h2 a", "as => as.map((a) => a.getAttribute('href'))"
-    )
-    assert set(hrefs) == expected
+    assert set(browser.result_links(browser_page)) == expected
 
 
 @pytest.mark.browser

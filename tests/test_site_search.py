@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from browser import launch_chromium, require_chromium, serve_directory
+from browser import launch_chromium, require_chromium, serve_directory, wait_for_search
 from jiebang.build import build_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ def page(base_url):
 
 def search(page, term: str) -> set[str]:
     page.goto(f"/search/?q={quote(term)}")
-    page.wait_for_selector(f'#search-results[aria-busy="false"][data-query="{term}"]', state="attached")
+    wait_for_search(page, term)
     while page.locator("#search-more:visible").count():
         page.click("#search-more")
         page.wait_for_selector('#search-results[aria-busy="false"]', state="attached")

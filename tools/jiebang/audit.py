@@ -26,8 +26,8 @@ from .content import as_date
 from .diagnostics import Diagnostic, display_path
 from .diffs import FieldChange, covers, diff_records, field_keys, show
 from .gitrepo import Commit, GitError, Repo
-from .history import RecordChange, diff_revisions, tree_records
 from .lifecycle import CORRECTION
+from .revisions_diff import RecordChange, diff_revisions, tree_records
 from .rules import Rule
 from .rules.audit import CHANGE_NOTE, IMMUTABLE
 from .schema import field_name, subschema

@@ -12,10 +12,9 @@ import re
 import sys
 
 from . import __version__
+from .commands import EXIT_USAGE
 
 COMMANDS = ["validate", "build", "serve", "verify", "new", "import_", "export", "history", "diff"]
-
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):

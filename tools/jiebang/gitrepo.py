@@ -3,7 +3,8 @@
 Every command runs with the same environment (no locks, no prompts, C locale) and the same `-c`
 settings, so a user's ~/.gitconfig cannot change the output parsed here. Paths are read with
 `-z` and decoded with surrogateescape, so no file name can break a parse. Git failures raise
-GitError with a Chinese message; jiebang.history turns all this into records' revisions.
+GitError with a Chinese message; jiebang.history and jiebang.revisions_diff turn all this into records'
+revisions.
 """
 
 from __future__ import annotations
@@ -185,6 +186,14 @@ class Repo:
             if proc.wait() != 0:
                 errors.seek(0)
                 raise GitError(f"git {args[0]} 失败：{errors.read().decode('utf-8', 'replace').strip()}")
+
+
+def read_worktree_file(path: Path) -> bytes | None:
+    """A file as the working tree has it, the working tree's side of a diff; None when it is gone."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def _env() -> dict[str, str]:

@@ -23,12 +23,10 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from .content import FOLDERS
 from .diffs import FieldChange, covers, diff_records, field_keys
-from .gitrepo import BlobReader, Commit, GitError, Repo
-from .load import Document, parse_document
+from .gitrepo import BlobReader, Commit, GitError, Repo, read_worktree_file
+from .load import parse_document
 from .schema import SCHEMAS
 
 WORKTREE = "工作区"  # the short name of the working-tree pseudo-revision
@@ -59,40 +57,6 @@ class Revision:
         return {"commit": self.commit, "short": self.short, "date": self.date, "author": self.author,
                 "subject": self.subject, "path": self.path, "status": self.status,
                 "changes_note": self.changes_note, "problem": self.problem}
-
-
-@dataclass(frozen=True)
-class RecordChange:
-    """One record added, changed or removed between two revisions (`jiebang diff`, the audit)."""
-
-    id: str
-    kind: str
-    status: str  # "added" | "changed" | "removed"
-    old_path: str | None
-    new_path: str | None
-    old: Document | None
-    new: Document | None
-
-    @property
-    def old_data(self) -> dict | None:
-        return _record_data(self.old)
-
-    @property
-    def new_data(self) -> dict | None:
-        return _record_data(self.new)
-
-    @property
-    def path(self) -> str:
-        return self.new_path or self.old_path or ""
-
-    def field_changes(self) -> list[FieldChange]:
-        return diff_records(self.kind, self.old_data, self.new_data)
-
-
-def _record_data(doc: Document | None) -> dict | None:
-    if doc is None:
-        return None
-    return doc.data if isinstance(doc.data, dict) else {}
 
 
 # ---------------------------------------------------------------- the history
@@ -208,7 +172,7 @@ class History:
         present = False
         for entry in entries:
             if entry.commit < 0:
-                raw = _read_file(self._project / entry.path) if self._project else None
+                raw = read_worktree_file(self._project / entry.path) if self._project else None
             else:
                 raw = blobs.get(entry.blob) if entry.blob else None
             if entry.blob and raw is None:
@@ -275,13 +239,6 @@ def _read_into(blobs: BlobReader, names: list[str], result: dict[str, bytes | No
     # Closed under us (the History was dropped): whoever wants these blobs asks for them again.
     with contextlib.suppress(OSError, ValueError, GitError):
         result.update(blobs.read(names))
-
-
-def _read_file(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
 
 
 def _parse(raw: bytes | None, path: str, kind: str) -> tuple[dict | None, str | None]:
@@ -375,89 +332,3 @@ def _worktree_changes(repo: Repo, rev: str, wanted: set[str] | None) -> list[tup
         if where and (wanted is None or where[0] in wanted):
             found[where[2]] = (*where, None)
     return list(found.values())
-
-
-# ---------------------------------------------------------------- two revisions
-
-
-def diff_revisions(project_dir: Path, old: str, new: str | None = None,
-                   content_dir: str = "content") -> tuple[Commit, Commit | None, list[RecordChange]]:
-    """Every record added, changed or removed between `old` and `new` (None: the working tree).
-
-    Reads one `git diff --raw` and one batch of blobs; records whose file changed only in layout
-    or comments are kept (an auditor may want to see them) with no field changes.
-    Raises GitError outside git or for an unknown revision.
-    """
-    repo, reason = Repo.find(project_dir, content_dir)
-    if repo is None:
-        raise GitError(reason or "不在 git 仓库中。")
-    if not repo.has_commits():
-        raise GitError("git 仓库中还没有任何提交。")
-    old_commit = repo.commit(old)
-    new_commit = repo.commit(new) if new is not None else None
-    specs = repo.pathspecs()
-    sides: dict[str, dict[str, Any]] = {}  # id → kind, old: (path, blob), new: (path, blob; None = on disk)
-    for status, old_blob, new_blob, path in repo.diff(old_commit.sha, new_commit and new_commit.sha, specs):
-        where = repo.locate(path)
-        if where is None:
-            continue
-        record_id, kind, relpath = where
-        side = sides.setdefault(record_id, {"kind": kind})
-        if status != "A":
-            side["old"] = (relpath, old_blob)
-        if status != "D":
-            side["new"] = (relpath, new_blob if new_commit else None)
-    if new_commit is None:
-        for path in repo.untracked(specs):
-            where = repo.locate(path)
-            if where:
-                sides.setdefault(where[0], {"kind": where[1]})["new"] = (where[2], None)
-    return old_commit, new_commit, _record_changes(repo, Path(project_dir).resolve(), sides)
-
-
-def _record_changes(repo: Repo, project: Path, sides: dict[str, dict]) -> list[RecordChange]:
-    wanted = {pair[1] for side in sides.values() for pair in (side.get("old"), side.get("new")) if pair and pair[1]}
-    reader = BlobReader(repo)
-    try:
-        blobs = reader.read(sorted(wanted))
-    finally:
-        reader.close()
-    changes = []
-    for record_id, side in sides.items():
-        kind = side["kind"]
-        old_path, old_blob = side.get("old", (None, None))
-        new_path, new_blob = side.get("new", (None, None))
-        old_doc = _document(blobs.get(old_blob), old_path, kind) if old_path else None
-        if new_path is None:
-            new_doc = None
-        elif new_blob:
-            new_doc = _document(blobs.get(new_blob), new_path, kind)
-        else:  # the working tree
-            new_doc = _document(_read_file(project / new_path), new_path, kind)
-        if old_doc is None and new_doc is None:
-            continue
-        status = "added" if old_doc is None else "removed" if new_doc is None else "changed"
-        changes.append(RecordChange(record_id, kind, status, old_path, new_path, old_doc, new_doc))
-    order = {kind: i for i, kind in enumerate(FOLDERS)}
-    return sorted(changes, key=lambda c: (order.get(c.kind, 9), c.id))
-
-
-def _document(raw: bytes | None, path: str, kind: str) -> Document | None:
-    if raw is None:
-        return None
-    doc, _ = parse_document(raw, path, SCHEMAS[kind])
-    return doc if doc is not None else Document(path, {})
-
-
-def tree_records(project_dir: Path, rev: str, content_dir: str = "content") -> dict[str, tuple[str, str]]:
-    """id → (kind, project path) of every record file in `rev` (one `git ls-tree`)."""
-    repo, reason = Repo.find(project_dir, content_dir)
-    if repo is None:
-        raise GitError(reason or "不在 git 仓库中。")
-    commit = repo.commit(rev)
-    found = {}
-    for path in repo.tree_paths(commit.sha, repo.pathspecs()):
-        where = repo.locate(path)
-        if where:
-            found.setdefault(where[0], (where[1], where[2]))
-    return found

@@ -5,7 +5,7 @@
  * <form id="search-form" data-index="/search/index/">. A query is split into terms at spaces and
  * punctuation (terms are ANDed); each term is matched exactly through positional character bigrams,
  * so every document containing it is found, whatever the word boundaries.
- * tokenize() must stay identical to tokenize() in search_index.py.
+ * tokenize() must stay identical to tokenize() in tools/jiebang/search_tokens.py.
  */
 (function () {
   'use strict';

@@ -1,1 +1,28 @@
-"""One module per subcommand; each has `add_parser(subparsers)` setting `run=`."""
+"""One module per subcommand; each has `add_parser(subparsers)` setting `run=`. What several share is
+here: the exit codes (DESIGN.md), the usage error, and the content folder given by `--root`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad or missing input, or no content folder; the message is Chinese and the exit code EXIT_USAGE."""
+
+
+def add_root_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", default="content", help="内容目录（默认 content）")
+
+
+def content_root(root: str) -> Path:
+    """The content folder named by `--root`; UsageError unless it holds regulation/ (a command that
+    writes records needs the regulation in force)."""
+    path = Path(root)
+    if not (path / "regulation").is_dir():
+        raise UsageError(
+            f"找不到内容目录 {path}（应包含 lists/、results/、regulation/），请在项目目录下运行或用 --root 指定。"
+        )
+    return path

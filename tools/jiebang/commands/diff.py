@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..diffs import FieldChange
 from ..gitrepo import Commit, GitError
-from ..history import RecordChange, diff_revisions
+from ..revisions_diff import RecordChange, diff_revisions
 from .history import NOUN, record_title, split_notes
 
 STATUS = {"added": "新增", "changed": "修改", "removed": "删除"}

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from .. import export
 from ..schema import SCHEMAS
-
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+from . import EXIT_OK, EXIT_USAGE, UsageError, add_root_option
 
 
 def _year(text: str) -> int:
@@ -34,7 +33,7 @@ def add_parser(subparsers) -> None:
     summary.add_argument("--year", type=_year, required=True, help="年份，如 2022")
     summary.add_argument("--format", choices=export.FORMATS["summary"], help="xlsx（默认）、docx 或 csv")
     summary.add_argument("--output", help="输出文件（默认 当前目录下 汇总表-年份.格式）")
-    summary.add_argument("--root", default="content", help="内容目录（默认 content）")
+    add_root_option(summary)
     summary.add_argument(
         "--office", default=export.DEFAULT_OFFICE, help=f"受理处室（默认 {export.DEFAULT_OFFICE}）"
     )
@@ -45,13 +44,9 @@ def add_parser(subparsers) -> None:
     )
     lists.add_argument("--format", choices=export.FORMATS["lists"], help="xlsx（默认）或 csv")
     lists.add_argument("--output", help="输出文件（默认 当前目录下 榜单-全部.格式）")
-    lists.add_argument("--root", default="content", help="内容目录（默认 content）")
+    add_root_option(lists)
     lists.add_argument("--year", type=_year, help="只导出该年份的榜单")
     parser.set_defaults(run=run)
-
-
-class _Usage(Exception):
-    pass
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         fmt, output = _output(args)
         root = Path(args.root)
         if not (root / "lists").is_dir():
-            raise _Usage(f"找不到 {root / 'lists'}，请在项目目录下运行或用 --root 指定内容目录。")
+            raise UsageError(f"找不到 {root / 'lists'}，请在项目目录下运行或用 --root 指定内容目录。")
         entries, problems = export.load_lists(root)
         for problem in problems:
             print(f"警告：{problem}", file=sys.stderr)
@@ -70,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
             written = _summary(args, entries, fmt, output)
         else:
             written = _lists(args, entries, fmt, output)
-    except (_Usage, export.ExportError) as exc:
+    except (UsageError, export.ExportError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     print(f"已导出 {written} 条 → {output}")
@@ -81,7 +76,7 @@ def _output(args: argparse.Namespace) -> tuple[str, Path]:
     allowed = export.FORMATS[args.what]
     suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
     if args.format and suffix and suffix != args.format:
-        raise _Usage(f"输出文件 {args.output} 的扩展名与 --format {args.format} 不符。")
+        raise UsageError(f"输出文件 {args.output} 的扩展名与 --format {args.format} 不符。")
     fmt = args.format or (suffix if suffix in allowed else "xlsx")
     if args.output:
         return fmt, Path(args.output)
@@ -96,7 +91,7 @@ def _summary(args: argparse.Namespace, entries, fmt: str, output: Path) -> int:
     rows, notes = export.summary_rows(entries, args.year, office=args.office, county=args.county)
     if not rows:
         where = f"{args.county}" if args.county else ""
-        raise _Usage(f"{args.root}/lists/ 中没有{where} {args.year} 年的榜单，未导出。")
+        raise UsageError(f"{args.root}/lists/ 中没有{where} {args.year} 年的榜单，未导出。")
     for note in notes:
         print(f"注意：{note}", file=sys.stderr)
     recommender = f"{args.county}科技局" if args.county else ""
@@ -109,6 +104,6 @@ def _lists(args: argparse.Namespace, entries, fmt: str, output: Path) -> int:
         entries = [entry for entry in entries if export.list_year(entry) == args.year]
     if not entries:
         where = f" {args.year} 年的" if args.year else ""
-        raise _Usage(f"{args.root}/lists/ 中没有{where}榜单，未导出。")
+        raise UsageError(f"{args.root}/lists/ 中没有{where}榜单，未导出。")
     export.write_lists(entries, SCHEMAS["list"], output, fmt)
     return len(entries)

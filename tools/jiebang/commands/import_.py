@@ -21,8 +21,7 @@ from ..scaffold import ScaffoldError
 from ..schema import SCHEMAS
 from ..wordform import FormData, FormError, list_record, read_forms
 from ..yamlwriter import render_list_yaml
-
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+from . import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, add_root_option, content_root
 
 PRIVACY_NOTE = (
     "隐私：征集表中“技术需求牵头联系人”的{what}已读取但未写入记录（content/ 下的内容全部公开，"
@@ -44,7 +43,7 @@ def add_parser(subparsers) -> None:
         description="把企业填写的《“揭榜挂帅”重大技术需求征集表》（附件1，.docx）逐份导入为榜单 YAML。",
     )
     parser.add_argument("forms", nargs="+", metavar="FORM.docx", help="征集表文件（.docx），可多个")
-    parser.add_argument("--root", default="content", help="内容目录（默认 content）")
+    add_root_option(parser)
     parser.add_argument(
         "--published", type=_date, help="发榜日期 YYYY-MM-DD（决定编号年份；默认今年，日期留待填写）"
     )
@@ -53,12 +52,10 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = Path(args.root)
-    if not (root / "regulation").is_dir():
-        print(
-            f"错误：找不到内容目录 {root}（应包含 lists/、results/、regulation/），请在项目目录下运行或用 --root 指定。",
-            file=sys.stderr,
-        )
+    try:
+        root = content_root(args.root)
+    except UsageError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.published and args.deadline and args.deadline < args.published:
         print(f"错误：揭榜截止日期 {args.deadline} 早于发榜日期 {args.published}。", file=sys.stderr)

@@ -19,12 +19,7 @@ from .. import scaffold
 from ..scaffold import ScaffoldError
 from ..schema import SCHEMAS
 from ..yamlwriter import render_list_yaml, render_result_yaml
-
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-
-
-class _UsageError(Exception):
-    """Bad or missing input; the message is Chinese."""
+from . import EXIT_OK, EXIT_USAGE, UsageError, add_root_option, content_root
 
 
 def add_parser(subparsers) -> None:
@@ -38,7 +33,7 @@ def add_parser(subparsers) -> None:
     lst = what.add_parser(
         "list", help="新建榜单", description="新建一个榜单（content/lists/<年份>/<编号>.yaml）。"
     )
-    lst.add_argument("--root", default="content", help="内容目录（默认 content）")
+    add_root_option(lst)
     lst.add_argument("--no-input", action="store_true", help="不提问，全部取自选项（供脚本使用）")
     lst.add_argument("--industry", help="所属行业领域（管理办法数据所列行业之一）")
     lst.add_argument("--subfield", help="细分方向")
@@ -59,7 +54,7 @@ def add_parser(subparsers) -> None:
         help="新建公告",
         description="为一个榜单新建公告（content/results/<年份>/<榜单编号>-Rnn.yaml）。",
     )
-    res.add_argument("--root", default="content", help="内容目录（默认 content）")
+    add_root_option(res)
     res.add_argument("--list", dest="list_id", help="所属榜单编号，如 JDZ-2022-001")
     res.add_argument("--kind", help="公告类型：" + "、".join(_result_kinds()))
     res.add_argument("--date", help="公告日期 YYYY-MM-DD（默认今天）")
@@ -79,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             return _new_result(args)
         print("用法：jiebang new list … 或 jiebang new result --list 编号 --kind 类型", file=sys.stderr)
         return EXIT_USAGE
-    except (_UsageError, ScaffoldError) as exc:
+    except (UsageError, ScaffoldError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -106,12 +101,12 @@ class _Asker:
             try:
                 return parse(given)
             except ValueError as exc:
-                raise _UsageError(f"{title}：{exc}。") from exc
+                raise UsageError(f"{title}：{exc}。") from exc
         if not self.interactive:
             if default is not None:
                 return parse(default)
             if required:
-                raise _UsageError(f"使用 --no-input 时必须给出“{title}”。")
+                raise UsageError(f"使用 --no-input 时必须给出“{title}”。")
             return None
         prompt = title
         if choices:
@@ -121,7 +116,7 @@ class _Asker:
             try:
                 answer = input(f"{prompt}：").strip()
             except EOFError:
-                raise _UsageError(f"输入已结束，未回答“{title}”。") from None
+                raise UsageError(f"输入已结束，未回答“{title}”。") from None
             if not answer:
                 if default is not None:
                     answer = default
@@ -172,20 +167,11 @@ def _money(text: str):
     return value
 
 
-def _root(args: argparse.Namespace) -> Path:
-    root = Path(args.root)
-    if not (root / "regulation").is_dir():
-        raise _UsageError(
-            f"找不到内容目录 {root}（应包含 lists/、results/、regulation/），请在项目目录下运行或用 --root 指定。"
-        )
-    return root
-
-
 # --------------------------------------------------------------------------- new list
 
 
 def _new_list(args: argparse.Namespace) -> int:
-    root = _root(args)
+    root = content_root(args.root)
     schema = SCHEMAS["list"]
     ask = _Asker(interactive=not args.no_input)
     if ask.interactive:
@@ -295,7 +281,7 @@ def _report_placeholders(path: Path, schema: dict) -> None:
 
 
 def _new_result(args: argparse.Namespace) -> int:
-    root = _root(args)
+    root = content_root(args.root)
     schema = SCHEMAS["result"]
     props = schema["properties"]
     kinds = list(props["kind"]["enum"])
@@ -303,12 +289,12 @@ def _new_result(args: argparse.Namespace) -> int:
     list_id = ask(props["list"]["title"], _list_id, args.list_id, required=True)
     lists = list((root / "lists").rglob(f"{list_id}.yaml")) if (root / "lists").is_dir() else []
     if not lists:
-        raise _UsageError(f"找不到榜单 {list_id}（{root / 'lists'} 下没有 {list_id}.yaml）。")
+        raise UsageError(f"找不到榜单 {list_id}（{root / 'lists'} 下没有 {list_id}.yaml）。")
     kind = ask(props["kind"]["title"], _choice(kinds), args.kind, required=True, choices=kinds)
     try:
         day = scaffold.parse_date(args.date) if args.date else dt.date.today()
     except ValueError as exc:
-        raise _UsageError(f"{props['date']['title']}：{exc}。") from exc
+        raise UsageError(f"{props['date']['title']}：{exc}。") from exc
 
     # The result lives under its list's year, the year its id carries (JDZ-2022-001-R03 → results/2022/).
     year = scaffold.list_id_year(list_id)
