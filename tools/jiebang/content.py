@@ -5,6 +5,7 @@ A content root is a folder holding `lists/`, `results/` and `regulation/` (DESIG
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +29,15 @@ def as_date(value: Any) -> date | None:
         except ValueError:
             return None
     return None
+
+
+_ID_YEAR = re.compile(r"[A-Z]+-([0-9]{4})-")
+
+
+def id_year(record_id: str) -> str | None:
+    """The year in a list or notice id (JDZ-2022-001, JDZ-2022-001-R03 → "2022"): its folder's name."""
+    match = _ID_YEAR.match(record_id)
+    return match.group(1) if match else None
 
 
 @dataclass

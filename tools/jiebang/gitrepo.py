@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from .content import FOLDERS
+from .content import FOLDERS, id_year
 
 _KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 _FIELDS = "%H%x00%h%x00%aI%x00%an%x00%s"  # no field can hold a NUL, so none can break the parse
 _HEADER = "%x1e" + _FIELDS
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]+")
-_YEAR = re.compile(r"[A-Z]+-([0-9]{4})-")
 _NARROW_IDS_MAX = 64  # beyond this many ids, walk the whole tree and keep what is wanted
 _GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 # Settings a user's ~/.gitconfig may hold that would change the output we parse.
@@ -115,8 +114,8 @@ class Repo:
         names = {f"{record_id}.yaml" for record_id in wanted}
         paths = set()
         for record_id in wanted:
-            year = _YEAR.match(record_id)
-            paths |= {f"{folder}/{year.group(1) + '/' if year else ''}{record_id}.yaml" for folder in folders}
+            year = id_year(record_id)
+            paths |= {f"{folder}/{year + '/' if year else ''}{record_id}.yaml" for folder in folders}
         if rev:
             paths |= {p for p in self.tree_paths(rev, folders) if p.rsplit("/", 1)[-1] in names}
         for folder in folders:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import yaml
 from .. import scaffold
 from ..scaffold import ScaffoldError
 from ..schema import SCHEMAS
+from ..validate import validate_paths
 from ..wordform import FormData, FormError, list_record, read_forms
 from ..yamlwriter import render_list_yaml
 from . import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, add_root_option, content_root
@@ -67,8 +67,6 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     schema = SCHEMAS["list"]
     year = (args.published or dt.date.today()).year
-    validate = _validator()
-
     failed = 0
     written: list[Path] = []
     for name in args.forms:
@@ -87,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
                 failed += 1
                 break
             written.append(path)
-            _report(form, path, schema, root, validate)
+            _report(form, path, schema, root)
     print(f"共导入 {len(written)} 份榜单" + (f"，{failed} 个文件未导入。" if failed else "。"))
     return EXIT_CONTENT if failed else EXIT_OK
 
@@ -120,7 +118,7 @@ def _write(
     return path
 
 
-def _report(form: FormData, path: Path, schema: dict, root: Path, validate) -> None:
+def _report(form: FormData, path: Path, schema: dict, root: Path) -> None:
     which = f"（第 {form.part}/{form.parts} 份）" if form.parts > 1 else ""
     print(f"已导入 {form.source.name}{which} → {path}")
     for note in form.notes:
@@ -140,27 +138,11 @@ def _report(form: FormData, path: Path, schema: dict, root: Path, validate) -> N
     todo = scaffold.placeholders_in(record, schema)
     if todo:
         print(f"  征集表未包含、仍需填写（文件中标有“（请填写：…）”）：{'、'.join(todo)}。")
-    if validate is not None:
-        try:
-            diagnostics = validate([path], root)
-        except Exception as exc:  # the validator is another module; its failure must not lose the import
-            print(f"  校验未能完成：{exc}", file=sys.stderr)
-            return
-        if diagnostics:
-            print("  校验结果：")
-            for diagnostic in diagnostics:
-                print(f"    {diagnostic.as_text()}")
-
-
-def _validator():
-    """`jiebang.validate.validate_paths` when that module is installed, else None."""
-    try:
-        module = importlib.import_module("jiebang.validate")
-    except ModuleNotFoundError as exc:
-        if exc.name != "jiebang.validate":
-            raise
-        return None
-    return getattr(module, "validate_paths", None)
+    diagnostics = validate_paths([path], root)
+    if diagnostics:
+        print("  校验结果：")
+        for diagnostic in diagnostics:
+            print(f"    {diagnostic.as_text()}")
 
 
 def _refuse_duplicates(source: Path, forms: list[FormData], lists_dir: Path) -> None:

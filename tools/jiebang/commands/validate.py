@@ -27,11 +27,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"jiebang validate: {exc}", file=sys.stderr)
         return 2
     if args.base is not None:
-        try:
-            from ..audit import audit_diagnostics
-        except ImportError:
-            print("jiebang validate: 本版本尚不支持 --base。", file=sys.stderr)
-            return 2
+        from ..audit import audit_diagnostics  # imported here: plain validation needs no git
         from ..gitrepo import GitError
 
         try:

@@ -4,14 +4,10 @@ the year each belongs to."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
-
+from ..load import read_document
 from ..scaffold import list_id_year
 from ..schema import SCHEMAS
 
@@ -22,41 +18,17 @@ class ListFile:
     data: dict
 
 
-def _reader() -> Callable[[Path], tuple[Any, list]] | None:
-    """`jiebang.load`'s reader when installed (typed values, Decimal money), else None."""
-    try:
-        module = importlib.import_module("jiebang.load")
-    except ModuleNotFoundError as exc:
-        if exc.name != "jiebang.load":
-            raise
-        return None
-    if hasattr(module, "load_document"):
-        return module.load_document
-    if hasattr(module, "read_document"):
-        schema = SCHEMAS["list"]
-        return lambda path: module.read_document(path, str(path), schema)
-    return None
-
-
 def load_lists(root: Path) -> tuple[list[ListFile], list[str]]:
     """Every list under `root/lists/`, sorted by id, and Chinese notes on files that could not be read.
 
     Content with validation errors is exported as it stands; only unreadable files are skipped.
     """
     folder = root / "lists"
-    reader = _reader()
     entries: list[ListFile] = []
     problems: list[str] = []
     for path in sorted(folder.rglob("*.yaml")) if folder.is_dir() else []:
-        data: Any = None
-        if reader is not None:
-            doc, _diagnostics = reader(path)
-            data = getattr(doc, "data", None)
-        else:
-            try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
-                data = None
+        doc, _diagnostics = read_document(path, str(path), SCHEMAS["list"])
+        data = doc.data if doc is not None else None
         if isinstance(data, dict):
             entries.append(ListFile(path, data))
         else:

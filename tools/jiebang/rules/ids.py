@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
-from ..content import ContentTree, Record
+from ..content import ContentTree, Record, id_year
 from . import ERROR, Findings, declare, record_check, tree_check
 
 FILENAME = declare("id.filename", ERROR, "完整性", "编号与文件名不同")
 DUPLICATE = declare("id.duplicate", ERROR, "完整性", "两条记录编号相同")
 YEAR_FOLDER = declare("id.year_folder", ERROR, "完整性", "文件不在其年份目录下")
 
-_YEAR = re.compile(r"^[A-Z]+-([0-9]{4})-")
 
 
 @record_check()
@@ -22,11 +19,11 @@ def id_matches_file(record: Record, regulation, tree, findings: Findings) -> Non
     if value != record.path.stem:
         findings.add(FILENAME, record, ("id",),
                      f"编号 {value} 与文件名 {record.path.name} 不一致：文件应命名为 {value}.yaml（编号发布后不得更改）。")
-    year = _YEAR.match(value)
-    if year and record.path.parent.name != year.group(1):
+    year = id_year(value)
+    if year and record.path.parent.name != year:
         findings.add(YEAR_FOLDER, record, ("id",),
-                     f"编号 {value} 属于 {year.group(1)} 年，文件却在 {record.path.parent.name}/ 目录下："
-                     f"应放在 {record.path.parent.parent.name}/{year.group(1)}/ 中。")
+                     f"编号 {value} 属于 {year} 年，文件却在 {record.path.parent.name}/ 目录下："
+                     f"应放在 {record.path.parent.parent.name}/{year}/ 中。")
 
 
 @tree_check

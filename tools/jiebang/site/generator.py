@@ -109,10 +109,12 @@ class JiebangGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         output = Path(self.output_path)
+        saved = []
         for job in page_jobs(self.site, self.settings, self.history):
             writer.write_file(job.save_as, self.get_template(job.template), self.context, **job.context)
+            saved.append(job.save_as)
         feeds.write_feeds(self.site, self.settings, output, self.history)
         opendata.write_open_data(self.site, self.tree, self.settings, output, self.history)
         self.history.close()
         searchpages.write_search_index(self.site, output)
-        sitemap.write_sitemap(self.site, self.settings, output, self.context)
+        sitemap.write_sitemap(saved, self.settings, output, self.context)

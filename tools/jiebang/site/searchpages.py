@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..search_index import SearchDoc, build_search_index
 from .model import SiteData, cn_date
 
 LIST_TEXT_FIELDS = ("subfield", "problem", "targets", "benefits", "solver_requirements")
 
 
 def write_search_index(site: SiteData, output: Path) -> None:
-    try:
-        from ..search_index import SearchDoc, build_search_index
-    except ImportError:
-        return
     docs = []
     for view in site.lists:
         demander = view.data.get("demander", {})

@@ -5,15 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .model import SiteData
 
-
-def write_sitemap(site: SiteData, settings: dict, output: Path, context: dict) -> None:
-    from .generator import page_jobs
-
+def write_sitemap(saved: list[str], settings: dict, output: Path, context: dict) -> None:
+    """`saved`: the files the generator wrote, as its page jobs named them."""
     site_url = settings.get("SITEURL", "")
-    urls = ["" if job.save_as == "index.html" else job.save_as.removesuffix("index.html")
-            for job in page_jobs(site, settings) if job.save_as != "404.html"]
+    urls = ["" if name == "index.html" else name.removesuffix("index.html") for name in saved if name != "404.html"]
     urls += [f"{page.url}" for page in context.get("pages", [])]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [f"  <url><loc>{escape(site_url)}/{escape(url)}</loc></url>" for url in urls]
