@@ -10,9 +10,10 @@ from ..regulation import Regulation
 from ..schema import field_name
 from ..textcount import word_count
 from . import ERROR, Findings, declare, record_check
+from .privacy import strings
 
 LENGTH = declare("text.length", ERROR, "附件1", "文本超过字数限制")
-HTML = declare("text.html", ERROR, "安全", "Markdown 中含原始 HTML")
+HTML = declare("text.html", ERROR, "安全", "Markdown 中含原始 HTML，或纯文本字段中含 HTML 标记")
 LINK_SCHEME = declare("text.link_scheme", ERROR, "安全", "链接不是 http、https 或 mailto")
 
 MARKDOWN_FIELDS = {
@@ -26,6 +27,10 @@ _TAG = re.compile(r"<\s*(/?\s*[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>?|<!--|<!\[
 _INLINE_LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)>\s]*)")
 _REF_LINK = re.compile(r"^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*)>")
+# In a plain-text field only what a browser would take for markup: a whole tag (`<b>`, `<img src=x>`),
+# an opening tag with an event handler even if unclosed, or a comment. `<Ra0.8 μm`, `a < b`, `R&D`
+# and `<中试线>` are engineering text and read literally on the site (which escapes every value).
+_PLAIN_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<\s*[A-Za-z][\w:-]*\s[^<>]*\bon[a-z]+\s*=|<!--")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 
@@ -58,6 +63,17 @@ def safe_markdown(record: Record, regulation, tree, findings: Findings) -> None:
                          f"{name} 含有 HTML 代码“{tag.group(0)[:30]}”：正文只能用 Markdown 书写，请删除 HTML 标签。")
         for bad in _unsafe_links(visible):
             findings.add(LINK_SCHEME, record, (key,), f"{name} 含有不允许的链接“{bad[:60]}”：{_why(bad)}")
+
+
+@record_check()
+def plain_text_markup(record: Record, regulation, tree, findings: Findings) -> None:
+    """Names, titles, indicator cells, reasons …: shown as text, so markup in them is a mistake or an attack."""
+    for path, text in strings(record.data, skip=frozenset(MARKDOWN_FIELDS[record.kind])):
+        tag = _PLAIN_MARKUP.search(text)
+        if tag:
+            findings.add(HTML, record, path,
+                         f"{field_name(record.kind, path)} 是纯文本字段，却含有 HTML 标记“{tag.group(0)[:30]}”：网站会把它"
+                         "原样显示为文字。请删去这段标记（技术指标中的小于号、大于号照常书写即可，如“< 5 min”“<Ra0.8 μm”）。")
 
 
 def _unsafe_links(text: str) -> list[str]:

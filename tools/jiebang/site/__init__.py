@@ -1,7 +1,9 @@
 """The Pelican plugin that publishes every list and notice (PLUGINS = ["jiebang.site"]).
 
-It adds one generator through the `get_generators` signal; receivers are module-level functions
-because Pelican holds them by weak reference.
+It adds one generator through the `get_generators` signal, and turns on Jinja's autoescape for every
+generator (ours and Pelican's own pages) through `initialized`: record text comes from enterprises'
+Word forms, so a site must be safe whatever its `pelicanconf.py` says. Receivers are module-level
+functions because Pelican holds them by weak reference.
 """
 
 from __future__ import annotations
@@ -15,5 +17,16 @@ def _generators(pelican_object):
     return JiebangGenerator
 
 
+def _escape_by_default(pelican_object) -> None:
+    # Generators build their Jinja environments from this setting after `initialized` has been sent.
+    from .markup import clean_page
+
+    settings = pelican_object.settings
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    # Pelican's own page generator renders content/pages: its HTML passes our cleaner (page.html).
+    settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), "clean_page": clean_page}
+
+
 def register() -> None:
+    signals.initialized.connect(_escape_by_default)
     signals.get_generators.connect(_generators)
