@@ -46,6 +46,7 @@ CHECK_RULES: dict[str, set[str]] = {
     "solvers.solvers": {"solver.related_party", "solver.host_enterprise"},
     "texts.text_lengths": {"text.length"},
     "texts.safe_markdown": {"text.html", "text.link_scheme"},
+    "texts.plain_text_markup": {"text.html"},  # markup in names, titles, indicator cells, reasons
     "vocabulary.list_vocabulary": {"schema.enum", "schema.pattern"},  # the regulation's own vocabularies
 }
 LOADER_RULES = sorted(rule for rule in RULES if rule.startswith("yaml."))
