@@ -553,31 +553,44 @@ def test_lists_csv_opens_in_excel_and_in_python(site: Path, tree, statuses) -> N
     assert all(len(row) == len(header) for row in body)
     got = {row[header.index("榜单编号")]: row[header.index("状态")] for row in body}
     assert got == statuses
+    # No SITEURL in this build: the address is root-relative, so it still opens from the site's host
+    # (tests/test_strict_readers.py checks the publish build's absolute addresses).
+    addresses = {row[header.index("榜单编号")]: row[header.index("网址")] for row in body}
+    assert addresses == {r.id: f"/lists/{r.id}/" for r in tree.lists}
 
 
-def test_deadlines_ics_has_one_event_per_open_list(site: Path, tree, statuses) -> None:
+def test_deadlines_ics_lists_every_deadline_and_marks_the_past_ones(site: Path, tree, statuses) -> None:
+    """A subscribed calendar keeps every list's deadline; the summary tells open from closed."""
     calendar = Calendar.from_ical((site / "data" / "deadlines.ics").read_bytes())
-    events = list(calendar.walk("VEVENT"))
-    open_ids = sorted(i for i, s in statuses.items() if s == "揭榜中")
-    assert open_ids, "the sample should have open lists"
-    assert len(events) == len(open_ids)
-    deadlines = {r.id: str(r.data["deadline"]) for r in tree.lists}
-    titles = {r.id: r.data["title"] for r in tree.lists}
-    for event, list_id in zip(sorted(events, key=lambda e: str(e["uid"])), open_ids):
-        assert list_id in str(event["uid"])
-        assert event.decoded("dtstart").isoformat() == deadlines[list_id]
-        assert titles[list_id] in str(event["summary"])
-    uids = [str(e["uid"]) for e in events]
-    assert len(uids) == len(set(uids))
+    events = {str(e["uid"]).removesuffix("-deadline@jiebang"): e for e in calendar.walk("VEVENT")}
+    assert sorted(events) == sorted(r.id for r in tree.lists)
+    assert any(s == "揭榜中" for s in statuses.values()) and any(s != "揭榜中" for s in statuses.values())
+    for record in tree.lists:
+        event = events[record.id]
+        assert event.decoded("dtstart").isoformat() == str(record.data["deadline"])
+        summary = str(event["summary"])
+        assert record.data["title"] in summary
+        if statuses[record.id] == "揭榜中":
+            assert summary == f"揭榜截止：{record.data['title']}", summary
+        else:
+            assert summary.startswith("（已截止）"), summary
     for name in industries():
-        Calendar.from_ical((site / "data" / f"deadlines-{slug(name)}.ics").read_bytes())
+        in_industry = sorted(r.id for r in tree.lists if r.data["industry"] == name)
+        cal = Calendar.from_ical((site / "data" / f"deadlines-{slug(name)}.ics").read_bytes())
+        assert sorted(str(e["uid"]).removesuffix("-deadline@jiebang") for e in cal.walk("VEVENT")) == in_industry, name
 
 
 def test_json_schemas_are_published(site: Path) -> None:
+    """The records' schemas as the editor has them, only their $id on this site (root-relative here,
+    as this build has no SITEURL)."""
     for kind in ("list", "result", "regulation"):
         published = json.loads((site / "schema" / f"{kind}.schema.json").read_text("utf-8"))
         source = json.loads((REPO / "tools" / "jiebang" / "schemas" / f"{kind}.schema.json").read_text("utf-8"))
-        assert published == source, kind
+        assert published["$id"] == f"/schema/{kind}.schema.json"
+        assert {**published, "$id": source["$id"]} == source, kind
+    data = json.loads((site / "data" / "lists.json").read_text("utf-8"))
+    assert data["$schema"] == "/schema/data/lists.schema.json"
+    assert json.loads((site / "schema" / "data" / "lists.schema.json").read_text("utf-8"))["$id"] == data["$schema"]
 
 
 # -------------------------------------------------------------------------------- reproducible, hashed

@@ -1,8 +1,10 @@
 """Atom and RSS 2.0 feeds (feedgen): everything, lists, notices, each industry and each list.
 
-Entry ids are tag URIs built from record ids, so they never change; `updated` comes from the
-records' own dates (a correction's date where there is one), never from the clock, so two builds of
-one commit give the same bytes.
+Entry ids are tag URIs built from record ids, so they never change; `updated` comes from git (the
+record's last commit) or the records' own dates (a correction's date where there is one), never from
+the clock, so two builds of one commit give the same bytes. A notice's body is HTML and says so
+(`type="html"`); a list's entry is a plain-text summary. Every feed names its author (RFC 4287 4.1.1:
+the site's 主办单位), and each RSS channel links the HTML page it is about.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from feedgen.feed import FeedGenerator
 
 from ..content import as_date
 from .markup import render_markdown
-from .model import ListView, NoticeView, SiteData
+from .model import ListView, NoticeView, RecordView, SiteData
 
 CHINA = timezone(timedelta(hours=8))
 TAG_DOMAIN = "jiebang"
@@ -29,6 +31,7 @@ class Entry:
     published: date
     updated: date
     summary: str
+    html: bool = False  # summary is HTML (a notice's body), not plain text
 
 
 def feed_paths(base: str) -> tuple[str, str]:
@@ -39,16 +42,24 @@ def _moment(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), CHINA)
 
 
-def _updated(record_id: str, own: list[date], history) -> date:
-    """When a record last changed: from git where it knows, else the latest date the record names."""
-    committed = history.updated(record_id) if history is not None and history.ok else None
+def updated_on(view: RecordView, history=None) -> date:
+    """When a record last changed: from git where it knows, else the latest date the record names
+    (its publication, its corrections). Feeds, the sitemap and the calendars all use this one date."""
+    own = [view.record.date or date(1970, 1, 1)]
+    own += [d for d in (as_date(c.get("date")) for c in view.data.get("changes", []) if isinstance(c, dict)) if d]
+    committed = history.updated(view.id) if history is not None and history.ok else None
     return max([*own, *([date.fromisoformat(committed[:10])] if committed else [])])
+
+
+def list_page_updated(view: ListView, history=None) -> date:
+    """A list's page shows its notices too: it changed when the list or any of its notices did (the
+    `updated` of the list's own feed)."""
+    return max([updated_on(view, history), *(updated_on(n, history) for n in view.notices)])
 
 
 def list_entry(view: ListView, history=None) -> Entry:
     published = view.record.date or date(1970, 1, 1)
-    changes = [as_date(c.get("date")) for c in view.data.get("changes", []) if isinstance(c, dict)]
-    updated = _updated(view.id, [published, *[c for c in changes if c]], history)
+    updated = updated_on(view, history)
     deadline = view.deadline
     summary = (f"{view.data.get('industry', '')} · 榜单金额 {view.data.get('budget', {}).get('to_solver_wan', '')} 万元 · "
                f"揭榜截止 {deadline.isoformat() if deadline else ''}")
@@ -57,21 +68,30 @@ def list_entry(view: ListView, history=None) -> Entry:
 
 def notice_entry(notice: NoticeView, history=None) -> Entry:
     day = notice.date or date(1970, 1, 1)
-    changes = [as_date(c.get("date")) for c in notice.data.get("changes", []) if isinstance(c, dict)]
-    return Entry(notice.id, notice.title, notice.url, day, _updated(notice.id, [day, *[c for c in changes if c]], history),
-                 render_markdown(notice.data.get("body", "")))
+    return Entry(notice.id, notice.title, notice.url, day, updated_on(notice, history),
+                 render_markdown(notice.data.get("body", "")), html=True)
+
+
+def feed_author(settings: dict) -> dict:
+    """Who publishes the feeds: the site's 主办单位, else the site's name (an Atom feed MUST name one)."""
+    identity = settings.get("JIEBANG_IDENTITY") or {}
+    name = (identity.get("主办单位") or "").strip() or settings.get("SITENAME", "") or "jiebang"
+    site_url = settings.get("SITEURL", "")
+    return {"name": name, **({"uri": f"{site_url}/"} if site_url else {})}
 
 
 def write_feed(entries: list[Entry], title: str, page_url: str, base: str, site_url: str, output: Path,
-               subtitle: str) -> None:
+               subtitle: str, author: dict) -> None:
     atom_path, rss_path = feed_paths(base)
     fg = FeedGenerator()
     fg.id(f"tag:{TAG_DOMAIN},2022:{base}")
     fg.title(title)
     fg.subtitle(subtitle or title)
     fg.language("zh-CN")
-    fg.link(href=f"{site_url}/{page_url}", rel="alternate")
-    fg.link(href=f"{site_url}/{atom_path}", rel="self")
+    fg.author(author)
+    page = {"href": f"{site_url}/{page_url}", "rel": "alternate", "type": "text/html"}
+    # The page last: feedgen makes the last link the RSS channel's <link>.
+    fg.link([{"href": f"{site_url}/{atom_path}", "rel": "self", "type": "application/atom+xml"}, page])
     fg.generator("jiebang")
     ordered = sorted(entries, key=lambda e: (e.updated, e.key), reverse=True)[:100]
     newest = _moment(ordered[0].updated if ordered else date(2022, 1, 1))
@@ -85,9 +105,13 @@ def write_feed(entries: list[Entry], title: str, page_url: str, base: str, site_
         fe.link(href=f"{site_url}/{entry.url}")
         fe.published(_moment(entry.published))
         fe.updated(_moment(entry.updated))
-        fe.description(entry.summary or entry.title)
+        if entry.html:
+            fe.content(entry.summary or entry.title, type="html")
+        else:
+            fe.summary(entry.summary or entry.title)
     (output / atom_path).parent.mkdir(parents=True, exist_ok=True)
     fg.atom_file(str(output / atom_path), pretty=True)
+    fg.link([{"href": f"{site_url}/{rss_path}", "rel": "self", "type": "application/rss+xml"}, page], replace=True)
     fg.rss_file(str(output / rss_path), pretty=True)
 
 
@@ -102,18 +126,19 @@ def feed_bases(site: SiteData) -> dict[str, str]:
 def write_feeds(site: SiteData, settings: dict, output: Path, history=None) -> None:
     site_url = settings.get("SITEURL", "")
     name = settings.get("SITENAME", "")
+    author = feed_author(settings)
     entries = {v.id: list_entry(v, history) for v in site.lists} | {n.id: notice_entry(n, history) for n in site.results}
     lists = [entries[v.id] for v in site.lists]
     notices = [entries[n.id] for n in site.results]
-    write_feed(lists + notices, f"{name}：全部", "", "feeds/all", site_url, output, "新发布的榜单、更正与结果公告")
-    write_feed(lists, f"{name}：榜单", "lists/", "feeds/lists", site_url, output, "新发布的揭榜挂帅榜单")
-    write_feed(notices, f"{name}：结果公告", "results/", "feeds/results", site_url, output, "揭榜结果、立项、拨付、验收等公告")
+    write_feed(lists + notices, f"{name}：全部", "", "feeds/all", site_url, output, "新发布的榜单、更正与结果公告", author)
+    write_feed(lists, f"{name}：榜单", "lists/", "feeds/lists", site_url, output, "新发布的揭榜挂帅榜单", author)
+    write_feed(notices, f"{name}：结果公告", "results/", "feeds/results", site_url, output, "揭榜结果、立项、拨付、验收等公告", author)
     for industry, slug in site.industries.items():
         views = site.lists_in(industry)
         chosen = [entries[v.id] for v in views] + [entries[n.id] for v in views for n in v.notices]
         write_feed(chosen, f"{name}：{industry}领域", f"industries/{slug}/", f"feeds/industries/{slug}", site_url,
-                   output, f"{industry}领域的榜单与公告")
+                   output, f"{industry}领域的榜单与公告", author)
     for view in site.lists:
         chosen = [entries[view.id]] + [entries[n.id] for n in view.notices]
         write_feed(chosen, f"{view.title}（{view.id}）", view.url, f"{view.url}feed", site_url, output,
-                   "本榜单的更正与进展公告")
+                   "本榜单的更正与进展公告", author)

@@ -117,4 +117,4 @@ class JiebangGenerator(Generator):
         opendata.write_open_data(self.site, self.tree, self.settings, output, self.history)
         self.history.close()
         searchpages.write_search_index(self.site, output)
-        sitemap.write_sitemap(saved, self.settings, output, self.context)
+        sitemap.write_sitemap(saved, self.settings, output, self.context, self.site, self.history)

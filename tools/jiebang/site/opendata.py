@@ -1,5 +1,10 @@
 """Open data: the records as validated, with derived status, as JSON, CSV (Excel-ready), iCalendar
-(RFC 5545), the 附件2 汇总表 per year, and the JSON Schemas themselves."""
+(RFC 5545), the 附件2 汇总表 per year, and the JSON Schemas themselves.
+
+Every JSON file names its schema on this site in `$schema` (see dataschemas). Every calendar lists the
+deadline of each of its lists, past ones too (marked 已截止), so a subscribed calendar is never empty;
+an industry with no list gets no calendar.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,16 @@ import io
 import json
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from icalendar import Calendar, Event
 
 from ..content import ContentTree
+from ..lifecycle import OPEN
 from ..schema import title_of
+from .dataschemas import schema_id, write_schemas
+from .feeds import list_page_updated
 from .model import ListView, SiteData, cn_date
 
 CHINA = timezone(timedelta(hours=8))
@@ -76,26 +83,26 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
     data_dir = output / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     lists = [list_json(v, site_url) for v in site.lists]
-    (data_dir / "lists.json").write_text(dumps({"as_of": site.as_of.isoformat(), "lists": lists}), "utf-8")
+    (data_dir / "lists.json").write_text(dumps({"$schema": schema_id(site_url, "data/lists"),
+                                                "as_of": site.as_of.isoformat(), "lists": lists}), "utf-8")
     results = [notice_json(n, site_url) for n in site.results]
-    (data_dir / "results.json").write_text(dumps({"as_of": site.as_of.isoformat(), "results": results}), "utf-8")
-    (data_dir / "lists.csv").write_bytes(lists_csv(site.lists))
+    (data_dir / "results.json").write_text(dumps({"$schema": schema_id(site_url, "data/results"),
+                                                  "as_of": site.as_of.isoformat(), "results": results}), "utf-8")
+    (data_dir / "lists.csv").write_bytes(lists_csv(site.lists, site_url))
     for view in site.lists:
         target = output / view.url / f"{view.id}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(dumps({**list_json(view, site_url), **revision_json(history, view.id)}), "utf-8")
+        target.write_text(dumps({"$schema": schema_id(site_url, "data/list"), **list_json(view, site_url),
+                                 **revision_json(history, view.id)}), "utf-8")
     for notice in site.results:
         target = output / notice.url / f"{notice.id}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(dumps({**notice_json(notice, site_url), **revision_json(history, notice.id)}), "utf-8")
-    write_calendar(site.lists, "全部榜单揭榜截止日期", data_dir / "deadlines.ics", site_url)
-    for industry, slug in site.industries.items():
-        write_calendar(site.lists_in(industry), f"{industry}领域榜单揭榜截止日期", data_dir / f"deadlines-{slug}.ics", site_url)
-    schema_dir = output / "schema"
-    schema_dir.mkdir(exist_ok=True)
-    for kind in ("list", "result", "regulation"):
-        text = resources.files("jiebang.schemas").joinpath(f"{kind}.schema.json").read_bytes()
-        (schema_dir / f"{kind}.schema.json").write_bytes(text)
+        target.write_text(dumps({"$schema": schema_id(site_url, "data/result"), **notice_json(notice, site_url),
+                                 **revision_json(history, notice.id)}), "utf-8")
+    for name, target in calendars(site).items():
+        write_calendar(calendar_lists(site, name), calendar_title(name), data_dir / target, site_url, site.as_of,
+                       history)
+    write_schemas(site_url, output)
     write_summaries(site, data_dir)
 
 
@@ -106,8 +113,9 @@ CSV_COLUMNS = [
 ]
 
 
-def lists_csv(views: list[ListView]) -> bytes:
-    """UTF-8 with BOM and CRLF line ends, so Excel on Windows opens it with the Chinese intact."""
+def lists_csv(views: list[ListView], site_url: str = "") -> bytes:
+    """UTF-8 with BOM and CRLF line ends, so Excel on Windows opens it with the Chinese intact. 网址 is the
+    page's full address (root-relative when the site has no SITEURL), so it opens from a spreadsheet."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([title_of("list", path) for path in CSV_COLUMNS] + ["状态", "网址"])
@@ -118,28 +126,58 @@ def lists_csv(views: list[ListView]) -> bytes:
             for step in path:
                 value = value.get(step) if isinstance(value, dict) else None
             row.append("" if value is None else plain(value))
-        writer.writerow(row + [view.status, view.url])
+        writer.writerow(row + [view.status, f"{site_url}/{view.url}"])
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
-def write_calendar(views: list[ListView], name: str, target: Path, site_url: str) -> None:
+ALL = ""  # the calendar of every list, beside one per industry
+
+
+def calendars(site: SiteData) -> dict[str, str]:
+    """Every calendar the site publishes, industry name (ALL for the whole site) → file under data/.
+    An industry with no list has none: a calendar must hold at least one event (RFC 5545 3.6)."""
+    found = {ALL: "deadlines.ics"} if calendar_lists(site, ALL) else {}
+    for name, slug in site.industries.items():
+        if calendar_lists(site, name):
+            found[name] = f"deadlines-{slug}.ics"
+    return found
+
+
+def calendar_lists(site: SiteData, industry: str) -> list[ListView]:
+    views = site.lists if industry == ALL else site.lists_in(industry)
+    return [v for v in views if v.deadline]
+
+
+def calendar_title(industry: str) -> str:
+    return f"{industry}领域榜单揭榜截止日期" if industry else "全部榜单揭榜截止日期"
+
+
+def _stamp(day: date) -> datetime:
+    return datetime.combine(day, time(0), CHINA).astimezone(UTC)
+
+
+def write_calendar(views: list[ListView], name: str, target: Path, site_url: str, as_of: date, history=None) -> None:
+    """One all-day event per list on its deadline; a past one says so in its summary."""
     calendar = Calendar()
     calendar.add("prodid", "-//jiebang//揭榜挂帅榜单//ZH")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Asia/Shanghai")
-    for view in sorted(views, key=lambda v: (v.deadline or date.min, v.id)):
-        if view.status != "揭榜中" or not view.deadline:
-            continue
+    for view in sorted(views, key=lambda v: (v.deadline, v.id)):
+        is_open = view.status == OPEN
         event = Event()
         event.add("uid", f"{view.id}-deadline@jiebang")
-        event.add("summary", f"揭榜截止：{view.title}")
+        event.add("summary", f"揭榜截止：{view.title}" if is_open else f"（已截止）揭榜截止：{view.title}")
         event.add("dtstart", view.deadline)
         event.add("dtend", view.deadline + timedelta(days=1))
-        # DTSTAMP must not come from the clock: the record's own publication makes the build reproducible.
-        event.add("dtstamp", datetime.combine(view.record.date or view.deadline, time(0), CHINA).astimezone(UTC))
+        # DTSTAMP (no METHOD: when the event's information last changed) never comes from the clock: the list's
+        # or its notices' last change, or the day after the deadline for the 已截止 mark, never past as_of.
+        revised = list_page_updated(view, history)
+        if not is_open:
+            revised = max(revised, min(view.deadline + timedelta(days=1), as_of))
+        event.add("dtstamp", _stamp(revised))
         event.add("description", f"{view.id} {view.title}，榜单金额 {view.data.get('budget', {}).get('to_solver_wan')} 万元，"
-                                 f"揭榜截止日期 {cn_date(view.deadline)}。")
+                                 f"揭榜截止日期 {cn_date(view.deadline)}；截至 {cn_date(as_of)}，状态：{view.status}。")
         event.add("url", f"{site_url}/{view.url}")
         calendar.add_component(event)
     target.write_bytes(calendar.to_ical())

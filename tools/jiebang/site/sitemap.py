@@ -1,18 +1,36 @@
-"""sitemap.xml and robots.txt, from the same page jobs the generator wrote."""
+"""sitemap.xml and robots.txt, from the same page jobs the generator wrote.
+
+List and notice pages carry `<lastmod>`: the day git last changed the record (for a list, the list or
+any of its notices, since its page shows them), the same date the feeds give as `updated`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from .feeds import list_page_updated, updated_on
 
-def write_sitemap(saved: list[str], settings: dict, output: Path, context: dict) -> None:
+
+def last_modified(site, history=None) -> dict[str, str]:
+    """Page URL → its lastmod (W3C date), for every list and notice page."""
+    if site is None:
+        return {}
+    found = {view.url: list_page_updated(view, history).isoformat() for view in site.lists}
+    found |= {notice.url: updated_on(notice, history).isoformat() for notice in site.results}
+    return found
+
+
+def write_sitemap(saved: list[str], settings: dict, output: Path, context: dict, site=None, history=None) -> None:
     """`saved`: the files the generator wrote, as its page jobs named them."""
     site_url = settings.get("SITEURL", "")
     urls = ["" if name == "index.html" else name.removesuffix("index.html") for name in saved if name != "404.html"]
     urls += [f"{page.url}" for page in context.get("pages", [])]
+    lastmod = last_modified(site, history)
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{escape(site_url)}/{escape(url)}</loc></url>" for url in urls]
+    for url in urls:
+        day = f"<lastmod>{lastmod[url]}</lastmod>" if url in lastmod else ""
+        lines.append(f"  <url><loc>{escape(site_url)}/{escape(url)}</loc>{day}</url>")
     lines.append("</urlset>")
     (output / "sitemap.xml").write_text("\n".join(lines) + "\n", "utf-8")
     (output / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {site_url}/sitemap.xml\n", "utf-8")
