@@ -1,4 +1,4 @@
-"""How fast jiebang.history reads every record's revisions, beside the naive one-`git log`-per-file way.
+"""How fast jiebang.history.revisions reads every record's revisions, beside the naive one-`git log`-per-file way.
 
     .venv/bin/python bench/history_bench.py [--records 20000] [--commits 100000] [--sample 20] [--rebuild]
 
@@ -237,7 +237,7 @@ def peak_mib() -> tuple[float, float]:
 
 
 def measure_ours(repo: Path) -> dict:
-    from jiebang.history import load_history
+    from jiebang.history.revisions import load_history
 
     started = time.perf_counter()
     history = load_history(repo)
@@ -255,9 +255,9 @@ def measure_ours(repo: Path) -> dict:
 
 
 def measure_naive(repo: Path, sample: int, seed: int = 7) -> dict:
-    from jiebang.diffs import diff_records
-    from jiebang.load import parse_document
-    from jiebang.schema import SCHEMAS
+    from jiebang.history.diffs import diff_records
+    from jiebang.records.load import parse_document
+    from jiebang.records.schema import SCHEMAS
 
     files = subprocess.run(["git", "ls-files", "content/lists", "content/results"], cwd=repo, capture_output=True,
                            text=True, check=True).stdout.split()

@@ -4,7 +4,7 @@
 
 Builds ~40 realistic 揭榜挂帅 requirement pages (the prose imitates the 征集表 of the Jingdezhen measures in
 shared/regulation, recombined with a seeded RNG), indexes them with `pagefind_extended` and with
-jiebang.search_index, then runs 50 terms of 2-4 characters in headless Chromium: names, words, and
+jiebang.site.search.index, then runs 50 terms of 2-4 characters in headless Chromium: names, words, and
 substrings that cross word boundaries (烧成温, 化工企). Recall = documents found / documents that contain
 the term as a plain substring of title, meta or text. Prints recall and index size per engine.
 """
@@ -34,7 +34,7 @@ from browser import (  # noqa: E402
     serve_directory,
     write_search_page,
 )
-from jiebang.search_index import SearchDoc, build_search_index  # noqa: E402
+from jiebang.site.search.index import SearchDoc, build_search_index  # noqa: E402
 
 INDUSTRIES: dict[str, dict[str, list[str]]] = {
     "陶瓷": {

@@ -33,7 +33,7 @@ from browser import (  # noqa: E402
     wait_for_search,
     write_search_page,
 )
-from jiebang.search_index import SearchDoc, SearchIndexReader, build_search_index  # noqa: E402
+from jiebang.site.search.index import SearchDoc, SearchIndexReader, build_search_index  # noqa: E402
 
 PAGE_SIZE = 50  # search.js renders this many results before 显示更多结果
 QUERIES = {

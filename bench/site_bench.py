@@ -26,7 +26,7 @@ import markdown  # noqa: E402
 import yaml  # noqa: E402
 from validate_bench import generate  # noqa: E402
 
-from jiebang.build import build_site  # noqa: E402
+from jiebang.site.build import build_site  # noqa: E402
 
 BARE_TEMPLATE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ d.title }}</title></head><body>
 <h1>{{ d.title }}</h1><p>{{ d.id }} {{ d.industry }} {{ d.demander.name }}</p>

@@ -29,7 +29,7 @@ WORK = REPO / "bench" / ".work"
 DATE = re.compile(r"\b(20[0-9]{2})-([0-9]{2}-[0-9]{2})\b")
 sys.path.insert(0, str(REPO / "tools"))
 
-from jiebang.validate import validate  # noqa: E402
+from jiebang.rules.validate import validate  # noqa: E402
 
 
 def list_id(i: int) -> tuple[int, str]:

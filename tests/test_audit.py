@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import good_list
-from jiebang.audit import audit_diagnostics, default_base
 from jiebang.cli import main
-from jiebang.gitrepo import GitError
+from jiebang.history.audit import audit_diagnostics, default_base
+from jiebang.history.git import GitError
 from jiebang.rules import RULES
 from test_history import GitProject, correction, published_scenario
 

@@ -38,9 +38,9 @@ import pytest
 
 from conftest import LOCAL_UNIVERSITY, ContentRoot, good_list, lifecycle
 from jiebang.cli import main
-from jiebang.diagnostics import Severity
+from jiebang.records.diagnostics import Severity
 from jiebang.rules import RULES
-from jiebang.validate import validate
+from jiebang.rules.validate import validate
 
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "bad"

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, ContentRoot, good_list, lifecycle
-from jiebang import cli, rules
-from jiebang.rules import RECORD_CHECKS, TREE_CHECKS
+from jiebang import cli
+from jiebang.rules import registry as rules
+from jiebang.rules.registry import RECORD_CHECKS, TREE_CHECKS
 
 JIEBANG = REPO / ".venv" / "bin" / "jiebang"
 KEYS = ["file", "line", "column", "severity", "rule", "article", "message"]

@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 
 from conftest import good_list, lifecycle
-from jiebang.diffs import diff_records, sentences, text_edits
+from jiebang.history.diffs import diff_records, sentences, text_edits
 
 
 def lines(changes) -> list[str]:

@@ -20,8 +20,8 @@ import lxml.html
 import pytest
 
 from conftest import ContentRoot, good_list, lifecycle
-from jiebang.build import build_site
-from jiebang.validate import validate_paths
+from jiebang.rules.validate import validate_paths
+from jiebang.site.build import build_site
 
 try:
     from browser import launch_chromium, require_chromium, serve_directory

@@ -13,10 +13,10 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from jiebang import export
 from jiebang.cli import main
-from jiebang.schema import SCHEMAS
-from jiebang.yamlwriter import render_list_yaml
+from jiebang.desk import export
+from jiebang.desk.yamlwriter import render_list_yaml
+from jiebang.records.schema import SCHEMAS
 
 REPO = Path(__file__).resolve().parent.parent
 BOM = b"\xef\xbb\xbf"

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ContentRoot, dump, good_list
-from jiebang.gitrepo import GitError
-from jiebang.history import WORKTREE, load_history
-from jiebang.revisions_diff import diff_revisions
+from jiebang.history.compare import diff_revisions
+from jiebang.history.git import GitError
+from jiebang.history.revisions import WORKTREE, load_history
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

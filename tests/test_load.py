@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import dump, good_list
-from jiebang import load as load_module
-from jiebang.load import MAX_BYTES, parse_document, read_document
-from jiebang.schema import SCHEMAS, schema_diagnostics
-from jiebang.validate import validate
+from jiebang.records import load as load_module
+from jiebang.records.load import MAX_BYTES, parse_document, read_document
+from jiebang.records.schema import SCHEMAS, schema_diagnostics
+from jiebang.rules.validate import validate
 
 
 def parse(text: str | bytes, kind: str | None = "list"):

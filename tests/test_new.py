@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jiebang import scaffold
 from jiebang.cli import main
-from jiebang.schema import SCHEMAS
-from jiebang.yamlwriter import render_list_yaml, render_result_yaml
+from jiebang.desk import scaffold
+from jiebang.desk.yamlwriter import render_list_yaml, render_result_yaml
+from jiebang.records.schema import SCHEMAS
 
 REPO = Path(__file__).resolve().parent.parent
 LOCAL_FIRM = "91360203MA35ABCD1A"  # 珠山区 (360203), check character correct (GB 32100-2015)
@@ -171,7 +171,7 @@ def test_a_race_for_an_id_takes_the_next_one(project):
 
 
 def test_the_written_file_fails_validation_only_where_placeholders_are(project):
-    validate = pytest.importorskip("jiebang.validate")
+    validate = pytest.importorskip("jiebang.rules.validate")
     assert new_list() == 0
     path = Path("content/lists/2022/JDZ-2022-001.yaml")
     lines = path.read_text(encoding="utf-8").splitlines()

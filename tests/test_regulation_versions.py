@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REGULATION, good_list, lifecycle
-from jiebang.regulation import load_regulations
-from jiebang.validate import validate
+from jiebang.records.regulation import load_regulations
+from jiebang.rules.validate import validate
 
 NEW_ARTICLE = "第六条（2024年修订）"
 

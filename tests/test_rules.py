@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BEIJING_FIRM, LOCAL_FIRM, LOCAL_FIRM_2, LOCAL_UNIVERSITY, good_list, lifecycle
-from jiebang.orgs import ALPHABET, check_character
+from jiebang.records.orgs import ALPHABET, check_character
 from jiebang.rules import RULES
-from jiebang.validate import validate
+from jiebang.rules.validate import validate
 
 # ----------------------------------------------------------------------------------------- helpers
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-import jiebang.load
-import jiebang.rules
-import jiebang.validate
+import jiebang.records.load
+import jiebang.rules.registry
+import jiebang.rules.validate
 from jiebang.rules import RULES
 from test_bad_inputs import CASES, Case, build_root, reported_pairs
 
@@ -132,9 +132,9 @@ def test_removing_a_check_is_noticed(name: str, corpus, monkeypatch) -> None:
         pytest.fail(f"检查 {name} 未注册")
     where, check = checks[name]
     if where == "record":
-        monkeypatch.setattr(jiebang.rules, "RECORD_CHECKS", [(k, c) for k, c in jiebang.rules.RECORD_CHECKS if c is not check])
+        monkeypatch.setattr(jiebang.rules.registry, "RECORD_CHECKS", [(k, c) for k, c in jiebang.rules.registry.RECORD_CHECKS if c is not check])
     else:
-        monkeypatch.setattr(jiebang.rules, "TREE_CHECKS", [c for c in jiebang.rules.TREE_CHECKS if c is not check])
+        monkeypatch.setattr(jiebang.rules.registry, "TREE_CHECKS", [c for c in jiebang.rules.registry.TREE_CHECKS if c is not check])
     others = set().union(*(rules for other, rules in CHECK_RULES.items() if other != name))
     exclusive = {rule for rule in CHECK_RULES[name] if rule not in others and not rule.startswith("schema.")}
     complaints = lost_when_removed(corpus, CHECK_RULES[name], exclusive)
@@ -143,17 +143,17 @@ def test_removing_a_check_is_noticed(name: str, corpus, monkeypatch) -> None:
 
 @pytest.mark.parametrize("rule", LOADER_RULES)
 def test_removing_a_loader_rule_is_noticed(rule: str, corpus, monkeypatch) -> None:
-    original = jiebang.load._diag
+    original = jiebang.records.load._diag
 
     def renamed(file, line, column, rule_id, message):
         return original(file, line, column, "removed." + rule_id if rule_id == rule else rule_id, message)
 
-    monkeypatch.setattr(jiebang.load, "_diag", renamed)
+    monkeypatch.setattr(jiebang.records.load, "_diag", renamed)
     complaints = lost_when_removed(corpus, {rule}, {rule})
     assert not complaints, "\n".join(complaints)
 
 
 def test_removing_the_schema_is_noticed(corpus, monkeypatch) -> None:
-    monkeypatch.setattr(jiebang.validate, "schema_diagnostics", lambda doc, kind: [])
+    monkeypatch.setattr(jiebang.rules.validate, "schema_diagnostics", lambda doc, kind: [])
     complaints = lost_when_removed(corpus, set(SCHEMA_RULES), set())
     assert not complaints, "\n".join(complaints)

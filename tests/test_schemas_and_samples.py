@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from jiebang.schema import SCHEMAS
-from jiebang.validate import validate
+from jiebang.records.schema import SCHEMAS
+from jiebang.rules.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 CJK = range(0x4E00, 0xA000)

@@ -10,9 +10,9 @@ from urllib.parse import quote
 
 import pytest
 
-from jiebang import search_index
-from jiebang.search_index import SearchDoc, SearchIndexReader, build_search_index, decode, shard_of
-from jiebang.search_tokens import bigram_offsets, query_terms, tokenize
+from jiebang.site.search import index as search_index
+from jiebang.site.search.index import SearchDoc, SearchIndexReader, build_search_index, decode, shard_of
+from jiebang.site.search.tokens import bigram_offsets, query_terms, tokenize
 
 try:
     import browser

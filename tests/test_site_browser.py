@@ -20,7 +20,7 @@ try:
     from browser import launch_chromium, require_chromium, serve_directory
 except ImportError:  # tests/ imported as a package
     from tests.browser import launch_chromium, require_chromium, serve_directory
-from jiebang.build import build_site
+from jiebang.site.build import build_site
 
 pytestmark = pytest.mark.browser
 

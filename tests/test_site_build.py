@@ -1,6 +1,6 @@
 """The built site, read the way a visitor, a feed reader, a spreadsheet or an auditor reads it.
 
-The sample site is built once per session with `jiebang.build.build_site` (the same call `jiebang build`
+The sample site is built once per session with `jiebang.site.build.build_site` (the same call `jiebang build`
 makes); each test then looks at the files a user gets: pages and what they show, feeds, open data,
 SHA256SUMS. No browser here: tests/test_site_browser.py drives Chromium over the same output.
 """
@@ -30,11 +30,11 @@ from icalendar import Calendar
 from pypinyin import lazy_pinyin
 
 from conftest import ContentRoot, good_list
-from jiebang.build import BuildError, build_site, read_sums
-from jiebang.content import load_tree
-from jiebang.schema import SCHEMAS
+from jiebang.records.content import load_tree
+from jiebang.records.schema import SCHEMAS
+from jiebang.rules.validate import validate
+from jiebang.site.build import BuildError, build_site, read_sums
 from jiebang.site.markup import render_markdown
-from jiebang.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 SETTINGS = runpy.run_path(str(REPO / "pelicanconf.py"))
@@ -517,7 +517,7 @@ def test_feed_entry_ids_do_not_depend_on_the_build_day(site: Path, tmp_path: Pat
 
 
 def test_lists_json_carries_every_list_with_its_derived_status(site: Path, tree, lists_json) -> None:
-    from jiebang.lifecycle import STATUSES
+    from jiebang.records.lifecycle import STATUSES
 
     assert date.fromisoformat(lists_json["as_of"])
     by_id = {item["id"]: item for item in lists_json["lists"]}

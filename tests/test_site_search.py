@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from browser import launch_chromium, require_chromium, serve_directory, wait_for_search
-from jiebang.build import build_site
+from jiebang.site.build import build_site
 
 REPO = Path(__file__).resolve().parent.parent
 SEARCHED_FIELDS = ("title", "subfield", "problem", "targets", "benefits", "solver_requirements")

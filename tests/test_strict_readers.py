@@ -34,8 +34,8 @@ from jsonschema import Draft202012Validator
 from lxml import etree, isoschematron
 from referencing import Registry, Resource
 
-from jiebang.build import build_site
-from jiebang.content import load_tree
+from jiebang.records.content import load_tree
+from jiebang.site.build import build_site
 from jiebang.site.feeds import feed_author
 from jiebang.site.model import pinyin_slug
 

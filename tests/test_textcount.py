@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import dump, good_list
-from jiebang.textcount import word_count
-from jiebang.validate import validate
+from jiebang.records.textcount import word_count
+from jiebang.rules.validate import validate
 
 # ----------------------------------------------------------------------------------------- counting
 

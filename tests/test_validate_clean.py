@@ -1,6 +1,6 @@
 """The passing case: a whole lawful lifecycle validates with no finding at all."""
 
-from jiebang.validate import validate
+from jiebang.rules.validate import validate
 
 
 def test_full_lifecycle_is_clean(full_root):

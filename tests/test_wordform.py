@@ -14,7 +14,7 @@ from docx import Document
 
 from docx_forms import ROWS, Form, build_compiled, build_form, build_other_document
 from jiebang.cli import main
-from jiebang.wordform import FormError, read_form, read_forms
+from jiebang.desk.wordform import FormError, read_form, read_forms
 
 REPO = Path(__file__).resolve().parent.parent
 PROBLEM = "日用陶瓷烧成温度高、周期长，能耗占生产成本三成以上。\n\n需攻克低温快烧釉料配方与烧成制度，属行业共性技术。"
@@ -339,7 +339,7 @@ def test_the_year_defaults_to_this_year(project):
 
 
 def test_an_imported_file_fails_validation_only_where_placeholders_are(project):
-    validate = pytest.importorskip("jiebang.validate")
+    validate = pytest.importorskip("jiebang.rules.validate")
     build_form(Path("a.docx"))
     assert main(["import", "a.docx", "--published", "2022-10-15", "--deadline", "2022-11-30"]) == 0
     path = written()[0]

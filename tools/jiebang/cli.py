@@ -54,23 +54,22 @@ def translate_usage_error(message: str) -> str:
     return message
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given the arguments, it imports only the subcommand they name, so that `jiebang
+    validate` (the pre-commit hook) never loads Pelican or the site, history and desk code."""
     parser = ChineseArgumentParser(prog="jiebang", description="揭榜挂帅榜单公告板")
     parser.add_argument("--version", action="version", version=f"jiebang {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"jiebang.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"jiebang.commands.{name}":
-                raise
-            continue  # a command not built yet
-        module.add_parser(sub)
+    named = next((a for a in argv or [] if not a.startswith("-")), None)
+    wanted = [m for m in COMMANDS if m.rstrip("_") == named] or COMMANDS  # no or unknown command: all, for help
+    for name in wanted:
+        importlib.import_module(f"jiebang.commands.{name}").add_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()

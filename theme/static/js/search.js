@@ -1,11 +1,11 @@
 /*
- * 站内搜索: static full-text search over the index written by tools/jiebang/search_index.py.
+ * 站内搜索: static full-text search over the index written by tools/jiebang/site/search/index.py.
  *
  * Plain ES2017, no dependencies, no requests beyond the index folder named by
  * <form id="search-form" data-index="/search/index/">. A query is split into terms at spaces and
  * punctuation (terms are ANDed); each term is matched exactly through positional character bigrams,
  * so every document containing it is found, whatever the word boundaries.
- * tokenize() must stay identical to tokenize() in tools/jiebang/search_tokens.py.
+ * tokenize() must stay identical to tokenize() in tools/jiebang/site/search/tokens.py.
  */
 (function () {
   'use strict';

@@ -1,5 +1,9 @@
-"""One module per subcommand; each has `add_parser(subparsers)` setting `run=`. What several share is
-here: the exit codes (DESIGN.md), the usage error, and the content folder given by `--root`."""
+"""commands: one module per subcommand, thin: parse the arguments, call the rest, set the exit code.
+
+Each has `add_parser(subparsers)` setting `run=`; `jiebang.cli` imports only the one a command line
+names. What several share is here: the exit codes (DESIGN.md), the usage error, and the content
+folder given by `--root`. The top of the pipeline: may import any subpackage.
+"""
 
 from __future__ import annotations
 

@@ -7,9 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from ..build import BuildError, build_site
-from ..rebuild import build_at
-from ..validate import find_root
+from ..rules.validate import find_root
+from ..site.build import BuildError, build_site
+from ..site.rebuild import build_at
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -12,9 +12,9 @@ import json
 import sys
 from pathlib import Path
 
-from ..diffs import FieldChange
-from ..gitrepo import Commit, GitError
-from ..revisions_diff import RecordChange, diff_revisions
+from ..history.compare import RecordChange, diff_revisions
+from ..history.diffs import FieldChange
+from ..history.git import Commit, GitError
 from .history import NOUN, record_title, split_notes
 
 STATUS = {"added": "新增", "changed": "修改", "removed": "删除"}

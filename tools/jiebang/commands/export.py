@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import export
-from ..schema import SCHEMAS
+from ..desk import export
+from ..records.schema import SCHEMAS
 from . import EXIT_OK, EXIT_USAGE, UsageError, add_root_option
 
 

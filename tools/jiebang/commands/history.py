@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from ..diffs import FieldChange
-from ..gitrepo import GitError
-from ..history import Revision, load_history
+from ..history.diffs import FieldChange
+from ..history.git import GitError
+from ..history.revisions import Revision, load_history
 
 NOUN = {"list": "榜单", "result": "公告"}
 

@@ -1,7 +1,7 @@
 """`jiebang import FORM.docx…`: turn filled-in 附件1 征集表 into list records.
 
 Each form becomes one content/lists/<year>/<id>.yaml under the next free id, written atomically: a
-form that cannot be read writes nothing. The written file is then validated (when `jiebang.validate`
+form that cannot be read writes nothing. The written file is then validated (when `jiebang.rules.validate`
 is available) so the editor sees at once what is still to be filled in. The 联系人 手机/邮箱 are left
 out of the record and the output says so (DESIGN.md privacy, 《政府信息公开条例》第十五条).
 """
@@ -15,12 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from .. import scaffold
-from ..scaffold import ScaffoldError
-from ..schema import SCHEMAS
-from ..validate import validate_paths
-from ..wordform import FormData, FormError, list_record, read_forms
-from ..yamlwriter import render_list_yaml
+from ..desk import scaffold
+from ..desk.scaffold import ScaffoldError
+from ..desk.wordform import FormData, FormError, list_record, read_forms
+from ..desk.yamlwriter import render_list_yaml
+from ..records.schema import SCHEMAS
+from ..rules.validate import validate_paths
 from . import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, add_root_option, content_root
 
 PRIVACY_NOTE = (

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import scaffold
-from ..scaffold import ScaffoldError
-from ..schema import SCHEMAS
-from ..yamlwriter import render_list_yaml, render_result_yaml
+from ..desk import scaffold
+from ..desk.scaffold import ScaffoldError
+from ..desk.yamlwriter import render_list_yaml, render_result_yaml
+from ..records.schema import SCHEMAS
 from . import EXIT_OK, EXIT_USAGE, UsageError, add_root_option, content_root
 
 

@@ -14,9 +14,9 @@ import threading
 import time
 from pathlib import Path
 
-from ..build import BuildError, build_site
-from ..report import as_text
-from ..validate import ContentRootError, validate
+from ..rules.report import as_text
+from ..rules.validate import ContentRootError, validate
+from ..site.build import BuildError, build_site
 
 WATCHED = ("content", "theme", "pelicanconf.py")
 

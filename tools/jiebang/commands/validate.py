@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..report import as_json, as_text
-from ..validate import ContentRootError, validate
+from ..rules.report import as_json, as_text
+from ..rules.validate import ContentRootError, validate
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -27,8 +27,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"jiebang validate: {exc}", file=sys.stderr)
         return 2
     if args.base is not None:
-        from ..audit import audit_diagnostics  # imported here: plain validation needs no git
-        from ..gitrepo import GitError
+        from ..history.audit import audit_diagnostics  # imported here: plain validation needs no git
+        from ..history.git import GitError
 
         try:
             audited = audit_diagnostics(args.paths, args.base)

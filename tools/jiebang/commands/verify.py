@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..rebuild import RebuildError, verify
+from ..site.rebuild import RebuildError, verify
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

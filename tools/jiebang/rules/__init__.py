@@ -1,115 +1,14 @@
-"""Every rule of DESIGN.md's table, each in one place with the article it enforces.
+"""rules: every rule of DESIGN.md's table, each in one module with the article it enforces, the runner
+that checks a content tree (`validate`) and the reporters that print its findings (`report`).
 
-A rule module declares its rules with `declare()` and registers check functions with
-`@record_check(kind)` (one record at a time) or `@tree_check` (the whole content tree, for rules that
-need other records). Checks add findings; they never raise: a bug in one is reported as an internal
-error on the file it was checking, and the other files are still checked.
+`registry` holds the rule ids and the registered checks; importing this package imports every rule
+module, which registers their checks in this order. May import `jiebang.records` only: never the
+history, the site, the desk or the commands (tests/test_layout.py checks).
 """
 
 from __future__ import annotations
 
-import traceback
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-
-from ..content import ContentTree, Record
-from ..diagnostics import Diagnostic, Severity, display_path
-from ..regulation import Regulation
-
-ERROR, WARNING = Severity.ERROR, Severity.WARNING
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    severity: Severity
-    article: str
-    summary: str
-
-
-RULES: dict[str, Rule] = {}
-
-
-def declare(rule_id: str, severity: Severity, article: str, summary: str) -> Rule:
-    rule = Rule(rule_id, severity, article, summary)
-    RULES[rule_id] = rule
-    return rule
-
-
-class Findings:
-    """Collects diagnostics, placing each at the line of the value it is about."""
-
-    def __init__(self) -> None:
-        self.items: list[Diagnostic] = []
-
-    def add(self, rule: Rule, record: Record, path: Iterable[str | int], message: str, *,
-            key: bool = True, article: str | None = None) -> None:
-        line, column = record.doc.locate(tuple(path), key=key)
-        self.items.append(Diagnostic(record.file, line, column, rule.severity, rule.id,
-                                     article or rule.article, message))
-
-
-RecordCheck = Callable[[Record, Regulation, ContentTree, Findings], None]
-TreeCheck = Callable[[ContentTree, Findings], None]
-RECORD_CHECKS: list[tuple[str | None, RecordCheck]] = []
-TREE_CHECKS: list[TreeCheck] = []
-
-
-def record_check(kind: str | None = None) -> Callable[[RecordCheck], RecordCheck]:
-    """Register a check of one record ("list", "result", or None for both)."""
-
-    def register(check: RecordCheck) -> RecordCheck:
-        RECORD_CHECKS.append((kind, check))
-        return check
-
-    return register
-
-
-def tree_check(check: TreeCheck) -> TreeCheck:
-    TREE_CHECKS.append(check)
-    return check
-
-
-INTERNAL = declare("internal.error", ERROR, "—", "检查程序自身出错")
-
-
-def run_record_checks(record: Record, tree: ContentTree, findings: Findings) -> None:
-    regulation = tree.regulations.in_force(record.date)
-    for kind, check in RECORD_CHECKS:
-        if kind is None or kind == record.kind:
-            _guarded(check, findings, record.file, record, regulation, tree, findings)
-
-
-def run_tree_checks(tree: ContentTree, findings: Findings) -> None:
-    for check in TREE_CHECKS:
-        _guarded(check, findings, display_path(tree.root), tree, findings)
-
-
-def _guarded(check: Callable, findings: Findings, file: str, *args: object) -> None:
-    try:
-        check(*args)
-    except Exception as exc:  # a rule's bug must not stop the other files being checked
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        findings.items.append(Diagnostic(
-            file, 0, 0, ERROR, INTERNAL.id, INTERNAL.article,
-            f"检查规则 {check.__module__}.{check.__name__} 内部出错（{type(exc).__name__}: {exc}，"
-            f"{where.filename.rsplit('/', 1)[-1]}:{where.lineno}）；本文件其余检查照常进行，请向维护者报告。"))
-
-
-# Rules found while loading and by the schema, declared here so the registry names every rule id.
-for _id, _summary in [
-    ("yaml.syntax", "YAML 无法解析"), ("yaml.duplicate_key", "同一键出现两次"), ("yaml.alias", "使用了锚点或别名"),
-    ("yaml.encoding", "不是 UTF-8 编码"), ("yaml.too_large", "文件超过 1 MiB"),
-]:
-    declare(_id, ERROR, "稳健性", _summary)
-for _id, _summary in [
-    ("schema.required", "缺少必填字段"), ("schema.type", "类型不符"), ("schema.enum", "取值不在允许范围"),
-    ("schema.pattern", "格式不符"), ("schema.unknown_field", "未知字段"),
-]:
-    declare(_id, ERROR, "附件1", _summary)
-
-# Importing the rule modules registers their checks, in this order.
-from . import (  # noqa: E402,F401
+from . import (  # noqa: F401  (imported to register their checks)
     acceptance,
     audit,
     contacts,
@@ -125,4 +24,18 @@ from . import (  # noqa: E402,F401
     solvers,
     texts,
     vocabulary,
+)
+from .registry import (  # noqa: F401  (the registry's names, as the rules package offers them)
+    ERROR,
+    RECORD_CHECKS,
+    RULES,
+    TREE_CHECKS,
+    WARNING,
+    Findings,
+    Rule,
+    declare,
+    record_check,
+    run_record_checks,
+    run_tree_checks,
+    tree_check,
 )

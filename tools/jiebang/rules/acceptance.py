@@ -6,10 +6,10 @@ import calendar
 from datetime import date
 from decimal import Decimal
 
-from ..content import ContentTree, as_date
-from ..lifecycle import ACCEPTANCE, Timeline
-from . import ERROR, Findings, declare, tree_check
+from ..records.content import ContentTree, as_date
+from ..records.lifecycle import ACCEPTANCE, Timeline
 from .money import percent
+from .registry import ERROR, Findings, declare, tree_check
 
 DEADLINE = declare("acceptance.deadline", ERROR, "第十三条", "执行期满1个月后才申请验收")
 COMPLETION = declare("acceptance.completion", ERROR, "第十四条", "完成不足80%却验收合格")

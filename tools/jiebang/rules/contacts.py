@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..content import Record
-from ..phones import is_email, is_phone
-from ..placeholders import is_placeholder
-from ..schema import field_name
-from . import ERROR, Findings, declare, record_check
+from ..records.content import Record
+from ..records.phones import is_email, is_phone
+from ..records.placeholders import is_placeholder
+from ..records.schema import field_name
+from .registry import ERROR, Findings, declare, record_check
 
 PHONE = declare("contact.phone", ERROR, "附件1", "电话号码格式不正确")
 EMAIL = declare("contact.email", ERROR, "附件1", "电子邮箱格式不正确")

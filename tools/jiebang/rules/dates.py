@@ -3,9 +3,9 @@ list, a period that ends after it starts."""
 
 from __future__ import annotations
 
-from ..content import ContentTree, Record, as_date
-from ..schema import field_name
-from . import ERROR, Findings, declare, record_check, tree_check
+from ..records.content import ContentTree, Record, as_date
+from ..records.schema import field_name
+from .registry import ERROR, Findings, declare, record_check, tree_check
 
 ORDER = declare("date.order", ERROR, "完整性", "日期先后顺序不对")
 

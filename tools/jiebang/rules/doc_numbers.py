@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..content import Record
-from ..placeholders import is_placeholder
-from . import ERROR, Findings, declare, record_check
+from ..records.content import Record
+from ..records.placeholders import is_placeholder
+from .registry import ERROR, Findings, declare, record_check
 
 FORMAT = declare("doc_number.format", ERROR, "GB/T 9704", "文号格式不符")
 

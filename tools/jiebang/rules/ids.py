@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..content import ContentTree, Record, id_year
-from . import ERROR, Findings, declare, record_check, tree_check
+from ..records.content import ContentTree, Record, id_year
+from .registry import ERROR, Findings, declare, record_check, tree_check
 
 FILENAME = declare("id.filename", ERROR, "完整性", "编号与文件名不同")
 DUPLICATE = declare("id.duplicate", ERROR, "完整性", "两条记录编号相同")

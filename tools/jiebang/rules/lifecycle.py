@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..content import ContentTree, as_date
-from ..lifecycle import (
+from ..records.content import ContentTree, as_date
+from ..records.lifecycle import (
     ACCEPTANCE,
     AWARD,
     CORRECTION,
@@ -15,7 +15,7 @@ from ..lifecycle import (
     TRANCHE,
     Timeline,
 )
-from . import ERROR, Findings, declare, tree_check
+from .registry import ERROR, Findings, declare, tree_check
 
 LIST_REF = declare("result.list_ref", ERROR, "第九条", "公告所属榜单不存在")
 ORDER = declare("lifecycle.order", ERROR, "第九条", "公告顺序不符合项目流程")

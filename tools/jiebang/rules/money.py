@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..content import ContentTree, Record
-from ..lifecycle import ACCEPTANCE, MIDTERM, TERMINATION, TRANCHE, Timeline
-from ..regulation import Regulation
-from . import ERROR, Findings, declare, record_check, tree_check
+from ..records.content import ContentTree, Record
+from ..records.lifecycle import ACCEPTANCE, MIDTERM, TERMINATION, TRANCHE, Timeline
+from ..records.regulation import Regulation
+from .registry import ERROR, Findings, declare, record_check, tree_check
 
 LIST_AMOUNT_MIN = declare("money.list_amount_min", ERROR, "第六条", "榜单金额低于下限")
 SUBSIDY_RATIO = declare("money.subsidy_ratio", ERROR, "第六条", "财政资助超过榜单金额的比例上限")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..content import Record
-from ..orgs import check_character, credit_code_valid, region_code
-from ..regulation import Regulation
-from . import ERROR, Findings, declare, record_check
+from ..records.content import Record
+from ..records.orgs import check_character, credit_code_valid, region_code
+from ..records.regulation import Regulation
+from .registry import ERROR, Findings, declare, record_check
 
 CREDIT_CODE = declare("org.credit_code", ERROR, "GB 32100-2015", "统一社会信用代码校验位错误")
 LOCAL = declare("org.local", ERROR, "通知第1条、第五条（五）", "企业需求方或承接企业不在本市")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..content import Record
-from ..placeholders import is_placeholder
-from ..schema import field_name
-from . import RULES, Findings, record_check
+from ..records.content import Record
+from ..records.placeholders import is_placeholder
+from ..records.schema import field_name
 from .privacy import strings
+from .registry import RULES, Findings, record_check
 
 
 @record_check()

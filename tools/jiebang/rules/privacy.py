@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..content import Record
-from ..phones import PERSONAL_MAIL_DOMAINS
-from . import ERROR, WARNING, Findings, declare, record_check
+from ..records.content import Record
+from ..records.phones import PERSONAL_MAIL_DOMAINS
+from .registry import ERROR, WARNING, Findings, declare, record_check
 
 PII = declare("privacy.pii", ERROR, "个人信息保护", "含身份证号或银行卡号")
 PERSONAL_CONTACT = declare("privacy.personal_contact", WARNING, "《政府信息公开条例》第十五条", "含手机号或个人邮箱")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..content import ContentTree, Record, as_date
-from ..regulation import Regulation
-from . import WARNING, Findings, declare, record_check, tree_check
+from ..records.content import ContentTree, Record, as_date
+from ..records.regulation import Regulation
+from .registry import WARNING, Findings, declare, record_check, tree_check
 
 PER_YEAR = declare("projects.per_year", WARNING, "第三条", "一年立项超过5个")
 PERIOD = declare("period.years", WARNING, "第三条", "实施周期不是3年")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 import re
 
-from ..content import Record
-from ..regulation import Regulation
-from ..schema import field_name
-from ..textcount import word_count
-from . import ERROR, Findings, declare, record_check
+from ..records.content import Record
+from ..records.regulation import Regulation
+from ..records.schema import field_name
+from ..records.textcount import word_count
 from .privacy import strings
+from .registry import ERROR, Findings, declare, record_check
 
 LENGTH = declare("text.length", ERROR, "附件1", "文本超过字数限制")
 HTML = declare("text.html", ERROR, "安全", "Markdown 中含原始 HTML，或纯文本字段中含 HTML 标记")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..content import Record
-from ..placeholders import is_placeholder
-from ..regulation import Regulation
-from . import RULES, Findings, record_check
+from ..records.content import Record
+from ..records.placeholders import is_placeholder
+from ..records.regulation import Regulation
+from .registry import RULES, Findings, record_check
 
 
 @record_check("list")

@@ -1,4 +1,7 @@
-"""The Pelican plugin that publishes every list and notice (PLUGINS = ["jiebang.site"]).
+"""site: the Pelican plugin that publishes every list and notice (PLUGINS = ["jiebang.site"]), the build
+that runs it beside the output and swaps it in (`build`), the rebuild of a past commit (`rebuild`),
+and the search index (`search/`). The only subpackage that imports Pelican; it may import every
+subpackage below it (records, rules, history, desk), never the commands (tests/test_layout.py checks).
 
 It adds one generator through the `get_generators` signal, and turns on Jinja's autoescape for every
 generator (ours and Pelican's own pages) through `initialized`: record text comes from enterprises'

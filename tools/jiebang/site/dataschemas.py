@@ -19,7 +19,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from ..lifecycle import STATUSES
+from ..records.lifecycle import STATUSES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 RECORD_KINDS = ("list", "result", "regulation")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from ..content import as_date
+from ..records.content import as_date
 from .markup import render_markdown
 from .model import ListView, NoticeView, RecordView, SiteData
 

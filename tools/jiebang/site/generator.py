@@ -17,11 +17,11 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from ..content import load_tree
-from ..diagnostics import Diagnostic, Severity
-from ..history import History, load_history
-from ..schema import title_of
-from ..validate import check_tree
+from ..history.revisions import History, load_history
+from ..records.content import load_tree
+from ..records.diagnostics import Diagnostic, Severity
+from ..records.schema import title_of
+from ..rules.validate import check_tree
 from . import feeds, opendata, searchpages, sitemap
 from .markup import render_markdown
 from .model import SiteData, build_site_data, cn_date, cn_dates, content_as_of, corrections_for, wan

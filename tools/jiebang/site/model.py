@@ -17,9 +17,9 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from ..content import ContentTree, Record, as_date
-from ..lifecycle import AWARD, CORRECTION, STATUSES, Timeline, derive_status
-from ..regulation import Regulation
+from ..records.content import ContentTree, Record, as_date
+from ..records.lifecycle import AWARD, CORRECTION, STATUSES, Timeline, derive_status
+from ..records.regulation import Regulation
 
 NOTICE_ORDER = ("揭榜结果公示", "流榜", "立项", "资金拨付", "中期评估", "延期", "验收", "终止", "更正公告")
 

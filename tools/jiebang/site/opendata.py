@@ -18,9 +18,9 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
-from ..content import ContentTree
-from ..lifecycle import OPEN
-from ..schema import title_of
+from ..records.content import ContentTree
+from ..records.lifecycle import OPEN
+from ..records.schema import title_of
 from .dataschemas import schema_id, write_schemas
 from .feeds import list_page_updated
 from .model import ListView, SiteData, cn_date
@@ -185,7 +185,7 @@ def write_calendar(views: list[ListView], name: str, target: Path, site_url: str
 
 def write_summaries(site: SiteData, data_dir: Path) -> None:
     """The 附件2 汇总表 of each year as .xlsx, through the same exporter the clerk's command uses."""
-    from ..export import ListFile, summary_rows, write_summary
+    from ..desk.export import ListFile, summary_rows, write_summary
 
     for year in site.years():
         entries = [ListFile(v.record.path, v.record.data) for v in site.lists if v.year == year]

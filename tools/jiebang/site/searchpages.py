@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..search_index import SearchDoc, build_search_index
 from .model import SiteData, cn_date
+from .search.index import SearchDoc, build_search_index
 
 LIST_TEXT_FIELDS = ("subfield", "problem", "targets", "benefits", "solver_requirements")
 

@@ -1,6 +1,6 @@
 """Read filled-in 附件1《“揭榜挂帅”重大技术需求征集表》 Word forms (.docx), and map them to list records.
 
-jiebang.formtable finds each field's text in the form's table; here those texts become values: the
+jiebang.desk.formtable finds each field's text in the form's table; here those texts become values: the
 template's grey hints are dropped, amounts are read as 万元, and the result becomes a list record.
 
 The form's 技术需求牵头联系人 (姓名、职务、手机、邮箱) is read so that the importer can say what it left

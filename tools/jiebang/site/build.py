@@ -37,7 +37,7 @@ def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.p
     from pelican.log import FatalLogger
     from pelican.settings import read_settings
 
-    from .site.generator import ContentErrors
+    from .generator import ContentErrors
 
     settings = read_settings(str(project / settings_file), override={
         "OUTPUT_PATH": str(output), "PATH": str(project / "content"), "THEME": str(project / "theme"),

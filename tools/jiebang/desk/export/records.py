@@ -1,4 +1,4 @@
-"""The lists an export reads: every file under content/lists/, typed as jiebang.load reads them, and
+"""The lists an export reads: every file under content/lists/, typed as jiebang.records.load reads them, and
 the year each belongs to."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..load import read_document
+from ...records.load import read_document
+from ...records.schema import SCHEMAS
 from ..scaffold import list_id_year
-from ..schema import SCHEMAS
 
 
 @dataclass

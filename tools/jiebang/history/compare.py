@@ -1,7 +1,7 @@
 """Two revisions compared: every record added, changed or removed between them (`jiebang diff`, the
 audit rules), and the records one revision holds.
 
-jiebang.history gives each record's every revision from one walk of the log; comparing just two
+jiebang.history.revisions gives each record's every revision from one walk of the log; comparing just two
 revisions needs no walk: one `git diff --raw` and one batch of blobs, however many commits lie between.
 """
 
@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .content import FOLDERS
+from ..records.content import FOLDERS
+from ..records.load import Document, parse_document
+from ..records.schema import SCHEMAS
 from .diffs import FieldChange, diff_records
-from .gitrepo import BlobReader, Commit, GitError, Repo, read_worktree_file
-from .load import Document, parse_document
-from .schema import SCHEMAS
+from .git import BlobReader, Commit, GitError, Repo, read_worktree_file
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import ContentTree, load_tree, record_files
-from .diagnostics import Diagnostic, Severity, display_path
-from .rules import Findings, run_record_checks, run_tree_checks
-from .schema import schema_diagnostics
+from ..records.content import ContentTree, load_tree, record_files
+from ..records.diagnostics import Diagnostic, Severity, display_path
+from ..records.schema import schema_diagnostics
+from .registry import Findings, run_record_checks, run_tree_checks
 
 
 class ContentRootError(Exception):

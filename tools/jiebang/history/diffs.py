@@ -18,8 +18,8 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from .rules.texts import MARKDOWN_FIELDS
-from .schema import subschema
+from ..records.schema import subschema
+from ..rules.texts import MARKDOWN_FIELDS
 
 Path_ = tuple[str | int, ...]
 

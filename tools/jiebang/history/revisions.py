@@ -3,9 +3,9 @@
 One `git log --raw -z` over the content tree lists, commit by commit, which record files changed and
 their new blob ids; one long-lived `git cat-file --batch` then hands over the blobs of the records a
 caller asks for (thousands per round trip when records are read in order), which are parsed with
-jiebang.load like any file. Running `git log` once per file instead walks the whole history once per
+jiebang.records.load like any file. Running `git log` once per file instead walks the whole history once per
 record: at 20,000 records and 100,000 commits, hours instead of about a minute
-(bench/history_bench.py measures both). jiebang.gitrepo talks to git; this module makes revisions of what it reads.
+(bench/history_bench.py measures both). jiebang.history.git talks to git; this module makes revisions of what it reads.
 
 A revision is a state of the published branch: the walk follows first parents, and a merge is one
 revision carrying all it brought in (`--diff-merges=first-parent`), dated when it landed. Dates are
@@ -24,10 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..records.load import parse_document
+from ..records.schema import SCHEMAS
 from .diffs import FieldChange, covers, diff_records, field_keys
-from .gitrepo import BlobReader, Commit, GitError, Repo, read_worktree_file
-from .load import parse_document
-from .schema import SCHEMAS
+from .git import BlobReader, Commit, GitError, Repo, read_worktree_file
 
 WORKTREE = "工作区"  # the short name of the working-tree pseudo-revision
 _READ_AHEAD = 4000  # blobs asked of cat-file per round trip when records are read in id order

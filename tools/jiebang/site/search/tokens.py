@@ -1,4 +1,4 @@
-"""Search units: how text, queries and documents are cut up for the search index (jiebang.search_index).
+"""Search units: how text, queries and documents are cut up for the search index (jiebang.site.search.index).
 
 A unit is one CJK (or other non-ASCII) character or one ASCII run of letters or digits; `BREAK` marks
 where no bigram may span. theme/static/js/search.js has twins of `tokenize`, `query_terms` and
@@ -10,10 +10,8 @@ the two tokenizers in Chromium).
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .search_index import SearchDoc
+from .documents import SearchDoc
 
 BREAK = None  # a unit slot that no bigram may span: punctuation, field and paragraph boundaries
 

@@ -6,7 +6,7 @@ no dictionary: every substring of two or more units is found by its bigrams, and
 match exact (ab at p and bc at p+1 means "abc" at p), so recall and precision are both complete.
 
 Layout under `out_dir/index/` (read by theme/static/js/search.js, which mirrors `shard_of`, `decode` and
-the units of jiebang.search_tokens):
+the units of jiebang.site.search.tokens):
 
 - `meta.json`: format version, document count, shard count, a fingerprint used to bust caches.
 - `shards/<hex>.json`: `{"b": {bigram: postings}, "u": {unit: doc list}}` for the keys whose FNV-1a
@@ -30,10 +30,11 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from .search_tokens import bigram_offsets, doc_units, query_terms
+from .documents import SearchDoc
+from .tokens import bigram_offsets, doc_units, query_terms
 
 FORMAT_VERSION = 1
 # A shard holds about this many bytes of postings: small enough that a query pays little for the keys
@@ -47,14 +48,6 @@ MAX_SHARDS = 1 << 16
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 _DIGIT = {c: i for i, c in enumerate(ALPHABET)}
 _SMALL = [ALPHABET[n] if n < 32 else ALPHABET[32 + (n >> 5)] + ALPHABET[n & 31] for n in range(1024)]
-
-
-@dataclass(frozen=True)
-class SearchDoc:
-    url: str
-    title: str
-    text: str
-    meta: dict[str, str] = field(default_factory=dict)
 
 
 # --- keys and numbers: search.js has twins of shard_of and decode ---

@@ -2,7 +2,7 @@
 
 Enterprises fill the form in Word or WPS, so nothing about the table is fixed: cells get merged or
 split, labels gain spaces and line breaks, digits come full-width, rows move. Fields are therefore
-found by their normalised label text, never by cell index. jiebang.wordform reads the values.
+found by their normalised label text, never by cell index. jiebang.desk.wordform reads the values.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """New records: blank ones with placeholders, the regulation in force, the next free id, and files
-that never overwrite. jiebang.yamlwriter turns a record into the text of its file.
+that never overwrite. jiebang.desk.yamlwriter turns a record into the text of its file.
 
 Placeholders name each field by its JSON Schema title, so nothing here copies those texts.
 """
@@ -16,8 +16,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .placeholders import PLACEHOLDER_MARK, is_placeholder, placeholder  # noqa: F401 - re-exported
-from .regulation import load_regulations
+from ..records.placeholders import PLACEHOLDER_MARK, is_placeholder, placeholder  # noqa: F401 - re-exported
+from ..records.regulation import load_regulations
 
 
 class ScaffoldError(Exception):

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..placeholders import is_placeholder
+from ...records.placeholders import is_placeholder
 from .files import BODY_FONT, GB2312_CHARSET, HEADER_FONT, atomic_write, force_text, print_setup, write_csv
 from .records import ListFile, list_year
 

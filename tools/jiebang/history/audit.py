@@ -22,16 +22,16 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .content import as_date
-from .diagnostics import Diagnostic, display_path
+from ..records.content import as_date
+from ..records.diagnostics import Diagnostic, display_path
+from ..records.lifecycle import CORRECTION
+from ..records.schema import field_name, subschema
+from ..rules import Rule
+from ..rules.audit import CHANGE_NOTE, IMMUTABLE
+from ..rules.validate import find_root
+from .compare import RecordChange, diff_revisions, tree_records
 from .diffs import FieldChange, covers, diff_records, field_keys, show
-from .gitrepo import Commit, GitError, Repo
-from .lifecycle import CORRECTION
-from .revisions_diff import RecordChange, diff_revisions, tree_records
-from .rules import Rule
-from .rules.audit import CHANGE_NOTE, IMMUTABLE
-from .schema import field_name, subschema
-from .validate import find_root
+from .git import Commit, GitError, Repo
 
 # The fields that identify a published record: never changed, whatever the 更正说明 says.
 IMMUTABLE_FIELDS = {"list": ("id", "published"), "result": ("id", "date")}

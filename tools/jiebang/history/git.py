@@ -3,7 +3,7 @@
 Every command runs with the same environment (no locks, no prompts, C locale) and the same `-c`
 settings, so a user's ~/.gitconfig cannot change the output parsed here. Paths are read with
 `-z` and decoded with surrogateescape, so no file name can break a parse. Git failures raise
-GitError with a Chinese message; jiebang.history and jiebang.revisions_diff turn all this into records'
+GitError with a Chinese message; jiebang.history.revisions and jiebang.history.compare turn all this into records'
 revisions.
 """
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from .content import FOLDERS, id_year
+from ..records.content import FOLDERS, id_year
 
 _KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 _FIELDS = "%H%x00%h%x00%aI%x00%an%x00%s"  # no field can hold a NUL, so none can break the parse

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .content import as_date
+from ..records.content import as_date
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../../tools/jiebang/schemas/{name}"
 
