@@ -24,7 +24,7 @@ from ..records.schema import title_of
 from ..rules.validate import check_tree
 from . import feeds, opendata, searchpages, sitemap
 from .markup import render_markdown
-from .model import SiteData, build_site_data, cn_date, cn_dates, content_as_of, corrections_for, wan
+from .model import SiteData, build_site_data, cn_date, cn_dates, content_as_of, wan
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def page_jobs(site: SiteData, settings: dict, history: History | None = None) ->
     yield PageJob("results/index.html", "results", {"page_name": "results", "column": "结果公告"})
     for view in site.lists:
         yield PageJob(view.url + "index.html", "list", {"page_name": view.url, "column": "榜单", "item": view,
-                                                        "corrections": corrections_for(site, view.id),
+                                                        "corrections": site.corrections_for(view.id),
                                                         "revisions": timeline(view.id)})
     for notice in site.results:
         rows = history.announced_changes(notice.id) if notice.kind == "更正公告" and history and history.ok else []

@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +144,26 @@ class SiteData:
         return sorted((v for v in self.lists if v.status == "揭榜中"), key=lambda v: (v.deadline or date.max, v.id))
 
     def lists_in(self, industry: str) -> list[ListView]:
-        return [v for v in self.lists if v.data.get("industry") == industry]
+        return self._by_industry.get(industry, [])
+
+    @cached_property
+    def _by_industry(self) -> dict[str, list[ListView]]:
+        grouped: dict[str, list[ListView]] = {}
+        for view in self.lists:
+            grouped.setdefault(view.data.get("industry"), []).append(view)
+        return grouped
+
+    def corrections_for(self, record_id: str) -> list[NoticeView]:
+        """The 更正公告 that correct a record (one index for all: a scan per list would be quadratic)."""
+        return self._corrections.get(record_id, [])
+
+    @cached_property
+    def _corrections(self) -> dict[str, list[NoticeView]]:
+        found: dict[str, list[NoticeView]] = {}
+        for notice in self.results:
+            if notice.kind == CORRECTION and isinstance(notice.data.get("target"), str):
+                found.setdefault(notice.data["target"], []).append(notice)
+        return found
 
     def years(self) -> list[int]:
         return sorted({v.year for v in self.lists if v.year}, reverse=True)
@@ -191,6 +210,3 @@ def build_site_data(tree: ContentTree, urls: dict[str, str], as_of: date) -> Sit
     notices.sort(key=lambda n: (n.date or date.min, n.id), reverse=True)
     return SiteData(lists, notices, as_of, regulation, industries)
 
-
-def corrections_for(site: SiteData, record_id: str) -> list[NoticeView]:
-    return [n for n in site.results if n.kind == CORRECTION and n.data.get("target") == record_id]
