@@ -17,6 +17,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--output", type=Path, default=Path("output"), help="输出目录（默认 output/）")
     parser.add_argument("--settings", default="pelicanconf.py", help="Pelican 设置文件（默认 pelicanconf.py；发布用 publishconf.py）")
     parser.add_argument("--at", metavar="DATE|REV", help="按某一日期或 git 版本时的内容生成网站")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="不使用生成缓存（cache/，设置 JIEBANG_CACHE_PATH），全部重新生成；结果与使用缓存时逐字节相同")
     parser.set_defaults(run=run)
 
 
@@ -32,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     try:
-        count = build_site(project, args.output, args.settings)
+        count = build_site(project, args.output, args.settings, use_cache=not args.no_cache)
     except BuildError as exc:  # the generator validated: its findings, and the old output untouched
         print(f"jiebang build: {exc}\n原有输出保持不变。", file=sys.stderr)
         return 1

@@ -11,7 +11,10 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
+
+from .outputcache import OutputCache, code_version
 
 SUMS = "SHA256SUMS"
 
@@ -32,7 +35,9 @@ def source_commit(project: Path) -> str:
     return head + ("-dirty" if dirty.strip() else "")
 
 
-def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.py", overrides: dict | None = None) -> None:
+def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.py", overrides: dict | None = None,
+                use_cache: bool = True) -> OutputCache:
+    """Run Pelican into `output`; return the output cache it used (disabled when `use_cache` is off)."""
     from pelican import Pelican
     from pelican.log import FatalLogger
     from pelican.settings import read_settings
@@ -42,6 +47,11 @@ def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.p
     settings = read_settings(str(project / settings_file), override={
         "OUTPUT_PATH": str(output), "PATH": str(project / "content"), "THEME": str(project / "theme"),
         "CACHE_PATH": str(output / ".cache"), **(overrides or {})})
+    # Where the output cache lives is a setting (JIEBANG_CACHE_PATH, relative to the project).
+    folder = project / settings.get("JIEBANG_CACHE_PATH", "cache") / "output" if use_cache else None
+    cache = OutputCache(folder, code_version(), say=lambda line: print(line, file=sys.stderr)) if folder else \
+        OutputCache.disabled()
+    settings["JIEBANG_OUTPUT_CACHE"] = cache
     # Pelican logs a failing reader and carries on with exit 0: make every warning fatal instead.
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.WARNING
     try:
@@ -53,18 +63,22 @@ def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.p
     finally:
         FatalLogger.fatal_lvl = previous
     shutil.rmtree(output / ".cache", ignore_errors=True)
+    return cache
 
 
-def hash_tree(folder: Path) -> dict[str, str]:
+def hash_tree(folder: Path, known: dict[str, str] | None = None) -> dict[str, str]:
+    """SHA-256 of every file; `known` gives those the build already hashed as it wrote them."""
+    known = known or {}
     sums = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.name != SUMS:
-            sums[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+            name = path.relative_to(folder).as_posix()
+            sums[name] = known.get(name) or hashlib.sha256(path.read_bytes()).hexdigest()
     return sums
 
 
-def write_sums(folder: Path, commit: str) -> None:
-    lines = [f"# source-commit: {commit}"] + [f"{digest}  {name}" for name, digest in hash_tree(folder).items()]
+def write_sums(folder: Path, commit: str, known: dict[str, str] | None = None) -> None:
+    lines = [f"# source-commit: {commit}"] + [f"{digest}  {name}" for name, digest in hash_tree(folder, known).items()]
     (folder / SUMS).write_text("\n".join(lines) + "\n", "utf-8")
 
 
@@ -80,21 +94,23 @@ def read_sums(folder: Path) -> tuple[str, dict[str, str]]:
 
 
 def build_site(project: Path, output: Path, settings_file: str = "pelicanconf.py", overrides: dict | None = None,
-               commit: str | None = None) -> int:
-    """Build into a sibling folder and swap it in; return the number of files written."""
+               commit: str | None = None, use_cache: bool = True) -> int:
+    """Build into a sibling folder and swap it in; return the number of files written. With the cache,
+    files whose inputs are unchanged since the last build are reused rather than made again."""
     output = output.resolve()
     staging = output.parent / f".{output.name}.build-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        run_pelican(project, staging, settings_file, overrides)
-        write_sums(staging, commit or source_commit(project))
+        cache = run_pelican(project, staging, settings_file, overrides, use_cache)
+        write_sums(staging, commit or source_commit(project), cache.digests)
         count = sum(1 for p in staging.rglob("*") if p.is_file())
         old = output.parent / f".{output.name}.old-{os.getpid()}"
         if output.exists():
             output.rename(old)
         staging.rename(output)
         shutil.rmtree(old, ignore_errors=True)
+        cache.save()  # only after a build that succeeded
         return count
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

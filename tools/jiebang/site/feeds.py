@@ -18,6 +18,7 @@ from feedgen.feed import FeedGenerator
 from ..records.content import as_date
 from .markup import render_markdown
 from .model import ListView, NoticeView, RecordView, SiteData
+from .outputcache import OutputCache
 
 CHINA = timezone(timedelta(hours=8))
 TAG_DOMAIN = "jiebang"
@@ -81,8 +82,12 @@ def feed_author(settings: dict) -> dict:
 
 
 def write_feed(entries: list[Entry], title: str, page_url: str, base: str, site_url: str, output: Path,
-               subtitle: str, author: dict) -> None:
+               subtitle: str, author: dict, cache: OutputCache | None = None) -> None:
     atom_path, rss_path = feed_paths(base)
+    cache = cache or OutputCache.disabled()
+    key = cache.key("feed", entries, title, page_url, base, site_url, subtitle, author)
+    if key and cache.reuse(output, atom_path, key + ".atom") and cache.reuse(output, rss_path, key + ".rss"):
+        return
     fg = FeedGenerator()
     fg.id(f"tag:{TAG_DOMAIN},2022:{base}")
     fg.title(title)
@@ -109,10 +114,9 @@ def write_feed(entries: list[Entry], title: str, page_url: str, base: str, site_
             fe.content(entry.summary or entry.title, type="html")
         else:
             fe.summary(entry.summary or entry.title)
-    (output / atom_path).parent.mkdir(parents=True, exist_ok=True)
-    fg.atom_file(str(output / atom_path), pretty=True)
+    cache.write(output, atom_path, fg.atom_str(pretty=True), key and key + ".atom")
     fg.link([{"href": f"{site_url}/{rss_path}", "rel": "self", "type": "application/rss+xml"}, page], replace=True)
-    fg.rss_file(str(output / rss_path), pretty=True)
+    cache.write(output, rss_path, fg.rss_str(pretty=True), key and key + ".rss")
 
 
 def feed_bases(site: SiteData) -> dict[str, str]:
@@ -123,22 +127,22 @@ def feed_bases(site: SiteData) -> dict[str, str]:
     return bases
 
 
-def write_feeds(site: SiteData, settings: dict, output: Path, history=None) -> None:
+def write_feeds(site: SiteData, settings: dict, output: Path, history=None, cache: OutputCache | None = None) -> None:
     site_url = settings.get("SITEURL", "")
     name = settings.get("SITENAME", "")
     author = feed_author(settings)
     entries = {v.id: list_entry(v, history) for v in site.lists} | {n.id: notice_entry(n, history) for n in site.results}
     lists = [entries[v.id] for v in site.lists]
     notices = [entries[n.id] for n in site.results]
-    write_feed(lists + notices, f"{name}：全部", "", "feeds/all", site_url, output, "新发布的榜单、更正与结果公告", author)
-    write_feed(lists, f"{name}：榜单", "lists/", "feeds/lists", site_url, output, "新发布的揭榜挂帅榜单", author)
-    write_feed(notices, f"{name}：结果公告", "results/", "feeds/results", site_url, output, "揭榜结果、立项、拨付、验收等公告", author)
+    write_feed(lists + notices, f"{name}：全部", "", "feeds/all", site_url, output, "新发布的榜单、更正与结果公告", author, cache)
+    write_feed(lists, f"{name}：榜单", "lists/", "feeds/lists", site_url, output, "新发布的揭榜挂帅榜单", author, cache)
+    write_feed(notices, f"{name}：结果公告", "results/", "feeds/results", site_url, output, "揭榜结果、立项、拨付、验收等公告", author, cache)
     for industry, slug in site.industries.items():
         views = site.lists_in(industry)
         chosen = [entries[v.id] for v in views] + [entries[n.id] for v in views for n in v.notices]
         write_feed(chosen, f"{name}：{industry}领域", f"industries/{slug}/", f"feeds/industries/{slug}", site_url,
-                   output, f"{industry}领域的榜单与公告", author)
+                   output, f"{industry}领域的榜单与公告", author, cache)
     for view in site.lists:
         chosen = [entries[view.id]] + [entries[n.id] for n in view.notices]
         write_feed(chosen, f"{view.title}（{view.id}）", view.url, f"{view.url}feed", site_url, output,
-                   "本榜单的更正与进展公告", author)
+                   "本榜单的更正与进展公告", author, cache)

@@ -23,8 +23,10 @@ from ..records.diagnostics import Diagnostic, Severity
 from ..records.schema import title_of
 from ..rules.validate import check_tree
 from . import feeds, opendata, searchpages, sitemap
+from .fingerprints import Fingerprints
 from .markup import render_markdown
 from .model import SiteData, build_site_data, cn_date, cn_dates, content_as_of, wan
+from .outputcache import OutputCache, code_version, digest_of, settings_digest, tree_digest
 
 logger = logging.getLogger(__name__)
 
@@ -109,12 +111,21 @@ class JiebangGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         output = Path(self.output_path)
+        cache = self.settings.get("JIEBANG_OUTPUT_CACHE") or OutputCache.disabled()
+        cache.scope = digest_of(code_version(), tree_digest(Path(self.settings["THEME"])), settings_digest(self.settings))
+        prints = Fingerprints()
         saved = []
         for job in page_jobs(self.site, self.settings, self.history):
-            writer.write_file(job.save_as, self.get_template(job.template), self.context, **job.context)
+            if job.save_as in saved:
+                raise ValueError(f"两个页面都要写入 {job.save_as}")
+            context = {**self.context, "localsiteurl": self.context.get("localsiteurl"), "output_file": job.save_as,
+                       **job.context}
+            key = prints.page_key(cache.scope, self.env, job.template, job.save_as, context) if cache.enabled else None
+            cache.file(output, job.save_as, key, lambda job=job, context=context:
+                       self.get_template(job.template).render(context).encode("utf-8"))
             saved.append(job.save_as)
-        feeds.write_feeds(self.site, self.settings, output, self.history)
-        opendata.write_open_data(self.site, self.tree, self.settings, output, self.history)
+        feeds.write_feeds(self.site, self.settings, output, self.history, cache)
+        opendata.write_open_data(self.site, self.tree, self.settings, output, self.history, cache)
         self.history.close()
         searchpages.write_search_index(self.site, output)
         sitemap.write_sitemap(saved, self.settings, output, self.context, self.site, self.history)

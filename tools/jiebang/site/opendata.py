@@ -24,6 +24,7 @@ from ..records.schema import title_of
 from .dataschemas import schema_id, write_schemas
 from .feeds import list_page_updated
 from .model import ListView, SiteData, cn_date
+from .outputcache import OutputCache
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -78,7 +79,9 @@ def revision_json(history, record_id: str) -> dict:
     return {"revisions": revisions, "versioned_fields": versioned}
 
 
-def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: Path, history=None) -> None:
+def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: Path, history=None,
+                    cache: OutputCache | None = None) -> None:
+    cache = cache or OutputCache.disabled()
     site_url = settings.get("SITEURL", "")
     data_dir = output / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -89,21 +92,20 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
     (data_dir / "results.json").write_text(dumps({"$schema": schema_id(site_url, "data/results"),
                                                   "as_of": site.as_of.isoformat(), "results": results}), "utf-8")
     (data_dir / "lists.csv").write_bytes(lists_csv(site.lists, site_url))
+    # Cheaper to write than to key: written every build, hashed as written (for SHA256SUMS).
     for view in site.lists:
-        target = output / view.url / f"{view.id}.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(dumps({"$schema": schema_id(site_url, "data/list"), **list_json(view, site_url),
-                                 **revision_json(history, view.id)}), "utf-8")
+        cache.write(output, f"{view.url}{view.id}.json", dumps({
+            "$schema": schema_id(site_url, "data/list"), **list_json(view, site_url),
+            **revision_json(history, view.id)}).encode("utf-8"), None)
     for notice in site.results:
-        target = output / notice.url / f"{notice.id}.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(dumps({"$schema": schema_id(site_url, "data/result"), **notice_json(notice, site_url),
-                                 **revision_json(history, notice.id)}), "utf-8")
+        cache.write(output, f"{notice.url}{notice.id}.json", dumps({
+            "$schema": schema_id(site_url, "data/result"), **notice_json(notice, site_url),
+            **revision_json(history, notice.id)}).encode("utf-8"), None)
     for name, target in calendars(site).items():
         write_calendar(calendar_lists(site, name), calendar_title(name), data_dir / target, site_url, site.as_of,
                        history)
     write_schemas(site_url, output)
-    write_summaries(site, data_dir)
+    write_summaries(site, output, cache)
 
 
 CSV_COLUMNS = [
@@ -183,16 +185,21 @@ def write_calendar(views: list[ListView], name: str, target: Path, site_url: str
     target.write_bytes(calendar.to_ical())
 
 
-def write_summaries(site: SiteData, data_dir: Path) -> None:
-    """The 附件2 汇总表 of each year as .xlsx, through the same exporter the clerk's command uses."""
+def write_summaries(site: SiteData, output: Path, cache: OutputCache) -> None:
+    """The 附件2 汇总表 of each year as .xlsx, through the same exporter the clerk's command uses;
+    a year whose rows did not change is reused (openpyxl is slow)."""
     from ..desk.export import ListFile, summary_rows, write_summary
 
     for year in site.years():
         entries = [ListFile(v.record.path, v.record.data) for v in site.lists if v.year == year]
         rows, _notes = summary_rows(sorted(entries, key=lambda e: e.data.get("id", "")), year)
-        target = data_dir / f"summary-{year}.xlsx"
-        write_summary(rows, target, "xlsx")
-        normalise_zip(target, site.as_of)
+        save_as = f"data/summary-{year}.xlsx"
+        key = cache.key("summary", year, rows, site.as_of)
+        if cache.reuse(output, save_as, key):
+            continue
+        write_summary(rows, output / save_as, "xlsx")
+        normalise_zip(output / save_as, site.as_of)
+        cache.write(output, save_as, (output / save_as).read_bytes(), key)
 
 
 def normalise_zip(path: Path, day: date) -> None:

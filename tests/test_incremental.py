@@ -1,0 +1,196 @@
+"""An incremental build is a cold build, byte for byte, after every kind of change; a damaged cache is
+noticed and never trusted; a cache that cannot be written means a build without one.
+
+Each scenario changes a copy of the sample project (committed in its own git repository, so that
+history, feeds' dates and statuses come from git as in real use), builds it with the cache left by
+the previous build and again without any cache, and compares every file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from jiebang.site.build import build_site
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def git(project: Path, *args: str, date: str = "2026-11-27T10:00:00+08:00") -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "计划科",
+           "GIT_AUTHOR_EMAIL": "jhk@example.gov.cn", "GIT_COMMITTER_NAME": "计划科", "GIT_COMMITTER_EMAIL": "jhk@example.gov.cn"}
+    subprocess.run(["git", *args], cwd=project, check=True, capture_output=True, env=env)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("incremental") / "project"
+    project.mkdir()
+    for name in ("content", "theme"):
+        shutil.copytree(REPO / name, project / name)
+    shutil.copy(REPO / "pelicanconf.py", project)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "样例内容")
+    return project
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def reused(site: Path) -> set[str]:
+    """Files linked from the cache's store rather than written by this build."""
+    return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and p.stat().st_nlink > 1}
+
+
+def build_both(project: Path, tmp_path: Path) -> tuple[Path, Path]:
+    warm, cold = tmp_path / "warm", tmp_path / "cold"
+    build_site(project, warm, commit="test")
+    build_site(project, cold, commit="test", use_cache=False)
+    return warm, cold
+
+
+def assert_same(warm: Path, cold: Path) -> None:
+    a, b = files(warm), files(cold)
+    assert sorted(a) == sorted(b)
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+NOTICE_HEAD = "# yaml-language-server: $schema=../../../tools/jiebang/schemas/result.schema.json\n"
+
+
+def correct_a_list(project: Path) -> None:
+    """A field, its 更正说明 and the 更正公告, committed together, as the handbook says."""
+    target = project / "content/lists/2026/JDZ-2026-001.yaml"
+    edit(target, "deadline: 2026-12-18", "deadline: 2027-01-29")
+    with target.open("a", encoding="utf-8") as record:
+        record.write("changes:\n  - {date: 2026-11-28, note: 更正揭榜截止日期：由2026年12月18日延长至2027年1月29日。}\n")
+    (project / "content/results/2026").mkdir(exist_ok=True)
+    (project / "content/results/2026/JDZ-2026-001-R01.yaml").write_text(
+        NOTICE_HEAD + "id: JDZ-2026-001-R01\nlist: JDZ-2026-001\nkind: 更正公告\ndate: 2026-11-28\n"
+        "body: |\n  （示例）揭榜截止日期延长。\ntarget: JDZ-2026-001\nfields:\n  - deadline\n"
+        "reason: 应拟揭榜单位申请延长揭榜截止日期。\n", "utf-8")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "更正 JDZ-2026-001 截止日期", date="2026-11-28T10:00:00+08:00")
+
+
+def add_a_notice(project: Path) -> None:
+    (project / "content/results/2025/JDZ-2025-003-R01.yaml").write_text(
+        NOTICE_HEAD + "id: JDZ-2025-003-R01\nlist: JDZ-2025-003\nkind: 流榜\ndate: 2026-11-29\n"
+        "reason: 截止日期前未收到符合条件的揭榜方案。\nbody: |\n  （示例）本榜单流榜。\n", "utf-8")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "发布 JDZ-2025-003 流榜公告", date="2026-11-29T10:00:00+08:00")
+
+
+def change_a_template(project: Path) -> None:
+    edit(project / "theme/templates/list.html", "<h2 id=\"basic-h\">基本信息</h2>", "<h2 id=\"basic-h\">榜单基本信息</h2>")
+
+
+def change_a_setting(project: Path) -> None:
+    edit(project / "pelicanconf.py", 'SITESUBTITLE = "', 'SITESUBTITLE = "（测试）')
+
+
+def change_the_stylesheet(project: Path) -> None:
+    with (project / "theme/static/css/site.css").open("a", encoding="utf-8") as css:
+        css.write("\n.record-meta { letter-spacing: 0.01em; }\n")
+
+
+def commit_a_later_day(project: Path) -> None:
+    """The as-of date moves past open lists' deadlines: their status changes everywhere it shows."""
+    (project / "content/pages/about.md").write_text((project / "content/pages/about.md").read_text("utf-8") + "\n", "utf-8")
+    git(project, "commit", "-qam", "页面微调", date="2027-06-01T10:00:00+08:00")
+
+
+def change_the_regulation(project: Path) -> None:
+    edit(project / "content/regulation/2022-09-05.yaml", "title: 景德镇市", "title: （修订）景德镇市")
+    git(project, "commit", "-qam", "管理办法标题", date="2027-06-02T10:00:00+08:00")
+
+
+def delete_a_notice(project: Path) -> None:
+    (project / "content/results/2025/JDZ-2025-003-R01.yaml").unlink()
+    git(project, "commit", "-qam", "撤回公告", date="2027-06-03T10:00:00+08:00")
+
+
+SCENARIOS: list[tuple[str, Callable[[Path], None]]] = [
+    ("nothing changed", lambda project: None),
+    ("a list corrected and committed", correct_a_list),
+    ("a notice added", add_a_notice),
+    ("a template changed", change_a_template),
+    ("a setting changed", change_a_setting),
+    ("the stylesheet changed", change_the_stylesheet),
+    ("a commit on a later day", commit_a_later_day),
+    ("the regulation changed", change_the_regulation),
+    ("a notice deleted", delete_a_notice),
+]
+
+
+def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Path, tmp_path: Path) -> None:
+    build_site(project, tmp_path / "first", commit="test")  # fills the cache
+    reuse = {}
+    for name, change in SCENARIOS:
+        change(project)
+        warm, cold = build_both(project, tmp_path / name.replace(" ", "-"))
+        assert_same(warm, cold)
+        reuse[name] = reused(warm)
+    records = {p for p in files(tmp_path / "first") if p.startswith(("lists/JDZ-", "results/JDZ-"))
+               and p.endswith((".html", ".xml"))}  # a record's JSON is cheaper to write than to key
+    # The cache did its work: with nothing changed every record's pages and feeds came from it; a correction
+    # made its list's files again and reused the other lists'; a template change made every list page.
+    assert records <= reuse["nothing changed"]
+    corrected = reuse["a list corrected and committed"]
+    assert "lists/JDZ-2022-001/index.html" in corrected and "lists/JDZ-2026-001/index.html" not in corrected
+    assert not {p for p in reuse["a template changed"] if p.startswith("lists/JDZ-") and p.endswith("index.html")}
+
+
+def test_a_damaged_cache_is_said_once_and_never_trusted(project: Path, tmp_path: Path, capsys) -> None:
+    build_site(project, tmp_path / "first", commit="test")
+    manifest = project / "cache/output/manifest.json"
+    objects = sorted(p for p in (project / "cache/output/objects").rglob("*") if p.is_file())
+    damages = {
+        "truncated manifest": lambda: manifest.write_bytes(manifest.read_bytes()[:200]),
+        "garbage manifest": lambda: manifest.write_bytes(os.urandom(4096)),
+        "foreign version": lambda: manifest.write_bytes(manifest.read_bytes().replace(b'"version": "', b'"version": "x', 1)),
+    }
+    for name, damage in damages.items():
+        build_site(project, tmp_path / f"{name}-prime", commit="test")
+        capsys.readouterr()
+        damage()
+        warm, cold = build_both(project, tmp_path / name.replace(" ", "-"))
+        assert_same(warm, cold)
+        said = [line for line in capsys.readouterr().err.splitlines() if "缓存" in line]
+        assert len(said) == 1 and ("损坏" in said[0] or "另一版本" in said[0]), (name, said)
+    # Objects truncated or overwritten with garbage in place are not linked into the site.
+    build_site(project, tmp_path / "objects-prime", commit="test")
+    objects = sorted(p for p in (project / "cache/output/objects").rglob("*") if p.is_file())
+    for i, stored in enumerate(objects):
+        os.chmod(stored, 0o644)
+        stored.write_bytes(stored.read_bytes()[: len(stored.read_bytes()) // 2] if i % 2 else os.urandom(stored.stat().st_size))
+    warm, cold = build_both(project, tmp_path / "objects")
+    assert_same(warm, cold)
+
+
+def test_a_cache_that_cannot_be_written_means_a_build_without_one(project: Path, tmp_path: Path, capsys) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    settings = project / "pelicanconf.py"
+    original = settings.read_text("utf-8")
+    settings.write_text(original + f"\nJIEBANG_CACHE_PATH = {str(blocker / 'cache')!r}\n", "utf-8")
+    try:
+        warm, cold = build_both(project, tmp_path / "unwritable")
+    finally:
+        settings.write_text(original, "utf-8")
+    assert_same(warm, cold)
+    said = [line for line in capsys.readouterr().err.splitlines() if "缓存" in line]
+    assert len(said) == 1 and "无法写入" in said[0]

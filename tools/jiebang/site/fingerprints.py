@@ -1,0 +1,101 @@
+"""What a page is made from, stated so it can be hashed: the output cache's key for each page.
+
+A page's key holds the value of every name its template reads — found by parsing the template, the
+templates it extends and those it includes or imports — so no one has to list a page's inputs by hand
+(and forget one). Views are stated by their record's bytes plus every fact derived beside them (status,
+URL, slug, their notices' or list's own statement), the site model by all of its views.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, meta
+
+from .model import ListView, NoticeView, RecordView, SiteData
+from .outputcache import Uncacheable, canonical, digest_of
+
+
+def record_digest(record) -> str:
+    """The SHA-256 of a record file's bytes (what the loader read)."""
+    known = getattr(record, "digest", None)
+    if known:
+        return known
+    return _file_digest(str(record.path))
+
+
+@cache
+def _file_digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def template_names(env: Environment, name: str) -> frozenset[str]:
+    """Every free name `name` reads, with those of the templates it extends, includes and imports."""
+    cache = env.__dict__.setdefault("_jiebang_template_names", {})
+    if name not in cache:
+        cache[name] = frozenset()  # a template that includes itself stops here
+        source = env.loader.get_source(env, name)[0]
+        ast = env.parse(source)
+        names = set(meta.find_undeclared_variables(ast))
+        for other in meta.find_referenced_templates(ast):
+            if other is None:  # a name computed at render time: read everything
+                raise Uncacheable(f"{name}: dynamic template name")
+            names |= template_names(env, other)
+        cache[name] = frozenset(names)
+    return cache[name]
+
+
+class Fingerprints:
+    """States context values for hashing, remembering views and the site model within one build."""
+
+    def __init__(self) -> None:
+        self._views: dict[int, Any] = {}
+        self._site: dict[int, str] = {}
+
+    def of(self, value: Any) -> Any:
+        if isinstance(value, RecordView):
+            return self.view(value)
+        if isinstance(value, SiteData):
+            return self.site(value)
+        if isinstance(value, dict):
+            return ["dict", [[canonical(k), self.of(v)] for k, v in value.items()]]
+        if isinstance(value, list | tuple):
+            return [type(value).__name__, [self.of(v) for v in value]]
+        return canonical(value)
+
+    def view(self, view: RecordView) -> Any:
+        memo = self._views.get(id(view))
+        if memo is None:
+            memo = ["view", type(view).__name__, view.url, record_digest(view.record)]
+            if isinstance(view, ListView):
+                memo += [view.status, view.industry_slug, [self._shallow(n) for n in view.notices]]
+            elif isinstance(view, NoticeView):
+                memo += [self._shallow(view.list_view) if view.list_view else None]
+            self._views[id(view)] = memo
+        return memo
+
+    def _shallow(self, view: RecordView) -> list:
+        status = view.status if isinstance(view, ListView) else None
+        return [view.url, record_digest(view.record), status]
+
+    def site(self, site: SiteData) -> str:
+        memo = self._site.get(id(site))
+        if memo is None:
+            regulation = site.regulation
+            memo = digest_of(site.as_of, site.industries, list(site.statuses),
+                             [regulation.effective, regulation.data],
+                             [self.view(v) for v in site.lists], [self.view(n) for n in site.results])
+            self._site[id(site)] = memo
+        return memo
+
+    def page_key(self, global_key: str, env: Environment, template: str, save_as: str, context: dict) -> str | None:
+        """The key of one page, or None when something it reads cannot be stated (then it is always made)."""
+        try:
+            names = sorted(template_names(env, f"{template}.html") & context.keys())
+            return digest_of(global_key, template, save_as, [[n, self.of(context[n])] for n in names
+                                                             if not n.isupper()])
+        except Uncacheable:
+            return None

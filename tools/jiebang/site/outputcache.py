@@ -1,0 +1,233 @@
+"""The build's output cache: a file is reused only when every input that shapes it is unchanged.
+
+Each output file has a key, the SHA-256 of everything it is made from: the build's global inputs
+(this package's source, the theme, the settings, the library versions) and the file's own inputs
+(for a page, the values of every name its template and the templates it extends or includes read;
+for a feed or a JSON file, what its writer is given). The cache maps keys to the SHA-256 of the bytes
+made last time, and keeps those bytes in a content-addressed store. A build looks each key up: a hit
+is linked from the store into the new site, a miss is made and stored. So an incremental build is a
+cold build that skips work whose result it already has — it cannot differ from one (the tests build
+both and compare every byte).
+
+The manifest carries a checksum of itself and the code's version: a truncated, corrupted or foreign
+cache is noticed, said in one line, and ignored (the build is then cold); a stored object whose size
+changed is not trusted. A cache folder that cannot be written means a build without cache, said in
+one line, never a failed build. `make clean` removes the folder; git ignores it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+# Settings that say where things are, not what they contain (the contents are keyed on their own).
+LOCATION_SETTINGS = {"PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH", "JIEBANG_CACHE_PATH", "PELICAN_CLASS"}
+
+
+class Uncacheable(Exception):
+    """A value whose content cannot be stated: the file that depends on it is always made afresh."""
+
+
+def canonical(value: Any) -> Any:
+    """A JSON-able statement of a value's content, the same in every process (no addresses, no ids)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Decimal | date | datetime):
+        return [type(value).__name__, str(value)]
+    if isinstance(value, dict):
+        return ["dict", [[canonical(k), canonical(v)] for k, v in value.items()]]
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        return [type(value).__name__, [canonical(v) for v in items]]
+    if isinstance(value, Path):
+        return ["path", str(value)]
+    if callable(value) and hasattr(value, "__qualname__"):
+        return ["callable", f"{getattr(value, '__module__', '')}.{value.__qualname__}"]
+    if is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__, [[f.name, canonical(getattr(value, f.name))] for f in fields(value)]]
+    raise Uncacheable(type(value).__name__)
+
+
+def digest_of(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps([canonical(p) for p in parts], ensure_ascii=False,
+                                     separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def tree_digest(folder: Path, suffixes: Iterable[str] | None = None) -> str:
+    """Every file below `folder` (name and bytes), in a stable order."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        if suffixes is None or path.suffix in suffixes:
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """This package's source and data, and the libraries that shape what it writes."""
+    package = Path(str(resources.files("jiebang")))
+    libraries = [f"{name}={metadata.version(name)}" for name in
+                 ("pelican", "Jinja2", "Markdown", "nh3", "feedgen", "icalendar", "openpyxl", "PyYAML", "pypinyin")]
+    return digest_of(FORMAT, tree_digest(package, {".py", ".json"}), libraries, sys.version_info[:2])
+
+
+def settings_digest(settings: dict) -> str:
+    """The settings that shape output; values Pelican adds that cannot be stated make no cache at all."""
+    stated = {}
+    for key in sorted(k for k in settings if k.isupper() and k not in LOCATION_SETTINGS):
+        try:
+            stated[key] = canonical(settings[key])
+        except Uncacheable:
+            stated[key] = ["unstated", type(settings[key]).__name__]
+    return digest_of(stated)
+
+
+class OutputCache:
+    """Keys → stored bytes. `disabled()` gives one that never hits and stores nothing."""
+
+    def __init__(self, folder: Path | None, version: str, say: Callable[[str], None] = print) -> None:
+        self.folder, self.version, self.say = folder, version, say
+        self.entries: dict[str, list] = {}  # key → [sha256 of the bytes, size, mtime_ns of the stored object]
+        self.used: dict[str, list] = {}
+        self.digests: dict[str, str] = {}  # save_as → sha256, for SHA256SUMS
+        self._stored: dict[str, tuple[int, int]] = {}  # sha256 → (size, mtime_ns) of objects known whole
+        self.hits = self.misses = 0
+        self.scope = ""  # the build's global inputs, which every key includes (set by the generator)
+        if folder is not None:
+            self._open()
+
+    def key(self, *parts: Any) -> str | None:
+        """The key of a file made from `parts` in this build (None without a cache, or for parts that
+        cannot be stated: then the file is always made)."""
+        if not self.enabled:
+            return None
+        try:
+            return digest_of(self.scope, *parts)
+        except Uncacheable:
+            return None
+
+    @classmethod
+    def disabled(cls) -> OutputCache:
+        return cls(None, "")
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def _open(self) -> None:
+        try:
+            (self.folder / "objects").mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".probe-"):
+                pass
+        except OSError as exc:
+            self.say(f"生成缓存目录 {self.folder} 无法写入（{exc.strerror or exc}），本次不使用缓存。")
+            self.folder = None
+            return
+        manifest = self.folder / MANIFEST
+        if not manifest.exists():
+            return
+        try:
+            header, _, payload = manifest.read_bytes().partition(b"\n")
+            meta = json.loads(header)
+            if meta.get("format") != FORMAT or hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
+                raise ValueError("checksum")
+            if meta.get("version") != self.version:
+                self.say("生成缓存来自另一版本的 jiebang，已忽略，本次完整生成。")
+                return
+            entries = json.loads(payload)
+            if not isinstance(entries, dict):
+                raise ValueError("entries")
+            self.entries = entries
+            self._stored = {sha: (size, mtime) for sha, size, mtime in entries.values()}
+        except (ValueError, UnicodeDecodeError, AttributeError, TypeError):
+            self.entries, self._stored = {}, {}
+            self.say(f"生成缓存 {manifest} 已损坏或不完整，已忽略，本次完整生成。")
+
+    def _object(self, sha: str) -> Path:
+        return self.folder / "objects" / sha[:2] / sha[2:]
+
+    def reuse(self, staging: Path, save_as: str, key: str | None) -> bool:
+        """Link the bytes made last time under `key` into the new site, when they are still whole."""
+        if key is None or not self.enabled or key not in self.entries:
+            return False
+        sha, size, mtime = self.entries[key]
+        source, target = self._object(sha), staging / save_as
+        try:
+            stat = source.stat()
+            if (stat.st_size, stat.st_mtime_ns) != (size, mtime):  # changed since it was stored: not trusted
+                return False
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:  # another file system, or links refused: copy
+                target.write_bytes(source.read_bytes())
+        except OSError:
+            return False
+        self.used[key] = [sha, size, mtime]
+        self.digests[save_as] = sha
+        self.hits += 1
+        return True
+
+    def write(self, staging: Path, save_as: str, data: bytes, key: str | None) -> None:
+        """Write a file of the new site and, under its key, keep its bytes for the next build."""
+        target = staging / save_as
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # it may be linked to a stored object: never write through it
+        target.write_bytes(data)
+        sha = hashlib.sha256(data).hexdigest()
+        self.digests[save_as] = sha
+        self.misses += 1
+        if key is None or not self.enabled:
+            return
+        stored = self._object(sha)
+        try:
+            known = self._stored.get(sha)
+            stat = stored.stat() if known else None
+            if not stat or (stat.st_size, stat.st_mtime_ns) != known:
+                stored.parent.mkdir(exist_ok=True)
+                temporary = stored.with_name(f".{stored.name}.{os.getpid()}")
+                temporary.write_bytes(data)
+                os.chmod(temporary, 0o444)  # a stored object is never edited in place
+                os.replace(temporary, stored)
+                stat = stored.stat()
+        except OSError as exc:
+            self.say(f"生成缓存无法写入（{exc.strerror or exc}），本次不再使用缓存。")
+            self.folder = None
+            return
+        self._stored[sha] = (stat.st_size, stat.st_mtime_ns)
+        self.used[key] = [sha, stat.st_size, stat.st_mtime_ns]
+
+    def file(self, staging: Path, save_as: str, key: str | None, make: Callable[[], bytes]) -> None:
+        """Reuse the file under `key`, or make it."""
+        if not self.reuse(staging, save_as, key):
+            self.write(staging, save_as, make(), key)
+
+    def save(self) -> None:
+        """Keep what this build used (so the cache never grows past one site), atomically."""
+        if not self.enabled:
+            return
+        payload = json.dumps(self.used, separators=(",", ":")).encode()
+        header = json.dumps({"format": FORMAT, "version": self.version,
+                             "sha256": hashlib.sha256(payload).hexdigest()}).encode()
+        try:
+            with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".manifest-", delete=False) as out:
+                out.write(header + b"\n" + payload)
+            os.replace(out.name, self.folder / MANIFEST)
+            keep = {entry[0] for entry in self.used.values()}
+            for shard in (self.folder / "objects").iterdir():
+                for stored in shard.iterdir():
+                    if shard.name + stored.name not in keep:
+                        stored.unlink(missing_ok=True)
+        except OSError as exc:
+            self.say(f"生成缓存无法保存（{exc.strerror or exc}），下次将完整生成。")
