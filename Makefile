@@ -11,7 +11,7 @@ VNU_VERSION := 26.9.27
 VNU_DIR := $(VENV)/vnu
 VNU_STAMP := $(VNU_DIR)/.installed-$(VNU_VERSION)
 
-.PHONY: html serve test validate lint clean vnu
+.PHONY: html serve test validate lint clean vnu bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -45,6 +45,11 @@ test: $(STAMP) $(VNU_STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# The national-scale bench (issue 10): make bench N=20000. Run by hand; it takes minutes.
+N ?= 20000
+bench: $(STAMP)
+	$(BIN)/python bench/scale_bench.py $(N)
 
 clean:
 	rm -rf $(OUTPUT) .output.* cache

@@ -194,3 +194,17 @@ def test_a_cache_that_cannot_be_written_means_a_build_without_one(project: Path,
     assert_same(warm, cold)
     said = [line for line in capsys.readouterr().err.splitlines() if "缓存" in line]
     assert len(said) == 1 and "无法写入" in said[0]
+
+
+def test_pages_made_across_processes_are_the_pages_made_in_one(project: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("jiebang.site.rendering.PARALLEL_FROM", 1)
+    monkeypatch.setattr("jiebang.site.rendering.CHUNK", 7)
+    monkeypatch.setenv("JIEBANG_WORKERS", "2")
+    shutil.rmtree(project / "cache", ignore_errors=True)
+    build_site(project, tmp_path / "parallel", commit="test")  # cold, in two worker processes, filling the cache
+    monkeypatch.setenv("JIEBANG_WORKERS", "1")
+    build_site(project, tmp_path / "serial", commit="test", use_cache=False)
+    assert_same(tmp_path / "parallel", tmp_path / "serial")
+    build_site(project, tmp_path / "warm", commit="test")  # what the workers stored is reused
+    assert_same(tmp_path / "warm", tmp_path / "serial")
+    assert "lists/JDZ-2022-001/index.html" in reused(tmp_path / "warm")

@@ -27,6 +27,7 @@ from .fingerprints import Fingerprints
 from .markup import render_markdown
 from .model import SiteData, build_site_data, cn_date, cn_dates, content_as_of, wan
 from .outputcache import OutputCache, code_version, digest_of, settings_digest, tree_digest
+from .rendering import render_pages
 
 logger = logging.getLogger(__name__)
 
@@ -109,23 +110,31 @@ class JiebangGenerator(Generator):
         self.env.globals.update({"URLS": urls(self.settings),
                                  "field_title": lambda kind, *path: title_of(kind, tuple(path))})
 
+    def _context_of(self, job: PageJob) -> dict:
+        # As Pelican's writer gives it (write_file without relative URLs), plus the job's own values.
+        return {**self.context, "localsiteurl": self.context.get("localsiteurl"), "output_file": job.save_as,
+                **job.context}
+
+    def _render(self, job: PageJob) -> bytes:
+        return self.get_template(job.template).render(self._context_of(job)).encode("utf-8")
+
     def generate_output(self, writer) -> None:
         output = Path(self.output_path)
         cache = self.settings.get("JIEBANG_OUTPUT_CACHE") or OutputCache.disabled()
         cache.scope = digest_of(code_version(), tree_digest(Path(self.settings["THEME"])), settings_digest(self.settings))
         prints = Fingerprints()
-        saved = []
+        saved, misses = {}, []
         for job in page_jobs(self.site, self.settings, self.history):
             if job.save_as in saved:
                 raise ValueError(f"两个页面都要写入 {job.save_as}")
-            context = {**self.context, "localsiteurl": self.context.get("localsiteurl"), "output_file": job.save_as,
-                       **job.context}
-            key = prints.page_key(cache.scope, self.env, job.template, job.save_as, context) if cache.enabled else None
-            cache.file(output, job.save_as, key, lambda job=job, context=context:
-                       self.get_template(job.template).render(context).encode("utf-8"))
-            saved.append(job.save_as)
+            saved[job.save_as] = None
+            key = (prints.page_key(cache.scope, self.env, job.template, job.save_as, self._context_of(job))
+                   if cache.enabled else None)
+            if not cache.reuse(output, job.save_as, key):
+                misses.append((job, job.save_as, key))
+        render_pages(misses, self._render, cache, output)
         feeds.write_feeds(self.site, self.settings, output, self.history, cache)
         opendata.write_open_data(self.site, self.tree, self.settings, output, self.history, cache)
         self.history.close()
         searchpages.write_search_index(self.site, output)
-        sitemap.write_sitemap(saved, self.settings, output, self.context, self.site, self.history)
+        sitemap.write_sitemap(list(saved), self.settings, output, self.context, self.site, self.history)

@@ -208,6 +208,11 @@ class OutputCache:
         self._stored[sha] = (stat.st_size, stat.st_mtime_ns)
         self.used[key] = [sha, stat.st_size, stat.st_mtime_ns]
 
+    def remember(self, key: str, entry: list) -> None:
+        """What a worker process stored: [sha256, size, mtime_ns] under `key`."""
+        self.used[key] = entry
+        self._stored[entry[0]] = (entry[1], entry[2])
+
     def file(self, staging: Path, save_as: str, key: str | None, make: Callable[[], bytes]) -> None:
         """Reuse the file under `key`, or make it."""
         if not self.reuse(staging, save_as, key):
