@@ -152,6 +152,9 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
     corrected = reuse["a list corrected and committed"]
     assert "lists/JDZ-2022-001/index.html" in corrected and "lists/JDZ-2026-001/index.html" not in corrected
     assert not {p for p in reuse["a template changed"] if p.startswith("lists/JDZ-") and p.endswith("index.html")}
+    assert "search/index/meta.json" in reuse["nothing changed"] and "search/index/meta.json" in reuse["a template changed"]
+    assert "search/index/meta.json" not in corrected  # the corrected text is searchable at once
+    assert "lists/JDZ-2022-001/index.html" in reuse["the stylesheet changed"]  # no page is made of the CSS
 
 
 def test_a_damaged_cache_is_said_once_and_never_trusted(project: Path, tmp_path: Path, capsys) -> None:

@@ -1,8 +1,8 @@
 """What a page is made from, stated so it can be hashed: the output cache's key for each page.
 
-A page's key holds the value of every name its template reads — found by parsing the template, the
-templates it extends and those it includes or imports — so no one has to list a page's inputs by hand
-(and forget one). Views are stated by their record's bytes plus every fact derived beside them (status,
+A page's key holds the sources of its template and of the templates it extends, includes or imports,
+and the value of every name they read — found by parsing them, so no one has to list a page's inputs
+by hand (and forget one). Views are stated by their record's bytes plus every fact derived beside them (status,
 URL, slug, their notices' or list's own statement), the site model by all of its views.
 """
 
@@ -32,19 +32,23 @@ def _file_digest(path: str) -> str:
         return hashlib.sha256(handle.read()).hexdigest()
 
 
-def template_names(env: Environment, name: str) -> frozenset[str]:
-    """Every free name `name` reads, with those of the templates it extends, includes and imports."""
-    cache = env.__dict__.setdefault("_jiebang_template_names", {})
+def template_inputs(env: Environment, name: str) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+    """Every free name `name` reads, and the SHA-256 of its source and of every template it extends,
+    includes or imports: a page depends on these templates and no others (not on the stylesheet)."""
+    cache = env.__dict__.setdefault("_jiebang_template_inputs", {})
     if name not in cache:
-        cache[name] = frozenset()  # a template that includes itself stops here
+        cache[name] = (frozenset(), ())  # a template that includes itself stops here
         source = env.loader.get_source(env, name)[0]
         ast = env.parse(source)
         names = set(meta.find_undeclared_variables(ast))
+        sources = {name: hashlib.sha256(source.encode("utf-8")).hexdigest()}
         for other in meta.find_referenced_templates(ast):
             if other is None:  # a name computed at render time: read everything
                 raise Uncacheable(f"{name}: dynamic template name")
-            names |= template_names(env, other)
-        cache[name] = frozenset(names)
+            other_names, other_sources = template_inputs(env, other)
+            names |= other_names
+            sources.update(other_sources)
+        cache[name] = (frozenset(names), tuple(sorted(sources.items())))
     return cache[name]
 
 
@@ -94,8 +98,8 @@ class Fingerprints:
     def page_key(self, global_key: str, env: Environment, template: str, save_as: str, context: dict) -> str | None:
         """The key of one page, or None when something it reads cannot be stated (then it is always made)."""
         try:
-            names = sorted(template_names(env, f"{template}.html") & context.keys())
-            return digest_of(global_key, template, save_as, [[n, self.of(context[n])] for n in names
-                                                             if not n.isupper()])
+            names, sources = template_inputs(env, f"{template}.html")
+            return digest_of(global_key, sources, save_as, [[n, self.of(context[n])] for n in sorted(names & context.keys())
+                                                            if not n.isupper()])
         except Uncacheable:
             return None

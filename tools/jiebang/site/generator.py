@@ -26,7 +26,7 @@ from . import feeds, opendata, searchpages, sitemap
 from .fingerprints import Fingerprints
 from .markup import render_markdown
 from .model import SiteData, build_site_data, cn_date, cn_dates, content_as_of, wan
-from .outputcache import OutputCache, code_version, digest_of, settings_digest, tree_digest
+from .outputcache import OutputCache, code_version, digest_of, settings_digest
 from .rendering import render_pages
 
 logger = logging.getLogger(__name__)
@@ -121,7 +121,8 @@ class JiebangGenerator(Generator):
     def generate_output(self, writer) -> None:
         output = Path(self.output_path)
         cache = self.settings.get("JIEBANG_OUTPUT_CACHE") or OutputCache.disabled()
-        cache.scope = digest_of(code_version(), tree_digest(Path(self.settings["THEME"])), settings_digest(self.settings))
+        # What every file depends on; a page's key adds the templates it is made with (fingerprints.py).
+        cache.scope = digest_of(code_version(), settings_digest(self.settings))
         prints = Fingerprints()
         saved, misses = {}, []
         for job in page_jobs(self.site, self.settings, self.history):
@@ -136,5 +137,5 @@ class JiebangGenerator(Generator):
         feeds.write_feeds(self.site, self.settings, output, self.history, cache)
         opendata.write_open_data(self.site, self.tree, self.settings, output, self.history, cache)
         self.history.close()
-        searchpages.write_search_index(self.site, output)
+        searchpages.write_search_index(self.site, output, cache)
         sitemap.write_sitemap(list(saved), self.settings, output, self.context, self.site, self.history)

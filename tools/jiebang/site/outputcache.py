@@ -32,6 +32,7 @@ from typing import Any
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+TREE = "tree"  # an entry naming the files a writer made together (the search index), each under its own key
 # Settings that say where things are, not what they contain (the contents are keyed on their own).
 LOCATION_SETTINGS = {"PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH", "JIEBANG_CACHE_PATH", "PELICAN_CLASS"}
 
@@ -149,7 +150,8 @@ class OutputCache:
             if not isinstance(entries, dict):
                 raise ValueError("entries")
             self.entries = entries
-            self._stored = {sha: (size, mtime) for sha, size, mtime in entries.values()}
+            self._stored = {sha: (size, mtime) for sha, size, mtime in
+                            (e for e in entries.values() if e[0] != TREE)}
         except (ValueError, UnicodeDecodeError, AttributeError, TypeError):
             self.entries, self._stored = {}, {}
             self.say(f"生成缓存 {manifest} 已损坏或不完整，已忽略，本次完整生成。")
@@ -162,6 +164,8 @@ class OutputCache:
         if key is None or not self.enabled or key not in self.entries:
             return False
         sha, size, mtime = self.entries[key]
+        if sha == TREE:
+            return False
         source, target = self._object(sha), staging / save_as
         try:
             stat = source.stat()
@@ -213,6 +217,22 @@ class OutputCache:
         self.used[key] = entry
         self._stored[entry[0]] = (entry[1], entry[2])
 
+    def reuse_tree(self, staging: Path, folder: str, key: str | None) -> bool:
+        """Link every file of a folder a writer made together, or nothing useful (then it is made again)."""
+        entry = self.entries.get(key) if key and self.enabled else None
+        if not entry or entry[0] != TREE:
+            return False
+        if not all(self.reuse(staging, f"{folder}{name}", f"{key}/{name}") for name in entry[1]):
+            return False
+        self.used[key] = entry
+        return True
+
+    def write_tree(self, staging: Path, folder: str, files: dict[str, bytes], key: str | None) -> None:
+        for name, data in files.items():
+            self.write(staging, f"{folder}{name}", data, key and f"{key}/{name}")
+        if key and self.enabled:
+            self.used[key] = [TREE, sorted(files)]
+
     def file(self, staging: Path, save_as: str, key: str | None, make: Callable[[], bytes]) -> None:
         """Reuse the file under `key`, or make it."""
         if not self.reuse(staging, save_as, key):
@@ -229,7 +249,7 @@ class OutputCache:
             with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".manifest-", delete=False) as out:
                 out.write(header + b"\n" + payload)
             os.replace(out.name, self.folder / MANIFEST)
-            keep = {entry[0] for entry in self.used.values()}
+            keep = {entry[0] for entry in self.used.values() if entry[0] != TREE}
             for shard in (self.folder / "objects").iterdir():
                 for stored in shard.iterdir():
                     if shard.name + stored.name not in keep:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from .model import SiteData, cn_date
-from .search.index import SearchDoc, build_search_index
+from .outputcache import OutputCache
+from .search.index import SearchDoc, index_files
 
 LIST_TEXT_FIELDS = ("subfield", "problem", "targets", "benefits", "solver_requirements")
 
 
-def write_search_index(site: SiteData, output: Path) -> None:
+def write_search_index(site: SiteData, output: Path, cache: OutputCache | None = None) -> None:
+    """Every list and notice into the index; reused whole from the cache while no document changed."""
     docs = []
     for view in site.lists:
         demander = view.data.get("demander", {})
@@ -25,4 +27,7 @@ def write_search_index(site: SiteData, output: Path) -> None:
         docs.append(SearchDoc(url="/" + notice.url, title=notice.title,
                               text=f"{notice.id}\n\n{notice.kind}\n\n{solvers}\n\n{notice.data.get('body', '')}",
                               meta={"kind": notice.kind, "id": notice.id, "date": cn_date(notice.data.get("date"))}))
-    build_search_index(docs, output / "search")
+    cache = cache or OutputCache.disabled()
+    key = cache.key("search", docs)
+    if not cache.reuse_tree(output, "search/index/", key):
+        cache.write_tree(output, "search/index/", index_files(docs), key)

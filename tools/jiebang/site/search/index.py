@@ -184,12 +184,11 @@ def _index_files(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     return files
 
 
-def build_search_index(docs: Iterable[SearchDoc], out_dir: Path) -> None:
-    """Write the search index for `docs` to `out_dir/index/`, replacing any previous index there.
+def index_files(docs: Iterable[SearchDoc]) -> dict[str, bytes]:
+    """The index's files (names relative to `index/`) for `docs`.
 
     Documents are numbered in URL order, so the output depends only on the set of documents: two
-    builds of the same content are byte-identical. The index is written beside and then swapped in,
-    so a failed build never leaves a half-written index.
+    builds of the same content are byte-identical.
     """
     ordered = sorted(docs, key=lambda d: d.url)
     duplicates = sorted(url for url, n in Counter(d.url for d in ordered).items() if n > 1)
@@ -201,7 +200,13 @@ def build_search_index(docs: Iterable[SearchDoc], out_dir: Path) -> None:
         wrong = sorted(name for name, value in fields.items() if not isinstance(value, str))
         if wrong:
             raise TypeError(f"search document {doc.url}: {', '.join(wrong)} must be str")
-    files = _index_files(ordered)
+    return _index_files(ordered)
+
+
+def build_search_index(docs: Iterable[SearchDoc], out_dir: Path) -> None:
+    """Write the search index for `docs` to `out_dir/index/`, replacing any previous index there. It is
+    written beside and then swapped in, so a failed build never leaves a half-written index."""
+    files = index_files(docs)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".index.", dir=out_dir))
