@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, meta
 
+from ..history.revisions import Revision
 from .model import ListView, NoticeView, RecordView, SiteData
 from .outputcache import Uncacheable, canonical, digest_of
 
@@ -64,6 +65,10 @@ class Fingerprints:
             return self.view(value)
         if isinstance(value, SiteData):
             return self.site(value)
+        if isinstance(value, Revision) and value.commit:
+            # A committed revision's data is the blob at (commit, path): naming them states it.
+            return ["revision", value.commit, value.path, value.status, value.author, value.subject, value.date,
+                    value.changes_note, value.problem, value.kind, value.short]
         if isinstance(value, dict):
             return ["dict", [[canonical(k), self.of(v)] for k, v in value.items()]]
         if isinstance(value, list | tuple):

@@ -184,33 +184,42 @@ class OutputCache:
         return True
 
     def write(self, staging: Path, save_as: str, data: bytes, key: str | None) -> None:
-        """Write a file of the new site and, under its key, keep its bytes for the next build."""
+        """Write a file of the new site and, under its key, keep its bytes for the next build (stored
+        once and linked into the site, so a file kept costs no second write)."""
         target = staging / save_as
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)  # it may be linked to a stored object: never write through it
-        target.write_bytes(data)
         sha = hashlib.sha256(data).hexdigest()
         self.digests[save_as] = sha
         self.misses += 1
-        if key is None or not self.enabled:
-            return
+        if key is not None and self.enabled:
+            try:
+                stored, (size, mtime) = self._store(sha, data)
+            except OSError as exc:
+                self.say(f"生成缓存无法写入（{exc.strerror or exc}），本次不再使用缓存。")
+                self.folder = None
+            else:
+                self.used[key] = [sha, size, mtime]
+                try:
+                    os.link(stored, target)
+                    return
+                except OSError:  # another file system, or links refused: write the site's copy
+                    pass
+        target.write_bytes(data)
+
+    def _store(self, sha: str, data: bytes) -> tuple[Path, tuple[int, int]]:
         stored = self._object(sha)
-        try:
-            known = self._stored.get(sha)
-            stat = stored.stat() if known else None
-            if not stat or (stat.st_size, stat.st_mtime_ns) != known:
-                stored.parent.mkdir(exist_ok=True)
-                temporary = stored.with_name(f".{stored.name}.{os.getpid()}")
-                temporary.write_bytes(data)
-                os.chmod(temporary, 0o444)  # a stored object is never edited in place
-                os.replace(temporary, stored)
-                stat = stored.stat()
-        except OSError as exc:
-            self.say(f"生成缓存无法写入（{exc.strerror or exc}），本次不再使用缓存。")
-            self.folder = None
-            return
+        known = self._stored.get(sha)
+        stat = stored.stat() if known and stored.exists() else None
+        if not stat or (stat.st_size, stat.st_mtime_ns) != known:
+            stored.parent.mkdir(exist_ok=True)
+            temporary = stored.with_name(f".{stored.name}.{os.getpid()}")
+            temporary.write_bytes(data)
+            os.chmod(temporary, 0o444)  # a stored object is never edited in place
+            os.replace(temporary, stored)
+            stat = stored.stat()
         self._stored[sha] = (stat.st_size, stat.st_mtime_ns)
-        self.used[key] = [sha, stat.st_size, stat.st_mtime_ns]
+        return stored, self._stored[sha]
 
     def remember(self, key: str, entry: list) -> None:
         """What a worker process stored: [sha256, size, mtime_ns] under `key`."""
