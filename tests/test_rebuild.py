@@ -36,6 +36,9 @@ def built(project: Path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("deployed") / "site"
     done = run(project, *JIEBANG, "build", "--output", str(out))
     assert done.returncode == 0, done.stderr
+    # One line of our own: not Pelican's "Done: Processed 0 articles, 0 drafts …"
+    assert [line for line in (done.stdout + done.stderr).splitlines() if line.strip()] == [
+        line for line in done.stdout.splitlines() if line.startswith("已生成 ")]
     return out
 
 

@@ -39,7 +39,7 @@ def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.p
                 use_cache: bool = True) -> OutputCache:
     """Run Pelican into `output`; return the output cache it used (disabled when `use_cache` is off)."""
     from pelican import Pelican
-    from pelican.log import FatalLogger
+    from pelican.log import FatalLogger, console
     from pelican.settings import read_settings
 
     from .generator import ContentErrors
@@ -54,6 +54,8 @@ def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.p
     settings["JIEBANG_OUTPUT_CACHE"] = cache
     # Pelican logs a failing reader and carries on with exit 0: make every warning fatal instead.
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.WARNING
+    # Pelican's "Done: Processed 0 articles, 0 drafts …" reads like a failure to a clerk: ours says it.
+    loud, console.quiet = console.quiet, True
     try:
         Pelican(settings).run()
     except ContentErrors as exc:
@@ -61,7 +63,7 @@ def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.p
     except RuntimeError as exc:
         raise BuildError(f"Pelican 报告了警告或错误，未生成网站：{exc}") from exc
     finally:
-        FatalLogger.fatal_lvl = previous
+        FatalLogger.fatal_lvl, console.quiet = previous, loud
     shutil.rmtree(output / ".cache", ignore_errors=True)
     return cache
 
