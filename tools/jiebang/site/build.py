@@ -6,12 +6,15 @@ bytes, and SHA256SUMS (naming the source commit) lets anyone check that.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .outputcache import OutputCache, code_version
@@ -98,22 +101,80 @@ def read_sums(folder: Path) -> tuple[str, dict[str, str]]:
 def build_site(project: Path, output: Path, settings_file: str = "pelicanconf.py", overrides: dict | None = None,
                commit: str | None = None, use_cache: bool = True) -> int:
     """Build into a sibling folder and swap it in; return the number of files written. With the cache,
-    files whose inputs are unchanged since the last build are reused rather than made again."""
+    files whose inputs are unchanged since the last build are reused rather than made again.
+
+    One build at a time per output folder (a second one waits, and says so); what builds that died left
+    beside the output is cleared first; a full disk or any other write failure ends in a BuildError that
+    names the cause, with the previous site untouched and nothing left beside it."""
     output = output.resolve()
-    staging = output.parent / f".{output.name}.build-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
-        cache = run_pelican(project, staging, settings_file, overrides, use_cache)
-        write_sums(staging, commit or source_commit(project), cache.digests)
-        count = sum(1 for p in staging.rglob("*") if p.is_file())
-        old = output.parent / f".{output.name}.old-{os.getpid()}"
-        if output.exists():
-            output.rename(old)
-        staging.rename(output)
-        shutil.rmtree(old, ignore_errors=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with build_lock(output):
+        clear_leftovers(output)
+        staging = output.parent / f".{output.name}.build-{os.getpid()}"
+        try:
+            staging.mkdir()
+            cache = run_pelican(project, staging, settings_file, overrides, use_cache)
+            write_sums(staging, commit or source_commit(project), cache.digests)
+            count = sum(1 for p in staging.rglob("*") if p.is_file())
+            swap_in(staging, output)
+        except OSError as exc:
+            raise BuildError(write_failure(exc)) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
         cache.save()  # only after a build that succeeded
         return count
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+
+
+def swap_in(staging: Path, output: Path) -> None:
+    """Two renames; if the second fails, the previous site is put back where it was."""
+    old = output.parent / f".{output.name}.old-{os.getpid()}"
+    if output.exists():
+        output.rename(old)
+    try:
+        staging.rename(output)
+    except OSError:
+        if old.exists():
+            old.rename(output)
         raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_failure(exc: OSError) -> str:
+    where = f"（{exc.filename}）" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"磁盘空间不足，网站未能生成{where}。原有网站保持不变；请清理磁盘后重新生成。"
+    return f"写入文件失败{where}：{exc.strerror or exc}。原有网站保持不变。"
+
+
+@contextmanager
+def build_lock(output: Path) -> Iterator[None]:
+    """An exclusive lock on the output's parent folder, held for the whole build: it leaves no file
+    behind, and the system releases it when the process dies, so a killed build never blocks the next.
+    (No lock where fcntl is missing: on Windows the clerk's builds are their own, one at a time.)"""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    folder = os.open(output.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"另一个生成过程正在 {output.parent} 中生成网站，等待它结束……", file=sys.stderr, flush=True)
+            fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # closing releases the lock
+
+
+def clear_leftovers(output: Path) -> None:
+    """Folders a build killed mid-way left beside the output (a whole site each). Called under the lock,
+    so no other build of this output is running: every such folder is a dead build's."""
+    for leftover in output.parent.glob(f".{output.name}.build-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for previous in sorted(output.parent.glob(f".{output.name}.old-*"), key=lambda p: p.stat().st_mtime):
+        if not output.exists():  # killed between the two renames: the previous site is the live one
+            previous.rename(output)
+        else:
+            shutil.rmtree(previous, ignore_errors=True)
