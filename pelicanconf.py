@@ -37,6 +37,9 @@ JIEBANG_URLS = {
     "industry": "industries/{slug}/",
     "year": "years/{year}/",
 }
+# The site-wide feeds (all, lists, results) keep the latest this many entries; an industry's and a list's
+# feed keep every entry.
+JIEBANG_FEED_LIMIT = 100
 
 # Site identity (government-site conventions). Leave 网站标识码 and 备案 empty for a site that is not an
 # official government site: it then says so plainly and shows no such marks.
