@@ -206,10 +206,6 @@ class SiteData:
     def years(self) -> list[int]:
         return sorted({v.year for v in self.lists if v.year}, reverse=True)
 
-    def counties(self) -> list[str]:
-        """The counties that have lists, in the regulation's order."""
-        return [name for name in self.county_slugs if self.lists_in_county(name)]
-
 
 def content_as_of(content_dir: Path, tree: ContentTree) -> date:
     """The day statuses are computed for: the content's last commit, so a build is reproducible.
