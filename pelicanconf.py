@@ -36,7 +36,15 @@ JIEBANG_URLS = {
     "result": "results/{id}/",
     "industry": "industries/{slug}/",
     "year": "years/{year}/",
+    "status": "status/{slug}/",  # slug: the status in pinyin (揭榜中 → jiebangzhong)
+    "county": "counties/{slug}/",  # the demander's county in pinyin (珠山区 → zhushanqu)
 }
+# Every listing (/lists/, /results/, each industry, year, status, county) shows this many items a page;
+# page 2 is at PAGINATION_PATTERNS' {base_name}/page/2/.
+JIEBANG_PAGE_SIZE = 50
+# The site-wide feeds (all, lists, results) keep the latest this many entries; an industry's and a list's
+# feed keep every entry.
+JIEBANG_FEED_LIMIT = 100
 
 # Site identity (government-site conventions). Leave 网站标识码 and 备案 empty for a site that is not an
 # official government site: it then says so plainly and shows no such marks.

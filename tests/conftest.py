@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,6 +109,39 @@ def full_root(root: ContentRoot) -> ContentRoot:
 
 def rules_hit(diagnostics) -> list[str]:
     return [d.rule for d in diagnostics]
+
+
+# ------------------------------------------------------------------ a national-scale site, for pagination
+
+GEN_CONTENT = REPO / "bench" / "gen_content.py"
+NATIONAL_LISTS = 130  # enough for several pages of /lists/, /results/, a status and a county at 50 a page
+
+
+def generated_project(out: Path, n: int) -> Path:
+    """A project around bench/gen_content.py's tree of `n` lists (a git repository with its history): the
+    repository's theme, settings and static pages beside it."""
+    run = subprocess.run([sys.executable, str(GEN_CONTENT), str(n), str(out)], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    shutil.copytree(REPO / "theme", out / "theme")
+    shutil.copy(REPO / "pelicanconf.py", out)
+    shutil.copytree(REPO / "content" / "pages", out / "content" / "pages")
+    return out
+
+
+@pytest.fixture(scope="session")
+def national_project(tmp_path_factory) -> Path:
+    return generated_project(tmp_path_factory.mktemp("national") / "project", NATIONAL_LISTS)
+
+
+@pytest.fixture(scope="session")
+def national_site(national_project: Path, tmp_path_factory) -> Path:
+    """The generated tree built with the sample's settings (50 a page, the latest 100 in site-wide feeds)."""
+    from jiebang.site.build import build_site
+
+    out = tmp_path_factory.mktemp("national-site") / "site"
+    build_site(national_project, out)
+    return out
 
 
 __all__ = ["good_list", "lifecycle", "dump", "ContentRoot", "rules_hit", "copy"]

@@ -274,6 +274,9 @@ def test_nothing_runs_in_chromium(browser, hostile_site: Path) -> None:
                      *(f"results/JDZ-2022-001-R{n:02d}/" for n in range(1, 11)), "results/"]:
             page.goto(base + path)
             page.wait_for_load_state("load")
+        page.goto(base + "lists/?industry=" + quote("陶瓷"))  # rows drawn by filters.js from lists-index.json
+        page.wait_for_selector("#filters[data-ready]")
+        filtered = page.inner_text("table.lists tbody")
         page.goto(base + "search/?q=" + quote("低温快烧"))
         page.wait_for_function("() => document.querySelectorAll('#search-results > li').length > 0")
         shown = page.inner_text("#search-results")
@@ -281,6 +284,7 @@ def test_nothing_runs_in_chromium(browser, hostile_site: Path) -> None:
         page.close()
     assert not dialogs
     assert "<script>alert('jbxss')</script>" in shown  # the title, as text
+    assert "<script>alert('jbxss')</script>" in filtered
 
 
 @pytest.mark.browser

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -87,13 +87,26 @@ class Guard:
             self.failed.append(f"{response.status} {response.url}")
 
 
+@pytest.fixture(scope="module")
+def national_url(national_site: Path) -> Iterator[str]:
+    """bench/gen_content.py's 130 lists (conftest), served: /lists/ runs over three pages."""
+    with serve_directory(national_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def national_lists(national_site: Path) -> dict:
+    return json.loads((national_site / "data" / "lists.json").read_text("utf-8"))
+
+
 @pytest.fixture
 def open_context(browser, base_url: str):
-    """Make guarded browser contexts; after the test, no context may have asked another host for anything."""
+    """Make guarded browser contexts (on the sample site unless told another base URL); after the test, no
+    context may have asked another host for anything."""
     made: list[tuple[object, Guard]] = []
 
-    def make(**options):
-        context = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **options)
+    def make(base: str | None = None, **options):
+        context = browser.new_context(base_url=base or base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **options)
         guard = Guard()
         context.route("**/*", guard.route)
         context.on("response", guard.response)
@@ -111,6 +124,15 @@ def open_context(browser, base_url: str):
 def page(open_context):
     context, _ = open_context()
     return context.new_page()
+
+
+def wait_for_filters(page) -> None:
+    """filters.js shows the form once it has read /data/lists-index.json (and applied the URL's filters)."""
+    page.wait_for_selector("#filters[data-ready]")
+
+
+def shown_ids(page) -> list[str]:
+    return [r["id"] for r in visible_rows(page)]
 
 
 def visible_rows(page) -> list[dict]:
@@ -212,7 +234,8 @@ def test_readable_at_200_percent_zoom(open_context) -> None:
 # -------------------------------------------------------------------------------------- no JavaScript
 
 
-def test_lists_without_javascript_show_every_row_and_browse_links(open_context, lists) -> None:
+def test_lists_without_javascript_show_the_rows_and_browse_links(open_context, lists) -> None:
+    """The sample's 14 lists fit on one page: all shown, no pager, and the browse links lead on."""
     context, _ = open_context(java_script_enabled=False)
     page = context.new_page()
     page.goto("lists/")
@@ -222,11 +245,13 @@ def test_lists_without_javascript_show_every_row_and_browse_links(open_context, 
         assert rows.nth(i).is_visible()
     assert not page.locator("#filters").is_visible(), (
         "the filter form needs JavaScript: without it, it must stay hidden rather than offer dead controls")
-    browse = page.locator("noscript, .browse").locator("a")
+    assert page.locator("nav.pager").count() == 0
+    browse = page.locator("nav.browse a")
     hrefs = {browse.nth(i).get_attribute("href") for i in range(browse.count()) if browse.nth(i).is_visible()}
     assert "/industries/taoci/" in hrefs and "/industries/jingxihuagong/" in hrefs, hrefs
-    assert any(h.startswith("/years/") for h in hrefs), hrefs
-    page.get_by_role("link", name="陶瓷").first.click()
+    for prefix in ("/years/", "/status/", "/counties/"):
+        assert any(h.startswith(prefix) for h in hrefs), (prefix, hrefs)
+    page.locator("nav.browse").get_by_role("link", name="陶瓷", exact=True).click()
     assert page.url.endswith("/industries/taoci/")
     assert page.locator("table.lists tbody tr").count() == sum(1 for item in lists if item["industry"] == "陶瓷")
 
@@ -249,6 +274,7 @@ def test_list_page_is_fully_readable_without_javascript(open_context, lists) -> 
 
 def test_industry_filter_shows_only_that_industry_and_updates_the_count(page, lists) -> None:
     page.goto("lists/")
+    wait_for_filters(page)
     assert page.locator("#filters").is_visible()
     page.select_option("select[name=industry]", "陶瓷")
     rows = visible_rows(page)
@@ -262,6 +288,7 @@ def test_industry_filter_shows_only_that_industry_and_updates_the_count(page, li
 
 def test_status_filter(page, lists) -> None:
     page.goto("lists/")
+    wait_for_filters(page)
     page.select_option("select[name=status]", "实施中")
     rows = visible_rows(page)
     assert sorted(r["id"] for r in rows) == sorted(i["id"] for i in lists if i["status"] == "实施中")
@@ -275,10 +302,125 @@ def test_status_filter(page, lists) -> None:
 
 def test_filter_from_the_url_is_applied_on_load(page, lists) -> None:
     page.goto("lists/?industry=航空")
+    wait_for_filters(page)
     assert page.locator("select[name=industry]").input_value() == "航空"
     rows = visible_rows(page)
     assert sorted(r["id"] for r in rows) == sorted(i["id"] for i in lists if i["industry"] == "航空")
     assert rows
+
+
+# ------------------------------------------------------------------------- pages and filters at scale
+
+
+def as_built(open_context, national_url: str, national_lists: dict, **options):
+    """A page on the national site whose clock reads the build's as-of day, so statuses stay as built."""
+    context, _ = open_context(national_url, **options)
+    page = context.new_page()
+    page.clock.set_fixed_time(at(date.fromisoformat(national_lists["as_of"])))
+    return page
+
+
+def test_a_filter_set_in_the_form_is_in_the_url_and_that_url_shows_the_same_rows(open_context, national_url,
+                                                                               national_lists) -> None:
+    items = national_lists["lists"]
+    page = as_built(open_context, national_url, national_lists)
+    page.goto("lists/")
+    wait_for_filters(page)
+    page.select_option("select[name=industry]", "陶瓷")
+    page.select_option("select[name=county]", "珠山区")
+    expected = [i["id"] for i in items if i["industry"] == "陶瓷" and i["demander"].get("county") == "珠山区"]
+    assert 0 < len(expected) <= 50
+    assert shown_ids(page) == expected
+    query = parse_qs(urlsplit(page.url).query)
+    assert query == {"industry": ["陶瓷"], "county": ["珠山区"]}, page.url
+    assert f"符合条件 {len(expected)} 个" in page.locator("#filter-count").inner_text()
+    shared = page.url
+    other = as_built(open_context, national_url, national_lists)
+    other.goto(shared)
+    wait_for_filters(other)
+    assert shown_ids(other) == expected
+    assert other.locator("select[name=industry]").input_value() == "陶瓷"
+    assert other.locator("select[name=county]").input_value() == "珠山区"
+
+
+def test_filtered_rows_page_through_with_their_own_pager(open_context, national_url, national_lists) -> None:
+    expected = [i["id"] for i in national_lists["lists"] if i["status"] == "流榜"]
+    assert len(expected) > 50, "the generated tree should have more than a page of 流榜"
+    page = as_built(open_context, national_url, national_lists)
+    page.goto("lists/")
+    wait_for_filters(page)
+    page.select_option("select[name=status]", "流榜")
+    assert shown_ids(page) == expected[:50]
+    assert not page.locator("#pager").is_visible(), "the plain pager pages the unfiltered list: hidden now"
+    pager = page.locator("#filter-pager")
+    assert pager.get_attribute("aria-label") and pager.locator("[aria-current=page]").text_content() == "第 1 页"
+    assert "第 1 / 2 页" in page.locator("#filter-count").inner_text()
+    pager.locator("a[rel=next]").click()
+    assert parse_qs(urlsplit(page.url).query) == {"status": ["流榜"], "page": ["2"]}, page.url
+    assert shown_ids(page) == expected[50:]
+    assert pager.locator("[aria-current=page]").text_content() == "第 2 页"
+    page.reload()
+    wait_for_filters(page)
+    assert shown_ids(page) == expected[50:]
+    page.go_back()
+    assert shown_ids(page) == expected[:50]
+    # Unfiltered, ?page=2 shows what the plain /lists/page/2/ shows.
+    page.goto("lists/?page=2")
+    wait_for_filters(page)
+    assert shown_ids(page) == [i["id"] for i in national_lists["lists"]][50:100]
+
+
+def test_without_javascript_page_1_its_pager_and_browse_links_work(open_context, national_url,
+                                                                   national_lists) -> None:
+    items = national_lists["lists"]
+    page = as_built(open_context, national_url, national_lists, java_script_enabled=False)
+    page.goto("lists/")
+    assert not page.locator("#filters").is_visible()
+    assert shown_ids(page) == [i["id"] for i in items][:50]
+    pager = page.locator("nav.pager")
+    assert pager.is_visible() and pager.get_attribute("aria-label")
+    pager.locator("a[rel=next]").click()
+    assert page.url.endswith("/lists/page/2/")
+    assert shown_ids(page) == [i["id"] for i in items][50:100]
+    assert "第 2 页" in page.title()
+    page.locator("nav.pager").get_by_role("link", name="第 3 页").click()
+    assert page.url.endswith("/lists/page/3/") and shown_ids(page) == [i["id"] for i in items][100:]
+    page.goto("lists/")
+    page.locator("nav.browse").get_by_role("link", name="流榜", exact=True).click()
+    assert page.url.endswith("/status/liubang/")
+    unawarded = [i["id"] for i in items if i["status"] == "流榜"]
+    assert shown_ids(page) == unawarded[:50]
+    page.locator("nav.pager a[rel=next]").click()
+    assert page.url.endswith("/status/liubang/page/2/") and shown_ids(page) == unawarded[50:]
+
+
+NATIONAL_AXE_PAGES = {"lists-page-2": "lists/page/2/", "lists-filtered": "lists/?status=流榜&page=2",
+                      "status": "status/liubang/", "results-page-2": "results/page/2/"}
+
+
+@pytest.mark.parametrize("name", list(NATIONAL_AXE_PAGES))
+def test_axe_finds_nothing_serious_on_paged_and_filtered_listings(open_context, national_url, national_lists,
+                                                                   name: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = as_built(open_context, national_url, national_lists)
+    page.goto(NATIONAL_AXE_PAGES[name])
+    if name == "lists-filtered":
+        wait_for_filters(page)
+    violations = Axe().run(page).response["violations"]
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:5]]}"
+               for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, f"/{NATIONAL_AXE_PAGES[name]}:\n" + "\n".join(serious)
+
+
+@pytest.mark.parametrize("path", ["lists/page/2/", "lists/?status=流榜&page=2", "results/page/5/"])
+def test_pagers_fit_a_320px_screen(open_context, national_url, national_lists, path: str) -> None:
+    page = as_built(open_context, national_url, national_lists, viewport={"width": 320, "height": 800})
+    page.goto(path)
+    if "?" in path:
+        wait_for_filters(page)
+    report = page.evaluate(OVERFLOW_REPORT, 320)
+    assert report["scrollWidth"] <= 320, f"/{path}: {report}"
 
 
 # --------------------------------------------------------------------------------------- status script
@@ -306,8 +448,12 @@ def test_status_turns_to_review_once_the_deadline_has_passed(open_context, open_
     row = page.locator("table.lists tbody tr", has_text=open_list["id"])
     assert row.get_attribute("data-status") == "评审中"
     assert row.locator(".status").inner_text() == "评审中"
+    wait_for_filters(page)
     page.select_option("select[name=status]", "揭榜中")
     assert open_list["id"] not in [r["id"] for r in visible_rows(page)]
+    page.select_option("select[name=status]", "评审中")  # the rows the filters draw from the index say so too
+    row = page.locator("table.lists tbody tr", has_text=open_list["id"])
+    assert row.get_attribute("data-status") == "评审中" and row.locator(".status").inner_text() == "评审中"
 
 
 def test_status_stays_open_on_the_deadline_day(open_context, open_list) -> None:

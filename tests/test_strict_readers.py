@@ -328,7 +328,7 @@ def test_every_published_schema_has_its_id_on_this_site(site: Path, site_url: st
     names = {p.relative_to(site).as_posix() for p in schemas}
     assert {"schema/list.schema.json", "schema/result.schema.json", "schema/regulation.schema.json",
             "schema/data/lists.schema.json", "schema/data/list.schema.json", "schema/data/results.schema.json",
-            "schema/data/result.schema.json"} <= names
+            "schema/data/result.schema.json", "schema/data/lists-index.schema.json"} <= names
     for path in schemas:
         schema = json.loads(path.read_text("utf-8"))
         assert schema["$id"] == f"{site_url}/{path.relative_to(site).as_posix()}", path
@@ -338,8 +338,9 @@ def test_every_published_schema_has_its_id_on_this_site(site: Path, site_url: st
 
 def test_every_published_json_validates_against_the_schema_it_names(site: Path, site_url: str, tree) -> None:
     files = json_files(site)
-    assert len(files) == 2 + len(tree.lists) + len(tree.results)
-    expected = {"data/lists.json": "data/lists", "data/results.json": "data/results"}
+    assert len(files) == 3 + len(tree.lists) + len(tree.results)
+    expected = {"data/lists.json": "data/lists", "data/results.json": "data/results",
+                "data/lists-index.json": "data/lists-index"}
     expected |= {f"lists/{r.id}/{r.id}.json": "data/list" for r in tree.lists}
     expected |= {f"results/{r.id}/{r.id}.json": "data/result" for r in tree.results}
     problems = {}

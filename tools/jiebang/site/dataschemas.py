@@ -8,6 +8,9 @@
   record's own file its `$schema`, revisions and versioned_fields). Still `additionalProperties: false`.
 - `schema/data/lists.schema.json`, `schema/data/results.schema.json`: /data/lists.json and
   /data/results.json, whose items `$ref` the two above.
+- `schema/data/lists-index.schema.json`: /data/lists-index.json, the compact index the /lists/ filters
+  read: one array a list, its columns named once in `fields` (INDEX_FIELDS: each column's schema is
+  the record field's own where there is one).
 
 Every JSON file under /data/ and every record's own JSON names its schema in `$schema`.
 """
@@ -20,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..records.lifecycle import STATUSES
+from ..records.schema import subschema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 RECORD_KINDS = ("list", "result", "regulation")
@@ -181,6 +185,53 @@ def collection_schema(kind: str, site_url: str) -> dict:
     }
 
 
+def _nullable(schema: dict) -> dict:
+    return {"title": schema.get("title", ""), "anyOf": [schema, {"type": "null"}]}
+
+
+def _field(*path: str) -> dict:
+    return copy.deepcopy(subschema("list", path))
+
+
+# The columns of /data/lists-index.json, in order: name → the schema of its values.
+INDEX_FIELDS: dict[str, dict] = {
+    "id": _field("id"),
+    "title": _field("title"),
+    "url": _url("网址"),
+    "industry": _field("industry"),
+    "year": {"type": "integer", "title": "发榜年度", "description": "发榜日期（published）的年份。"},
+    "status": {"enum": list(STATUSES), "title": "状态", "description": "按 as_of 日期推导出的状态。"},
+    "county": _nullable(_field("demander", "county")),
+    "deadline": _field("deadline"),
+    "amount": {**_field("budget", "to_solver_wan"), "title": "榜单金额（万元）"},
+    "demander": _field("demander", "name"),
+    "corrected": {"type": "boolean", "title": "已更正", "description": "发布后有更正说明（changes）。"},
+}
+
+
+def index_schema(site_url: str) -> dict:
+    own_id = schema_id(site_url, "data/lists-index")
+    columns = list(INDEX_FIELDS)
+    return {
+        "$schema": DRAFT,
+        "$id": own_id,
+        "title": "榜单索引（/data/lists-index.json）",
+        "description": "“全部榜单”页面的筛选所读的精简索引：每个榜单一个数组，各列依次为 fields 所列字段。"
+                       f"全部字段见 {schema_id(site_url, 'data/lists')}。",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["$schema", "as_of", "fields", "lists"],
+        "properties": {
+            "$schema": {"const": own_id, "title": "数据格式"},
+            "as_of": {**DATE, "title": "状态计算日期", "description": "各状态按此日期（内容最后一次提交的日期）计算。"},
+            "fields": {"const": columns, "title": "列名"},
+            "lists": {"type": "array", "title": "榜单", "description": "与全部榜单页面同序：发榜日期新的在前。",
+                      "items": {"type": "array", "prefixItems": list(INDEX_FIELDS.values()), "items": False,
+                                "minItems": len(columns)}},
+        },
+    }
+
+
 def dumps(schema: dict) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
@@ -194,3 +245,4 @@ def write_schemas(site_url: str, output: Path) -> None:
     for kind, key in (("list", "lists"), ("result", "results")):
         (output / schema_path(f"data/{kind}")).write_text(dumps(data_schema(kind, site_url)), "utf-8")
         (output / schema_path(f"data/{key}")).write_text(dumps(collection_schema(kind, site_url)), "utf-8")
+    (output / schema_path("data/lists-index")).write_text(dumps(index_schema(site_url)), "utf-8")

@@ -4,7 +4,8 @@ Entry ids are tag URIs built from record ids, so they never change; `updated` co
 record's last commit) or the records' own dates (a correction's date where there is one), never from
 the clock, so two builds of one commit give the same bytes. A notice's body is HTML and says so
 (`type="html"`); a list's entry is a plain-text summary. Every feed names its author (RFC 4287 4.1.1:
-the site's 主办单位), and each RSS channel links the HTML page it is about.
+the site's 主办单位), and each RSS channel links the HTML page it is about. The site-wide feeds hold
+the latest JIEBANG_FEED_LIMIT entries (default 100); an industry's and a list's feed hold all of theirs.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .outputcache import OutputCache
 
 CHINA = timezone(timedelta(hours=8))
 TAG_DOMAIN = "jiebang"
+DEFAULT_FEED_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,17 @@ def feed_author(settings: dict) -> dict:
     return {"name": name, **({"uri": f"{site_url}/"} if site_url else {})}
 
 
+def feed_limit(settings: dict) -> int:
+    """How many entries the site-wide feeds (all, lists, results) keep: the latest JIEBANG_FEED_LIMIT."""
+    return max(1, int(settings.get("JIEBANG_FEED_LIMIT") or DEFAULT_FEED_LIMIT))
+
+
 def write_feed(entries: list[Entry], title: str, page_url: str, base: str, site_url: str, output: Path,
-               subtitle: str, author: dict, cache: OutputCache | None = None) -> None:
+               subtitle: str, author: dict, cache: OutputCache | None = None, limit: int | None = None) -> None:
+    """One Atom and one RSS file: the latest `limit` entries, or every entry when `limit` is None."""
     atom_path, rss_path = feed_paths(base)
     cache = cache or OutputCache.disabled()
-    key = cache.key("feed", entries, title, page_url, base, site_url, subtitle, author)
+    key = cache.key("feed", entries, title, page_url, base, site_url, subtitle, author, limit)
     if key and cache.reuse(output, atom_path, key + ".atom") and cache.reuse(output, rss_path, key + ".rss"):
         return
     fg = FeedGenerator()
@@ -98,7 +106,7 @@ def write_feed(entries: list[Entry], title: str, page_url: str, base: str, site_
     # The page last: feedgen makes the last link the RSS channel's <link>.
     fg.link([{"href": f"{site_url}/{atom_path}", "rel": "self", "type": "application/atom+xml"}, page])
     fg.generator("jiebang")
-    ordered = sorted(entries, key=lambda e: (e.updated, e.key), reverse=True)[:100]
+    ordered = sorted(entries, key=lambda e: (e.updated, e.key), reverse=True)[:limit]
     newest = _moment(ordered[0].updated if ordered else date(2022, 1, 1))
     fg.updated(newest)
     fg.lastBuildDate(newest)
@@ -134,9 +142,14 @@ def write_feeds(site: SiteData, settings: dict, output: Path, history=None, cach
     entries = {v.id: list_entry(v, history) for v in site.lists} | {n.id: notice_entry(n, history) for n in site.results}
     lists = [entries[v.id] for v in site.lists]
     notices = [entries[n.id] for n in site.results]
-    write_feed(lists + notices, f"{name}：全部", "", "feeds/all", site_url, output, "新发布的榜单、更正与结果公告", author, cache)
-    write_feed(lists, f"{name}：榜单", "lists/", "feeds/lists", site_url, output, "新发布的揭榜挂帅榜单", author, cache)
-    write_feed(notices, f"{name}：结果公告", "results/", "feeds/results", site_url, output, "揭榜结果、立项、拨付、验收等公告", author, cache)
+    # The site-wide feeds keep the latest few (a reader polls them); an industry's or a list's feed keeps
+    # everything, so a bidder who follows one field or one list misses nothing.
+    latest = feed_limit(settings)
+    write_feed(lists + notices, f"{name}：全部", "", "feeds/all", site_url, output, "新发布的榜单、更正与结果公告", author,
+               cache, latest)
+    write_feed(lists, f"{name}：榜单", "lists/", "feeds/lists", site_url, output, "新发布的揭榜挂帅榜单", author, cache, latest)
+    write_feed(notices, f"{name}：结果公告", "results/", "feeds/results", site_url, output, "揭榜结果、立项、拨付、验收等公告",
+               author, cache, latest)
     for industry, slug in site.industries.items():
         views = site.lists_in(industry)
         chosen = [entries[v.id] for v in views] + [entries[n.id] for v in views for n in v.notices]

@@ -20,18 +20,22 @@ from pelican.generators import Generator
 from ..history.revisions import History, load_history
 from ..records.content import load_tree
 from ..records.diagnostics import Diagnostic, Severity
+from ..records.lifecycle import OPEN
 from ..records.schema import title_of
 from ..rules.validate import check_tree
 from . import feeds, opendata, searchpages, sitemap
 from .fingerprints import Fingerprints
+from .listings import facets, listings
 from .markup import render_markdown
 from .model import SiteData, build_site_data, cn_date, cn_dates, content_as_of, wan
 from .outputcache import OutputCache, code_version, digest_of, settings_digest
+from .pagination import page_size, paginate
 from .rendering import render_pages
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_URLS = {"list": "lists/{id}/", "result": "results/{id}/", "industry": "industries/{slug}/", "year": "years/{year}/"}
+DEFAULT_URLS = {"list": "lists/{id}/", "result": "results/{id}/", "industry": "industries/{slug}/", "year": "years/{year}/",
+                "status": "status/{slug}/", "county": "counties/{slug}/"}
 
 
 def commit_url(settings: dict, sha: str | None) -> str:
@@ -55,12 +59,26 @@ def urls(settings: dict) -> dict[str, str]:
     return {**DEFAULT_URLS, **settings.get("JIEBANG_URLS", {})}
 
 
+LATEST_NOTICES = 8  # on the home page
+
+
 def page_jobs(site: SiteData, settings: dict, history: History | None = None) -> Iterator[PageJob]:
+    """Every page, each with all its template needs in its context (the items it shows, its pager, the
+    facets it lists): a page depends on nothing else but the settings."""
     pattern = urls(settings)
     timeline = history.timeline if history is not None and history.ok else (lambda record_id: [])
-    yield PageJob("index.html", "home", {"page_name": "index", "column": "首页"})
-    yield PageJob("lists/index.html", "lists", {"page_name": "lists", "column": "榜单", "lists": site.lists})
-    yield PageJob("results/index.html", "results", {"page_name": "results", "column": "结果公告"})
+    size = page_size(settings)
+    browse = facets(site, pattern)
+    open_lists = site.open_lists
+    yield PageJob("index.html", "home", {"page_name": "index", "column": "首页", "as_of": site.as_of,
+                                         "open_lists": open_lists[:size], "open_total": len(open_lists),
+                                         "open_url": pattern["status"].format(slug=site.status_slugs[OPEN]),
+                                         "latest": site.results[:LATEST_NOTICES], "industries": browse[0].options})
+    for listing in listings(site, pattern, size):
+        for save_as, items, pager in paginate(listing.items, listing.url, listing.url + "index.html", settings):
+            yield PageJob(save_as, listing.template, {"page_name": pager.url, "column": listing.column,
+                                                      "group_title": listing.title, listing.key: items,
+                                                      "pager": pager, **listing.extra})
     for view in site.lists:
         yield PageJob(view.url + "index.html", "list", {"page_name": view.url, "column": "榜单", "item": view,
                                                         "corrections": site.corrections_for(view.id),
@@ -69,17 +87,11 @@ def page_jobs(site: SiteData, settings: dict, history: History | None = None) ->
         rows = history.announced_changes(notice.id) if notice.kind == "更正公告" and history and history.ok else []
         yield PageJob(notice.url + "index.html", "result", {"page_name": notice.url, "column": "结果公告", "item": notice,
                                                             "revisions": timeline(notice.id), "correction_rows": rows})
-    for name, slug in site.industries.items():
-        url = pattern["industry"].format(slug=slug)
-        yield PageJob(url + "index.html", "group", {"page_name": url, "column": "行业领域", "group_title": f"{name}领域榜单",
-                                                    "lists": site.lists_in(name), "feed_slug": slug})
-    for year in site.years():
-        url = pattern["year"].format(year=year)
-        yield PageJob(url + "index.html", "group", {"page_name": url, "column": "年度", "group_title": f"{year}年发布的榜单",
-                                                    "lists": [v for v in site.lists if v.year == year]})
-    yield PageJob("regulation/index.html", "regulation", {"page_name": "regulation/", "column": "管理办法"})
+    yield PageJob("regulation/index.html", "regulation", {"page_name": "regulation/", "column": "管理办法",
+                                                          "regulation": site.regulation})
     yield PageJob("search/index.html", "search", {"page_name": "search/", "column": "搜索"})
-    yield PageJob("data/index.html", "data", {"page_name": "data/", "column": "开放数据"})
+    yield PageJob("data/index.html", "data", {"page_name": "data/", "column": "开放数据", "as_of": site.as_of,
+                                              "years": site.years(), "feed_limit": feeds.feed_limit(settings)})
     yield PageJob("404.html", "404", {"page_name": "404", "column": "页面未找到"})
 
 

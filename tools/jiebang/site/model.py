@@ -18,7 +18,7 @@ from typing import Any
 from pypinyin import lazy_pinyin
 
 from ..records.content import ContentTree, Record, as_date
-from ..records.lifecycle import AWARD, CORRECTION, STATUSES, Timeline, derive_status
+from ..records.lifecycle import AWARD, CORRECTION, OPEN, STATUSES, Timeline, derive_status
 from ..records.regulation import Regulation
 
 NOTICE_ORDER = ("揭榜结果公示", "流榜", "立项", "资金拨付", "中期评估", "延期", "验收", "终止", "更正公告")
@@ -48,6 +48,20 @@ def wan(value: Any) -> str:
 def pinyin_slug(name: str) -> str:
     """陶瓷 → taoci: URLs from pinyin, never from the Chinese title itself."""
     return "".join(part for part in lazy_pinyin(name) if part.isascii() and part.isalnum()).lower() or "x"
+
+
+def unique_slugs(names: list[str]) -> dict[str, str]:
+    """name → pinyin slug, in the names' order; a slug two names share (同音) gets -2, -3 … on the later ones,
+    so two facets never write one page."""
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        slug, n = pinyin_slug(name), 1
+        while (slug if n == 1 else f"{slug}-{n}") in taken:
+            n += 1
+        found[name] = slug if n == 1 else f"{slug}-{n}"
+        taken.add(found[name])
+    return found
 
 
 @dataclass
@@ -106,6 +120,12 @@ class ListView(RecordView):
         return as_date(self.data.get("deadline"))
 
     @property
+    def county(self) -> str | None:
+        demander = self.data.get("demander")
+        county = demander.get("county") if isinstance(demander, dict) else None
+        return county if isinstance(county, str) else None
+
+    @property
     def corrected(self) -> bool:
         return bool(self.data.get("changes"))
 
@@ -138,19 +158,37 @@ class SiteData:
     regulation: Regulation
     industries: dict[str, str]  # name → slug, in the regulation's order
     statuses: tuple[str, ...] = STATUSES
+    county_slugs: dict[str, str] = field(default_factory=dict)  # name → slug, in the regulation's order
 
     @property
     def open_lists(self) -> list[ListView]:
-        return sorted((v for v in self.lists if v.status == "揭榜中"), key=lambda v: (v.deadline or date.max, v.id))
-
-    def lists_in(self, industry: str) -> list[ListView]:
-        return self._by_industry.get(industry, [])
+        return sorted(self.lists_with_status(OPEN), key=lambda v: (v.deadline or date.max, v.id))
 
     @cached_property
-    def _by_industry(self) -> dict[str, list[ListView]]:
-        grouped: dict[str, list[ListView]] = {}
+    def status_slugs(self) -> dict[str, str]:
+        return unique_slugs(list(self.statuses))
+
+    def lists_in(self, industry: str) -> list[ListView]:
+        return self._grouped["industry"].get(industry, [])
+
+    def lists_of_year(self, year: int) -> list[ListView]:
+        return self._grouped["year"].get(year, [])
+
+    def lists_with_status(self, status: str) -> list[ListView]:
+        return self._grouped["status"].get(status, [])
+
+    def lists_in_county(self, county: str) -> list[ListView]:
+        return self._grouped["county"].get(county, [])
+
+    @cached_property
+    def _grouped(self) -> dict[str, dict[Any, list[ListView]]]:
+        """Every facet's lists in one pass, each group in the order of `lists` (a scan per group would be
+        quadratic at national scale)."""
+        grouped: dict[str, dict[Any, list[ListView]]] = {"industry": {}, "year": {}, "status": {}, "county": {}}
         for view in self.lists:
-            grouped.setdefault(view.data.get("industry"), []).append(view)
+            for facet, value in (("industry", view.data.get("industry")), ("year", view.year), ("status", view.status),
+                                 ("county", view.county)):
+                grouped[facet].setdefault(value, []).append(view)
         return grouped
 
     def corrections_for(self, record_id: str) -> list[NoticeView]:
@@ -167,9 +205,6 @@ class SiteData:
 
     def years(self) -> list[int]:
         return sorted({v.year for v in self.lists if v.year}, reverse=True)
-
-    def counties(self) -> list[str]:
-        return sorted({v.data.get("demander", {}).get("county") for v in self.lists} - {None})
 
 
 def content_as_of(content_dir: Path, tree: ContentTree) -> date:
@@ -189,10 +224,15 @@ def content_as_of(content_dir: Path, tree: ContentTree) -> date:
 def build_site_data(tree: ContentTree, urls: dict[str, str], as_of: date) -> SiteData:
     regulation = tree.regulations.in_force(as_of)
     industries = {name: pinyin_slug(name) for name in regulation.value("industries")}
-    for record in tree.lists:  # an industry of an older regulation still gets its page
+    counties = list(regulation.value("counties"))
+    for record in tree.lists:  # an industry or county of an older regulation still gets its page
         name = record.data.get("industry")
         if isinstance(name, str):
             industries.setdefault(name, pinyin_slug(name))
+        demander = record.data.get("demander")
+        county = demander.get("county") if isinstance(demander, dict) else None
+        if isinstance(county, str) and county not in counties:
+            counties.append(county)
     views: dict[str, ListView] = {}
     for record in tree.lists:
         timeline = Timeline.of(tree, record.id)
@@ -208,5 +248,5 @@ def build_site_data(tree: ContentTree, urls: dict[str, str], as_of: date) -> Sit
         view.notices.sort(key=lambda n: (n.date or date.max, n.id))
     lists = sorted(views.values(), key=lambda v: (v.record.date or date.min, v.id), reverse=True)
     notices.sort(key=lambda n: (n.date or date.min, n.id), reverse=True)
-    return SiteData(lists, notices, as_of, regulation, industries)
+    return SiteData(lists, notices, as_of, regulation, industries, county_slugs=unique_slugs(counties))
 

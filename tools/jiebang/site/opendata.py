@@ -21,7 +21,7 @@ from icalendar import Calendar, Event
 from ..records.content import ContentTree
 from ..records.lifecycle import OPEN
 from ..records.schema import title_of
-from .dataschemas import schema_id, write_schemas
+from .dataschemas import INDEX_FIELDS, schema_id, write_schemas
 from .feeds import list_page_updated
 from .model import ListView, SiteData, cn_date
 from .outputcache import OutputCache
@@ -60,6 +60,26 @@ def notice_json(notice, site_url: str) -> dict:
     return {**notice.data, "list_status": status, "url": f"{site_url}/{notice.url}"}
 
 
+def index_row(view: ListView, site_url: str) -> list:
+    """One list in /data/lists-index.json, its values in the order of INDEX_FIELDS."""
+    demander = view.data.get("demander") or {}
+    values = {"id": view.id, "title": view.title, "url": f"{site_url}/{view.url}", "industry": view.data.get("industry"),
+              "year": view.year, "status": view.status, "county": view.county,
+              "deadline": view.deadline.isoformat() if view.deadline else None,
+              "amount": (view.data.get("budget") or {}).get("to_solver_wan"), "demander": demander.get("name"),
+              "corrected": view.corrected}
+    return [plain(values[name]) for name in INDEX_FIELDS]
+
+
+def lists_index(site: SiteData, site_url: str) -> str:
+    """The compact index, one list a line: small enough for a phone to fetch whole at national scale."""
+    head = {"$schema": schema_id(site_url, "data/lists-index"), "as_of": site.as_of.isoformat(),
+            "fields": list(INDEX_FIELDS)}
+    compact = {"ensure_ascii": False, "separators": (",", ":")}
+    rows = ",\n".join(json.dumps(index_row(v, site_url), **compact) for v in site.lists)
+    return json.dumps(head, **compact)[:-1] + ',"lists":[\n' + rows + "\n]}\n"
+
+
 def revision_json(history, record_id: str) -> dict:
     """The record's history, like an OCDS versioned record: each revision, and for every field that
     changed, its values over time with the revision that set each one."""
@@ -91,6 +111,7 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
     results = [notice_json(n, site_url) for n in site.results]
     (data_dir / "results.json").write_text(dumps({"$schema": schema_id(site_url, "data/results"),
                                                   "as_of": site.as_of.isoformat(), "results": results}), "utf-8")
+    (data_dir / "lists-index.json").write_text(lists_index(site, site_url), "utf-8")
     (data_dir / "lists.csv").write_bytes(lists_csv(site.lists, site_url))
     # Cheaper to write than to key: written every build, hashed as written (for SHA256SUMS).
     for view in site.lists:
