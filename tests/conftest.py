@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import functools
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import lxml.html
 import pytest
 import yaml
 
@@ -107,6 +109,19 @@ def full_root(root: ContentRoot) -> ContentRoot:
     return root
 
 
+@functools.cache
+def parse_page(path: str):
+    return lxml.html.fromstring(Path(path).read_bytes())
+
+
+def doc(site: Path, url: str):
+    """The parsed page at a site URL ("/lists/" → lists/index.html) of a built site."""
+    rel = url.lstrip("/")
+    target = site / rel / "index.html" if rel == "" or rel.endswith("/") else site / rel
+    assert target.is_file(), f"{url} is not in the built site ({target})"
+    return parse_page(str(target))
+
+
 def rules_hit(diagnostics) -> list[str]:
     return [d.rule for d in diagnostics]
 
@@ -144,4 +159,4 @@ def national_site(national_project: Path, tmp_path_factory) -> Path:
     return out
 
 
-__all__ = ["good_list", "lifecycle", "dump", "ContentRoot", "rules_hit", "copy"]
+__all__ = ["good_list", "lifecycle", "dump", "ContentRoot", "rules_hit", "copy", "doc", "parse_page"]

@@ -14,13 +14,12 @@ import re
 import runpy
 import xml.etree.ElementTree as ET
 from collections import Counter
-from functools import cache
 from pathlib import Path
 
-import lxml.html
 import pytest
 from jsonschema import Draft202012Validator
 
+from conftest import doc
 from jiebang.site.build import build_site
 from jiebang.site.dataschemas import INDEX_FIELDS
 
@@ -45,16 +44,6 @@ def data(site: Path, name: str) -> dict:
     return json.loads((site / "data" / name).read_text("utf-8"))
 
 
-@cache
-def _parse(path: str):
-    return lxml.html.fromstring(Path(path).read_bytes())
-
-
-def doc(site: Path, url: str):
-    rel = url.lstrip("/")
-    target = site / rel / "index.html" if rel == "" or rel.endswith("/") else site / rel
-    assert target.is_file(), f"{url} is not in the built site"
-    return _parse(str(target))
 
 
 def items_on(page) -> list[str]:

@@ -19,7 +19,6 @@ import time
 import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
-from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -29,7 +28,7 @@ import pytest
 from icalendar import Calendar
 from pypinyin import lazy_pinyin
 
-from conftest import ContentRoot, good_list
+from conftest import ContentRoot, doc, good_list, parse_page
 from jiebang.records.content import load_tree
 from jiebang.records.schema import SCHEMAS
 from jiebang.rules.validate import validate
@@ -102,17 +101,6 @@ def html_files(root: Path) -> list[Path]:
     return sorted(root.rglob("*.html"))
 
 
-@cache
-def _parse(path: str):
-    return lxml.html.fromstring(Path(path).read_bytes())
-
-
-def doc(site: Path, url: str):
-    """The parsed page at a site URL ("/lists/" → lists/index.html)."""
-    rel = url.lstrip("/")
-    target = site / rel / "index.html" if rel == "" or rel.endswith("/") else site / rel
-    assert target.is_file(), f"{url} is not in the built site ({target})"
-    return _parse(str(target))
 
 
 def text(node) -> str:
@@ -184,7 +172,7 @@ def test_every_internal_link_resolves(site: Path) -> None:
     broken = set()
     for path in html_files(site):
         page_url = "/" + path.relative_to(site).as_posix()
-        for node in _parse(str(path)).xpath("//*[@href or @src]"):
+        for node in parse_page(str(path)).xpath("//*[@href or @src]"):
             for attr in ("href", "src"):
                 value = node.get(attr)
                 if not value or value.startswith(("#", "mailto:", "javascript:", "data:", "tel:")):
@@ -207,7 +195,7 @@ def test_every_internal_link_resolves(site: Path) -> None:
 def test_every_html_page_is_zh_cn_with_feed_links_and_the_sample_banner(site: Path) -> None:
     problems = []
     for path in html_files(site):
-        page = _parse(str(path))
+        page = parse_page(str(path))
         name = path.relative_to(site).as_posix()
         if page.get("lang") != "zh-CN":
             problems.append(f"{name}: lang={page.get('lang')!r}")
@@ -231,7 +219,7 @@ def test_footer_shows_the_identity_and_says_the_sample_is_not_an_official_site(s
     identity = SETTINGS["JIEBANG_IDENTITY"]
     assert not identity["网站标识码"]  # the premise: the sample has no 网站标识码
     for path in html_files(site):
-        page = _parse(str(path))
+        page = parse_page(str(path))
         footer = page.xpath("//footer")
         assert footer, path
         shown = text(footer[0])
@@ -258,7 +246,7 @@ def test_a_configured_identity_shows_its_marks(tmp_path: Path) -> None:
 def test_dates_on_pages_are_written_the_chinese_way(site: Path, tree) -> None:
     padded, iso = [], []
     for path in html_files(site):
-        shown = text(_parse(str(path)))
+        shown = text(parse_page(str(path)))
         padded += [f"{path.relative_to(site)}: {m}" for m in re.findall(r"\d{4}年0\d月|\d{4}年\d{1,2}月0\d日", shown)]
         iso += [f"{path.relative_to(site)}: {m}" for m in re.findall(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)", shown)]
     assert not padded, padded[:10]
@@ -814,7 +802,7 @@ def test_list_pages_are_light(site: Path, tree) -> None:
     report, heavy = [], []
     for record in tree.lists:
         page = site / "lists" / record.id / "index.html"
-        parsed = _parse(str(page))
+        parsed = parse_page(str(page))
         css = sum((site / href.lstrip("/")).stat().st_size for href in parsed.xpath("//link[@rel='stylesheet']/@href"))
         js = sum((site / src.lstrip("/")).stat().st_size for src in parsed.xpath("//script/@src"))
         size = page.stat().st_size
