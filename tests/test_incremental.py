@@ -218,3 +218,17 @@ def test_pages_made_across_processes_are_the_pages_made_in_one(project: Path, tm
     build_site(project, tmp_path / "warm", commit="test")  # what the workers stored is reused
     assert_same(tmp_path / "warm", tmp_path / "serial")
     assert "lists/JDZ-2022-001/index.html" in reused(tmp_path / "warm", before)
+
+
+def test_a_rebuild_in_the_same_process_sees_an_edit_outside_git(tmp_path: Path) -> None:
+    """As `jiebang serve` does: one process, builds after each save, and no history to change keys."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("content", "theme"):
+        shutil.copytree(REPO / name, project / name)
+    shutil.copy(REPO / "pelicanconf.py", project)
+    build_site(project, tmp_path / "first")
+    edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: ", "title: （预览中修改）")
+    warm, cold = build_both(project, tmp_path / "after-edit")
+    assert_same(warm, cold)
+    assert "（预览中修改）" in (warm / "lists/JDZ-2026-001/index.html").read_text("utf-8")

@@ -9,7 +9,6 @@ URL, slug, their notices' or list's own statement), the site model by all of its
 from __future__ import annotations
 
 import hashlib
-from functools import cache
 from typing import Any
 
 from jinja2 import Environment, meta
@@ -20,16 +19,12 @@ from .outputcache import Uncacheable, canonical, digest_of
 
 
 def record_digest(record) -> str:
-    """The SHA-256 of a record file's bytes (what the loader read)."""
+    """The SHA-256 of a record file's bytes (what the loader read). Never remembered by path across
+    builds: `jiebang serve` builds again in the same process after a file changed."""
     known = getattr(record, "digest", None)
     if known:
         return known
-    return _file_digest(str(record.path))
-
-
-@cache
-def _file_digest(path: str) -> str:
-    with open(path, "rb") as handle:
+    with open(record.path, "rb") as handle:
         return hashlib.sha256(handle.read()).hexdigest()
 
 
