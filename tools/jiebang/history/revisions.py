@@ -309,6 +309,8 @@ def _walk_log(repo: Repo, head: str, wanted: set[str] | None, history: History) 
         if record_id in seen:  # one commit moved the file (deleted one path, added another): keep the live one
             if blob is not None:
                 newest_first[record_id][-1] = entry
+                if len(newest_first[record_id]) == 1:  # and its kind, if no later commit gave one
+                    history._kinds[record_id] = kind
             continue
         seen.add(record_id)
         history._kinds.setdefault(record_id, kind)
