@@ -1,6 +1,7 @@
 """How fast jiebang.history.revisions reads every record's revisions, beside the naive one-`git log`-per-file way.
 
     .venv/bin/python bench/history_bench.py [--records 20000] [--commits 100000] [--sample 20] [--rebuild]
+    .venv/bin/python bench/history_bench.py --content bench/.work/content-20000 [--sample 0]
 
 Builds once, with `git fast-import`, a repository of RECORDS records (four lists to one notice, texts
 recombined from the sample content, about 5 KB each) and COMMITS commits: the first publish the
@@ -14,19 +15,30 @@ Then, each in a fresh process so that peak memory (getrusage) is its own:
          revision's blob through one `git cat-file --batch`, parsed, and diffed field by field;
   naive  for a random SAMPLE of files: `git log --follow` on the file, `git show REV:PATH` for each
          revision, the same parsing and diffing; the per-file time is extrapolated to every record.
-Prints seconds, peak memory and the ratio. The machines are shared: compare ratios, not seconds.
+  cold   the same with a cache folder (jiebang.history.cache), on a `git clone` of the repository,
+         so the time includes writing the cache;
+  warm   after one more commit in the clone (a list corrected with its 更正说明, a 更正公告 added),
+         the same again: the walk of that one commit and the revisions it added, the rest from the
+         cache. Every record's timeline, updated date and announced changes are hashed, and the
+         warm hash must equal a cold load's of the same commit.
+Prints seconds, peak memory and the ratios. The machines are shared: compare ratios, not seconds.
+--content measures an existing repository instead (bench/gen_content.py's, whose project is its
+top folder); --sample 0 leaves out the naive way.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import random
 import re
 import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -236,22 +248,70 @@ def peak_mib() -> tuple[float, float]:
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
-def measure_ours(repo: Path) -> dict:
+def measure_ours(repo: Path, cache: Path | None = None) -> dict:
+    """Every record's timeline (and, as a site build asks, updated date and announced changes),
+    hashed outside the timed part so that runs can be compared."""
     from jiebang.history.revisions import load_history
 
+    digest, hashing = hashlib.sha256(), 0.0
     started = time.perf_counter()
-    history = load_history(repo)
+    history = load_history(repo, cache=cache)
     walked = time.perf_counter() - started
     revisions = changes = 0
     for record_id in history.ids():
-        for _, found in history.timeline(record_id):
-            revisions += 1
-            changes += len(found)
+        timeline = history.timeline(record_id)
+        answers = (record_id, timeline, history.updated(record_id), history.announced_changes(record_id))
+        revisions += len(timeline)
+        changes += sum(len(found) for _, found in timeline)
+        t = time.perf_counter()
+        digest.update(repr(answers).encode())  # by value: pickle's bytes depend on which objects are shared
+        hashing += time.perf_counter() - t
     history.close()
-    total = time.perf_counter() - started
+    total = time.perf_counter() - started - hashing
     self_mib, git_mib = peak_mib()
     return {"walk_s": walked, "total_s": total, "records": len(history.ids()), "revisions": revisions,
-            "changes": changes, "peak_mib": self_mib, "git_peak_mib": git_mib}
+            "changes": changes, "peak_mib": self_mib, "git_peak_mib": git_mib, "digest": digest.hexdigest()}
+
+
+def add_one_commit(clone: Path) -> str:
+    """A bureau's next commit: correct the deadline of the first list without a 更正说明 yet, with
+    one, and publish the 更正公告 that announces it. Returns its subject."""
+    files = subprocess.run(["git", "ls-files", "content/lists"], cwd=clone, capture_output=True, text=True,
+                           check=True).stdout.split()
+    path = next(clone / f for f in files if "\nchanges:" not in (clone / f).read_text("utf-8"))
+    text = path.read_text("utf-8")
+    deadline = re.search(r"^deadline: (\d{4}-\d{2}-\d{2})$", text, re.M)
+    assert deadline, path
+    new = date.fromisoformat(deadline[1]) + timedelta(days=14)
+    path.write_text(text.replace(deadline[0], f"deadline: {new}") +
+                    f"changes:\n  - date: {new}\n    note: 更正揭榜截止日期：延长至{new.year}年{new.month}月{new.day}日\n", "utf-8")
+    list_id = path.stem
+    notice = path.parent.parent.parent / "results" / path.parent.name / f"{list_id}-R99.yaml"
+    notice.parent.mkdir(parents=True, exist_ok=True)
+    notice.write_text(SCHEMA_LINE.format(kind="result") + f"id: {list_id}-R99\nlist: {list_id}\nkind: 更正公告\n"
+                      f"date: {new}\ntitle: 关于更正 {list_id} 揭榜截止日期的公告\nbody: |\n  现将有关更正事项公告如下。\n"
+                      f"target: {list_id}\nfields: [deadline]\nreason: 需求方申请延长。\n", "utf-8")
+    subject = f"更正 {list_id} 揭榜截止日期，发布更正公告"
+    env = {"GIT_AUTHOR_NAME": "计划科", "GIT_AUTHOR_EMAIL": "jhk@example.gov.cn", "GIT_COMMITTER_NAME": "计划科",
+           "GIT_COMMITTER_EMAIL": "jhk@example.gov.cn", "GIT_AUTHOR_DATE": "2030-01-01T09:00:00+08:00",
+           "GIT_COMMITTER_DATE": "2030-01-01T09:00:00+08:00"}
+    subprocess.run(["git", "add", "-A", "content"], cwd=clone, check=True)
+    subprocess.run(["git", "-c", "commit.gpgsign=false", "commit", "-q", "-m", subject], cwd=clone, check=True,
+                   env={**os.environ, **env})
+    return subject
+
+
+def measure_cache(repo: Path) -> dict:
+    """Cold with a cache, one commit, warm; and cold again to check the warm answers."""
+    with tempfile.TemporaryDirectory(dir=WORK) as tmp:
+        clone, cache = Path(tmp) / "clone", Path(tmp) / "cache" / "history"
+        subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
+        cold = in_child("ours", clone, 0, cache)
+        subject = add_one_commit(clone)
+        warm = in_child("ours", clone, 0, cache)
+        check = in_child("ours", clone, 0)
+        size = sum(f.stat().st_size for f in cache.iterdir()) / 2**20
+    return {"cold": cold, "warm": warm, "check": check, "subject": subject, "cache_mib": size}
 
 
 def measure_naive(repo: Path, sample: int, seed: int = 7) -> dict:
@@ -292,9 +352,14 @@ def measure_naive(repo: Path, sample: int, seed: int = 7) -> dict:
             "peak_mib": self_mib, "git_peak_mib": git_mib}
 
 
-def in_child(what: str, repo: Path, sample: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--measure", what, "--repo", str(repo), "--sample", str(sample)],
-                         capture_output=True, text=True, check=True)
+def in_child(what: str, repo: Path, sample: int, cache: Path | None = None) -> dict:
+    extra = ["--cache", str(cache)] if cache else []
+    out = subprocess.run([sys.executable, __file__, "--measure", what, "--repo", str(repo), "--sample", str(sample),
+                          *extra], capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(out.stderr)
+    if out.stderr:
+        print(out.stderr, end="", file=sys.stderr)
     return json.loads(out.stdout)
 
 
@@ -304,26 +369,47 @@ def main() -> None:
     parser.add_argument("--commits", type=int, default=100000)
     parser.add_argument("--sample", type=int, default=20, help="files read the naive way (default 20)")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--content", type=Path, help="an existing repository to measure (bench/gen_content.py's)")
     parser.add_argument("--measure", choices=["ours", "naive"], help=argparse.SUPPRESS)
     parser.add_argument("--repo", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        result = measure_ours(args.repo) if args.measure == "ours" else measure_naive(args.repo, args.sample)
+        result = measure_ours(args.repo, args.cache) if args.measure == "ours" else measure_naive(args.repo, args.sample)
         print(json.dumps(result))
         return
 
-    repo = repository(args.records, args.commits, args.rebuild)
-    meta = json.loads((repo / ".git" / "bench.json").read_text())
+    repo = args.content.resolve() if args.content else repository(args.records, args.commits, args.rebuild)
+    commits = int(subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=repo, capture_output=True, text=True,
+                                 check=True).stdout)
     size = sum(f.stat().st_size for f in (repo / ".git" / "objects").rglob("*") if f.is_file()) / 2**20
-    print(f"仓库：{meta['records']} 条记录，{meta['commits']} 个提交，对象库 {size:.0f} MiB（{repo}）")
+    print(f"仓库：{commits} 个提交，对象库 {size:.0f} MiB（{repo}）")
     ours = in_child("ours", repo, args.sample)
-    naive = in_child("naive", repo, args.sample)
-    per_file = naive["total_s"] / naive["files"]
-    naive_all = per_file * ours["records"]
-    naive_log_all = naive["log_s"] / naive["files"] * ours["records"]
     print(f"ours   load_history（一次 git log 遍历）     {ours['walk_s']:8.1f} s")
     print(f"ours   + 全部 {ours['records']} 条记录的 {ours['revisions']} 个版本读取、解析、逐字段比较 "
           f"{ours['total_s']:8.1f} s   峰值内存 {ours['peak_mib']:.0f} MiB（git 子进程 {ours['git_peak_mib']:.0f} MiB）")
+    report_cache(measure_cache(repo))
+    if args.sample:
+        report_naive(ours, in_child("naive", repo, args.sample))
+
+
+def report_cache(found: dict) -> None:
+    cold, warm, check = found["cold"], found["warm"], found["check"]
+    print(f"cold   同上，并写缓存（git clone 的副本）      遍历 {cold['walk_s']:6.1f} s，合计 {cold['total_s']:8.1f} s   "
+          f"峰值内存 {cold['peak_mib']:.0f} MiB，缓存 {found['cache_mib']:.0f} MiB")
+    print(f"warm   再提交一次（{found['subject']}）后     遍历 {warm['walk_s']:6.1f} s，合计 {warm['total_s']:8.1f} s   "
+          f"峰值内存 {warm['peak_mib']:.0f} MiB")
+    same = "相同" if warm["digest"] == check["digest"] else "不同！"
+    print(f"比值   cold / warm = {cold['total_s'] / warm['total_s']:,.1f} 倍（遍历 {cold['walk_s'] / warm['walk_s']:,.1f} 倍）；"
+          f"warm 的全部答案与无缓存的冷读取{same}（无缓存冷读取 {check['total_s']:.1f} s）")
+    if warm["digest"] != check["digest"]:
+        raise SystemExit("缓存读取的结果与冷读取不同")
+
+
+def report_naive(ours: dict, naive: dict) -> None:
+    per_file = naive["total_s"] / naive["files"]
+    naive_all = per_file * ours["records"]
+    naive_log_all = naive["log_s"] / naive["files"] * ours["records"]
     print(f"naive  抽样 {naive['files']} 个文件 {naive['total_s']:.1f} s（{naive['revisions']} 个版本，其中 git log "
           f"{naive['log_s']:.1f} s），每文件 {per_file:.2f} s   峰值内存 {naive['peak_mib']:.0f} MiB")
     print(f"naive  外推到 {ours['records']} 条记录：{naive_all:,.0f} s（约 {naive_all / 3600:.1f} 小时），"

@@ -223,6 +223,16 @@ def test_a_moved_file_keeps_its_history(project: GitProject):
         assert history.revisions("JDZ-2022-001") == revisions
 
 
+def test_a_file_moved_to_the_other_folder_takes_the_kind_of_its_live_path(project: GitProject):
+    # git lists the deleted content/lists/… before the added content/results/…: the live one decides
+    moved = project.content.path / "results" / "2022" / "JDZ-2022-003.yaml"
+    project.file("JDZ-2022-003").rename(moved)
+    project.commit("放错了目录", "2023-01-05T09:00:00+08:00")
+    with load_history(project.path) as history:
+        assert history.kind("JDZ-2022-003") == "result"
+        assert history.revisions("JDZ-2022-003")[-1].path == "content/results/2022/JDZ-2022-003.yaml"
+
+
 def test_unparsable_revision_is_reported_not_raised(project: GitProject):
     project.file("JDZ-2022-001").write_text("id: [unclosed\n", encoding="utf-8")
     project.commit("写坏了", "2023-01-05T09:00:00+08:00")

@@ -100,6 +100,18 @@ class Repo:
     def has_commits(self) -> bool:
         return self.exists("HEAD")
 
+    def on_first_parent_line(self, old: str, head: str) -> bool:
+        """Whether `old` is `head` or one of the commits a walk along first parents from `head` passes,
+        i.e. whether the walk from `head` is the walk from `old` with commits added on top. An ancestor
+        merged in as a second parent is not: the first-parent walk never shows its commits."""
+        if old == head:
+            return True
+        out = subprocess.run(["git", *_GIT_CONFIG, "rev-list", "--first-parent", "--parents", f"{old}..{head}", "--"],
+                             cwd=self.top, capture_output=True, env=_env(), check=False)
+        lines = out.stdout.split(b"\n")[:-1] if out.returncode == 0 else []
+        # the walk stops below the first commit `old` reaches: its first parent is `old` itself iff old is on the line
+        return bool(lines) and lines[-1].split(b" ")[1:2] == [old.encode()]
+
     def is_shallow(self) -> bool:
         return self.git("rev-parse", "--is-shallow-repository").strip() == b"true"
 

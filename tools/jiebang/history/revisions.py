@@ -23,9 +23,11 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from ..records.load import parse_document
 from ..records.schema import SCHEMAS
+from .cache import HistoryCache, Walk, code_version
 from .diffs import FieldChange, covers, diff_records, field_keys
 from .git import BlobReader, Commit, GitError, Repo, read_worktree_file
 
@@ -61,10 +63,11 @@ class Revision:
 
 # ---------------------------------------------------------------- the history
 
+Step = tuple[Revision, list[FieldChange]]  # a revision and its field-level changes
 
-@dataclass
-class _Entry:
-    commit: int  # index into History._commits; -1 for the working tree
+
+class _Entry(NamedTuple):
+    commit: int  # index into History._commits (oldest first); -1 for the working tree
     blob: str | None  # None: deleted (or, for the working tree, read from disk)
     path: str  # project-relative
 
@@ -76,18 +79,19 @@ class History:
     ok: bool
     warning: str | None = None
     head: Commit | None = None
-    _commits: list[Commit] = field(default_factory=list, repr=False)
+    _commits: list[Commit] = field(default_factory=list, repr=False)  # oldest first
     _entries: dict[str, list[_Entry]] = field(default_factory=dict, repr=False)
     _kinds: dict[str, str] = field(default_factory=dict, repr=False)
     _project: Path | None = field(default=None, repr=False)
     _blobs: BlobReader | None = field(default=None, repr=False)
-    _cache: OrderedDict[str, list[Revision]] = field(default_factory=OrderedDict, repr=False)
+    _store: HistoryCache | None = field(default=None, repr=False)  # what an earlier load computed
+    _cache: OrderedDict[str, list[Step]] = field(default_factory=OrderedDict, repr=False)
     _raw: dict[str, bytes | None] = field(default_factory=dict, repr=False)  # the blobs read ahead
     _order: list[str] = field(default_factory=list, repr=False)
     _position: dict[str, int] = field(default_factory=dict, repr=False)
     _next: tuple[int, threading.Thread, dict] | None = field(default=None, repr=False)  # the batch being read
     _batch_end: dict[int, int] = field(default_factory=dict, repr=False)
-    _age: dict[str, int] = field(default_factory=dict, repr=False)
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
     _last: int = field(default=-1, repr=False)  # the position of the record read last, to see reading in order
     cache_size: int = 256
 
@@ -105,30 +109,12 @@ class History:
 
     def revisions(self, record_id: str) -> list[Revision]:
         """The record's revisions, oldest first; [] for an id git never saw (or without git)."""
-        if record_id in self._cache:
-            self._cache.move_to_end(record_id)
-            return self._cache[record_id]
-        entries = self._entries.get(record_id)
-        if not entries:
-            return []
-        revisions = self._read(record_id, entries)
-        self._cache[record_id] = revisions
-        if len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
-        return revisions
+        return [revision for revision, _ in self._steps(record_id)]
 
-    def timeline(self, record_id: str) -> list[tuple[Revision, list[FieldChange]]]:
+    def timeline(self, record_id: str) -> list[Step]:
         """Each revision with its field-level changes against the last readable one before it;
         none for a (first) publication, a deletion or an unreadable version."""
-        kind = self._kinds.get(record_id, "list")
-        found = []
-        previous: dict | None = None
-        for revision in self.revisions(record_id):
-            modified = revision.status == "modified" and not revision.problem
-            found.append((revision, diff_records(kind, previous, revision.data) if modified else []))
-            if not revision.problem:
-                previous = revision.data
-        return found
+        return list(self._steps(record_id))
 
     def announced_changes(self, notice_id: str) -> list[FieldChange]:
         """What a 更正公告 corrected, for its 更正前/更正后 table: the field changes of its target in the
@@ -140,11 +126,11 @@ class History:
         if not isinstance(target, str) or not isinstance(fields, list):
             return []
         fields = [f for f in fields if isinstance(f, str)]
-        if not self._age:
-            self._age = {commit.sha: i for i, commit in enumerate(self._commits)}  # 0 is the newest
-        age = self._age
+        if not self._index:
+            self._index = {commit.sha: i for i, commit in enumerate(self._commits)}
+        published = self._index[notice[0].commit]
         for revision, changes in reversed(self.timeline(target)):
-            if revision.commit is None or age.get(revision.commit, -1) < age[notice[0].commit]:
+            if revision.commit is None or self._index[revision.commit] > published:
                 continue  # the working tree, or corrected after the notice
             wanted = [c for c in changes if c.path[0] != "changes" and any(covers(f, field_keys(c.path)) for f in fields)]
             if wanted:
@@ -152,11 +138,15 @@ class History:
         return []
 
     def close(self) -> None:
+        """Stop git, and write what this load computed to the cache folder, if it was given one."""
         if self._next is not None:
             self._next[1].join()
             self._next = None
         if self._blobs:
             self._blobs.close()
+        if self._store is not None:
+            store, self._store = self._store, None
+            store.save(self._as_walk())
 
     def __enter__(self) -> History:
         return self
@@ -164,34 +154,74 @@ class History:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _read(self, record_id: str, entries: list[_Entry]) -> list[Revision]:
+    def _steps(self, record_id: str) -> list[Step]:
+        if record_id in self._cache:
+            self._cache.move_to_end(record_id)
+            return self._cache[record_id]
+        entries = self._entries.get(record_id)
+        if not entries:
+            return []
+        steps = self._read(record_id, entries)
+        self._cache[record_id] = steps
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return steps
+
+    def _read(self, record_id: str, entries: list[_Entry]) -> list[Step]:
+        """The record's steps: those an earlier load cached, then the rest read from git and parsed.
+        A step depends only on the entries before it, so the cached ones lead where they end."""
         kind = self._kinds[record_id]
-        blobs = self._read_ahead(record_id, entries)
-        revisions: list[Revision] = []
-        previous: dict | None = None  # the last readable version, for the new `changes` notes
-        present = False
-        for entry in entries:
+        committed = sum(1 for e in entries if e.commit >= 0)
+        rows = self._store.rows(record_id, kind, committed) if self._store else []
+        cached = len(rows)
+        steps = [(self._revision(entry, kind, *row[:4]), row[4]) for entry, row in zip(entries, rows)]
+        readable = [r.data for r, _ in steps if not r.problem]
+        previous = readable[-1] if readable else None  # the last readable version, for notes and diffs
+        present = bool(steps) and steps[-1][0].data is not None
+        blobs = self._read_ahead(record_id, entries[cached:])
+        missing = False
+        for entry in entries[cached:]:
             if entry.commit < 0:
                 raw = read_worktree_file(self._project / entry.path) if self._project else None
             else:
                 raw = blobs.get(entry.blob) if entry.blob else None
             if entry.blob and raw is None:
                 data, problem = {}, "git 仓库中缺少这一版本的内容（浅克隆或部分克隆）。"
+                missing = True
             else:
                 data, problem = _parse(raw, entry.path, kind)
-            if entry.commit < 0 and revisions and data == revisions[-1].data:
+                _share(previous, data)
+            if entry.commit < 0 and steps and data == steps[-1][0].data:
                 continue  # the working tree differs from the last commit only in layout
             status = "deleted" if data is None else ("modified" if present else "added")
             present = data is not None
-            commit = self._commits[entry.commit] if entry.commit >= 0 else None
-            revisions.append(Revision(
-                commit.sha if commit else None, commit.short if commit else WORKTREE, commit.date if commit else None,
-                commit.author if commit else "", commit.subject if commit else "（尚未提交的修改）",
-                entry.path, kind, status, data, _new_notes(previous, data) if status == "modified" else None, problem))
+            modified = status == "modified" and not problem
+            note = _new_notes(previous, data) if status == "modified" else None
+            changes = diff_records(kind, previous, data) if modified else []
+            steps.append((self._revision(entry, kind, status, data, note, problem), changes))
+            if entry.commit >= 0:  # the working tree's version is never cached
+                rows.append((status, data, note, problem, changes))
             if not problem:
                 previous = data
-        return revisions
+        if self._store is not None and len(rows) > cached and not missing:
+            self._store.keep(record_id, kind, rows)
+        return steps
 
+    def _revision(self, entry: _Entry, kind: str, status: str, data: dict | None, note: str | None,
+                  problem: str | None) -> Revision:
+        if entry.commit < 0:
+            return Revision(None, WORKTREE, None, "", "（尚未提交的修改）", entry.path, kind, status, data, note, problem)
+        commit = self._commits[entry.commit]
+        return Revision(commit.sha, commit.short, commit.date, commit.author, commit.subject, entry.path, kind,
+                        status, data, note, problem)
+
+    def _as_walk(self) -> Walk:
+        """The committed part of the walk, as the cache keeps it."""
+        entries = {rid: [tuple(e) for e in found if e.commit >= 0] for rid, found in self._entries.items()}
+        entries = {rid: found for rid, found in entries.items() if found}
+        commits = [(c.sha, c.date, c.author, c.subject) for c in self._commits]
+        assert self.head is not None
+        return Walk(self.head.sha, commits, entries, {rid: self._kinds[rid] for rid in entries})
 
     def _read_ahead(self, record_id: str, entries: list[_Entry]) -> dict[str, bytes | None]:
         """This record's blobs. Read in id order (a site build reads every record in turn), also those
@@ -229,9 +259,11 @@ class History:
         entries: list[_Entry] = []
         end = start
         while end < len(self._order) and (end == start or len(entries) < _READ_AHEAD):
-            entries += [e for e in self._entries[self._order[end]] if e.blob]
+            record_id = self._order[end]
+            cached = self._store.covered(record_id, self._kinds[record_id]) if self._store else 0
+            entries += [e for e in self._entries[record_id][cached:] if e.blob]
             end += 1
-        entries.sort(key=lambda e: e.commit)
+        entries.sort(key=lambda e: -e.commit)  # newest first, as git log lists them
         return list(dict.fromkeys(e.blob for e in entries if e.blob)), end
 
 
@@ -250,6 +282,22 @@ def _parse(raw: bytes | None, path: str, kind: str) -> tuple[dict | None, str | 
     return doc.data, None
 
 
+def _share(old: Any, new: Any) -> Any:
+    """`new`, its strings equal to `old`'s at the same place replaced by old's objects: a record's
+    revisions then hold each unchanged text once, in memory and in the cache (pickle writes an
+    object it has seen as a reference), which for 100,000 commits is a fifth of the size."""
+    if type(new) is str:
+        return old if type(old) is str and old == new else new
+    if isinstance(new, dict) and isinstance(old, dict):
+        for key, value in new.items():
+            if key in old:
+                new[key] = _share(old[key], value)
+    elif isinstance(new, list) and isinstance(old, list):
+        for i, value in enumerate(new[: len(old)]):
+            new[i] = _share(old[i], value)
+    return new
+
+
 def _new_notes(old: dict | None, new: dict | None) -> str | None:
     before, after = (old or {}).get("changes"), (new or {}).get("changes")
     before = before if isinstance(before, list) else []
@@ -259,11 +307,14 @@ def _new_notes(old: dict | None, new: dict | None) -> str | None:
 
 
 def load_history(project_dir: Path, content_dir: str = "content", rev: str = "HEAD", *,
-                 ids: Iterable[str] | None = None, worktree: bool = False) -> History:
+                 ids: Iterable[str] | None = None, worktree: bool = False, cache: Path | None = None) -> History:
     """Every record's revisions up to `rev`, from one `git log` over the content tree.
 
     `ids` narrows the walk to some records (`jiebang history ID`); `worktree` adds, for each record
     the working tree has changed since `rev`, a final pseudo-revision (commit None, short 工作区).
+    `cache` is a folder where a load keeps what it computed (written by History.close()) for the
+    next one, which then walks only the commits after the cached head and reads only the revisions
+    they added (jiebang.history.cache); it is not used with `ids` or in a shallow clone.
     Outside git the History is empty with ok False and a warning; an unknown `rev` raises GitError.
     """
     repo, reason = Repo.find(project_dir, content_dir)
@@ -274,9 +325,15 @@ def load_history(project_dir: Path, content_dir: str = "content", rev: str = "HE
     head = repo.commit(rev)
     wanted = set(ids) if ids is not None else None
     history = History(ok=True, head=head, _project=Path(project_dir).resolve())
-    if repo.is_shallow():
+    shallow = repo.is_shallow()
+    if shallow:  # and the cache is not used: deepening the clone would change the walk under it
         history.warning = "仓库是浅克隆（如 CI 中 fetch-depth: 1），较早的修订记录缺失：请完整克隆后再生成修订记录。"
-    _walk_log(repo, head.sha, wanted, history)
+    if cache is not None and wanted is None and not shallow:
+        history._store = HistoryCache.open(Path(cache), {"code": code_version(), "repo": str(repo.top),
+                                                         "project": repo.project_prefix, "content": repo.content})
+    since = _resume(repo, rev, history) if history._store else None
+    if since != head.sha:
+        _walk_log(repo, f"{since}..{head.sha}" if since else head.sha, wanted, history)
     if worktree:
         for record_id, kind, path, _ in _worktree_changes(repo, head.sha, wanted):
             history._kinds.setdefault(record_id, kind)
@@ -287,17 +344,35 @@ def load_history(project_dir: Path, content_dir: str = "content", rev: str = "HE
     return history
 
 
-def _walk_log(repo: Repo, head: str, wanted: set[str] | None, history: History) -> None:
-    """Commits into history._commits; each record's entries, oldest first, into history._entries."""
+def _resume(repo: Repo, rev: str, history: History) -> str | None:
+    """Take the cached walk into `history` if the walk from HEAD extends it; its head, or None."""
+    assert history._store is not None and history.head is not None
+    walk = history._store.take_walk()
+    if walk is None:
+        return None
+    if not repo.on_first_parent_line(walk.head, history.head.sha):
+        history._store.forget(f"修订记录缓存记载的提交 {walk.head[:12]} 不在 {rev} 的第一父提交链上"
+                              "（历史被改写、回退，或该提交经合并并入），已忽略，重新读取全部修订记录。")
+        return None
+    abbrev = len(history.head.short)  # git's abbreviation grows with the repository: as it is now
+    history._commits = [Commit(sha, sha[:abbrev], date, author, subject) for sha, date, author, subject in walk.commits]
+    history._entries = {rid: [_Entry(*e) for e in entries] for rid, entries in walk.entries.items()}
+    history._kinds = dict(walk.kinds)
+    return walk.head
+
+
+def _walk_log(repo: Repo, revs: str, wanted: set[str] | None, history: History) -> None:
+    """The commits `revs` names (a head, or cached..head) after those history has: commits into
+    history._commits, oldest first, and each record's entries after its others."""
     abbrev = len(history.head.short) if history.head else 7
-    newest_first: dict[str, list[_Entry]] = {}
+    commits: list[Commit] = []  # newest first, as git lists them
+    newest_first: dict[str, list[tuple[int, str | None, str]]] = {}
+    kinds: dict[str, str] = {}
     paths: dict[str, str] = {}  # one string per path: 20,000 files × 15 revisions share them
-    commit = -1
     seen: set[str] = set()  # ids already given a revision by this commit
-    for item in repo.log(head, repo.pathspecs(wanted, head), abbrev):
+    for item in repo.log(revs, repo.pathspecs(wanted, history.head.sha if history.head else None), abbrev):
         if isinstance(item, Commit):
-            history._commits.append(item)
-            commit = len(history._commits) - 1
+            commits.append(item)
             seen = set()
             continue
         path, blob = item
@@ -305,17 +380,22 @@ def _walk_log(repo: Repo, head: str, wanted: set[str] | None, history: History) 
         if where is None or (wanted is not None and where[0] not in wanted):
             continue  # not a record file, or not asked for
         record_id, kind, relpath = where
-        entry = _Entry(commit, blob, paths.setdefault(relpath, relpath))
+        entry = (len(commits) - 1, blob, paths.setdefault(relpath, relpath))
         if record_id in seen:  # one commit moved the file (deleted one path, added another): keep the live one
             if blob is not None:
                 newest_first[record_id][-1] = entry
+                if len(newest_first[record_id]) == 1:  # and its kind, if no later commit gave one
+                    kinds[record_id] = kind
             continue
         seen.add(record_id)
-        history._kinds.setdefault(record_id, kind)
+        kinds.setdefault(record_id, kind)  # the kind it has now
         newest_first.setdefault(record_id, []).append(entry)
+    base, last = len(history._commits), len(commits) - 1
+    history._commits += reversed(commits)
+    history._kinds |= kinds
     for record_id, entries in newest_first.items():
-        entries.reverse()
-        history._entries[record_id] = entries
+        history._entries.setdefault(record_id, []).extend(
+            _Entry(base + last - n, blob, path) for n, blob, path in reversed(entries))
 
 
 def _worktree_changes(repo: Repo, rev: str, wanted: set[str] | None) -> list[tuple[str, str, str, str | None]]:

@@ -50,10 +50,14 @@ def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.p
     settings = read_settings(str(project / settings_file), override={
         "OUTPUT_PATH": str(output), "PATH": str(project / "content"), "THEME": str(project / "theme"),
         "CACHE_PATH": str(output / ".cache"), **(overrides or {})})
-    # Where the output cache lives is a setting (JIEBANG_CACHE_PATH, relative to the project).
-    folder = project / settings.get("JIEBANG_CACHE_PATH", "cache") / "output" if use_cache else None
+    # Where the caches live is a setting (JIEBANG_CACHE_PATH, relative to the project; None: no cache).
+    where = settings.get("JIEBANG_CACHE_PATH", "cache") if use_cache else None
+    folder = project / where / "output" if where else None
     cache = OutputCache(folder, code_version(), say=lambda line: print(line, file=sys.stderr)) if folder else \
         OutputCache.disabled()
+    # The history cache (generator.py) lives beside it, and is off when this one is off or could not
+    # be written (that was said once already).
+    settings["JIEBANG_CACHE_PATH"] = str(project / where) if cache.enabled else None
     settings["JIEBANG_OUTPUT_CACHE"] = cache
     # Pelican logs a failing reader and carries on with exit 0: make every warning fatal instead.
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.WARNING

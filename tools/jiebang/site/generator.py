@@ -113,7 +113,9 @@ class JiebangGenerator(Generator):
         self.tree = tree
         self.site = build_site_data(tree, urls(self.settings), as_of)
         # One walk of git's log for every record's revisions; outside git the site simply has none.
-        self.history = load_history(content.parent, content.name)
+        # What it computed is kept under the cache folder: the next build reads only newer commits.
+        cache = self.settings.get("JIEBANG_CACHE_PATH", "cache")
+        self.history = load_history(content.parent, content.name, cache=content.parent / cache / "history" if cache else None)
         if not self.history.ok:
             logger.info("修订记录不可用：%s", self.history.warning)
         self.context["jiebang"] = self.site
