@@ -1,9 +1,10 @@
 """The fast paths give exactly what the careful paths give: loading (values and every position), the
-compiled schema check (never “valid” where jsonschema finds an error), Word's 字数."""
+compiled schema check (never “valid” where jsonschema finds an error), Word's 字数, the file scan."""
 
 from __future__ import annotations
 
 import copy
+import os
 import random
 import re
 from decimal import Decimal
@@ -14,6 +15,7 @@ import yaml
 
 from conftest import REPO
 from jiebang.records import load, schema, textcount
+from jiebang.records.content import scan
 from jiebang.records.schemacheck import certainly_valid
 
 BAD = REPO / "tests" / "bad"
@@ -161,3 +163,21 @@ def test_the_guarded_word_count_is_the_word_count() -> None:
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
     for text in texts:
         assert textcount.word_count(text) == unguarded_word_count(text), text
+
+
+def test_the_scan_finds_what_rglob_finds_in_its_order(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    names = ["lists/2022/JDZ-2022-001.yaml", "lists/2022/JDZ-2022-010.yaml", "lists/2022-a/x.yaml",
+             "lists/2022/sub/y.yaml", "lists/top.yaml", "lists/.hidden.yaml", "lists/2022/notes.txt",
+             "lists/2022/B.yaml", "lists/2022/a.YAML", "lists/dir.yaml/inside.yaml", "results/2022/JDZ-2022-001-R01.yaml",
+             "results/2021/中文.yaml"]
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("id: x\n", "utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "far.yaml").write_text("id: y\n", "utf-8")
+    os.symlink(tmp_path / "elsewhere", root / "lists" / "linked")  # rglob does not enter it
+    os.symlink(tmp_path / "elsewhere" / "far.yaml", root / "lists" / "2022" / "link.yaml")  # a file: taken
+    expected = [(kind, path.relative_to(root).as_posix()) for kind, folder in (("list", "lists"), ("result", "results"))
+                for path in sorted((root / folder).rglob("*.yaml")) if path.is_file()]
+    assert scan(root) == expected
