@@ -100,6 +100,11 @@ def title_of(kind: str, path: tuple) -> str:
 
 def field_name(kind: str, path: tuple) -> str:
     """How a message names a field: its key path and, where the schema has one, its title."""
+    return _field_name(kind, tuple(path))
+
+
+@cache  # rules name a field before they know whether they report on it
+def _field_name(kind: str, path: tuple) -> str:
     keys = ".".join(str(p) if not isinstance(p, int) else f"[{p + 1}]" for p in path).replace(".[", "[")
     title = subschema(kind, tuple(p for p in path if not isinstance(p, int))).get("title")
     return f"{keys}（{title}）" if title else keys
