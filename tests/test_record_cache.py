@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 import jiebang.records.cache as record_cache
+import jiebang.records.content
 import jiebang.records.parallel as parallel
+import jiebang.rules.validate
 from conftest import ContentRoot, dump, good_list, lifecycle
 from jiebang.cli import main
 from jiebang.records.content import load_tree
@@ -233,6 +235,10 @@ def test_forked_workers_find_what_one_process_finds(tmp_path: Path, monkeypatch)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
     monkeypatch.setattr(parallel, "CHUNK", 7)
     monkeypatch.setattr(parallel, "cores", lambda: 2)
+    forked = []
+    for module in (jiebang.records.content, jiebang.rules.validate):
+        monkeypatch.setattr(module, "fork_map", lambda *a, **k: forked.append(a[0].__name__) or parallel.fork_map(*a, **k))
     assert validate(root.path, "--no-cache") == one
+    assert forked == ["_load_chunk", "_check_chunk"]
     assert validate(root.path, "--cache-dir", str(tmp_path / "cache")) == one  # forked, then saved
     assert validate(root.path, "--cache-dir", str(tmp_path / "cache")) == one

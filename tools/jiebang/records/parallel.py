@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -31,8 +32,11 @@ def cores() -> int:
 
 
 def worth_forking(count: int, workers: int | None = None) -> bool:
+    """Whether `count` items go to forked workers. Never from a process running other threads (`jiebang
+    serve`'s server, a host application): a forked child inherits their locks in whatever state they were."""
     workers = cores() if workers is None else workers
-    return workers > 1 and count >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods()
+    return (workers > 1 and count >= PARALLEL_FROM and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
 
 
 def fork_map(task: Callable[[Any, int, int], list], shared: Any, count: int, workers: int | None = None) -> Iterator[list]:

@@ -53,9 +53,11 @@ def find_root(path: Path) -> Path | None:
 def check_tree(tree: ContentTree, loading: list[Diagnostic], workers: int | None = None) -> list[Diagnostic]:
     """Every rule over an already loaded tree (the audit and build steps reuse the tree). With the tree
     loaded through a record cache, what the checks found is saved to it."""
-    regulations = tree.regulations
+    versions = tree.regulations.versions
+    only = versions[0].digest if len(versions) == 1 else None  # one version: no record's date to work out
     todo = [record for record in tree.records if not record.broken  # like a compiler after a syntax error
-            and (record.findings is None or record.findings[0] != regulations.in_force(record.date).digest)]
+            and (record.findings is None
+                 or record.findings[0] != (only or tree.regulations.in_force(record.date).digest))]
     _check_records(todo, tree, workers)
     found = list(loading)
     for record in tree.records:
