@@ -1,16 +1,25 @@
-"""How fast `jiebang validate` checks a content tree, beside a plain PyYAML-C + jsonschema loop.
+"""How fast `jiebang validate` checks a content tree, cold and after one file changed, beside
+check-jsonschema and a plain PyYAML-C + jsonschema loop.
 
-    .venv/bin/python bench/validate_bench.py [N …]      (default: 1000 20000)
+    .venv/bin/python bench/validate_bench.py [N …] [--tree ROOT] [--repeat K]   (default: 1000 20000)
 
-Generates N synthetic lists (each with a few notices) from the sample content into bench/.work/,
-then times, in one run and on the same files: (a) our whole pipeline, every rule included, and
-(b) a bare loop of yaml.load(CSafeLoader) + jsonschema on the list files only, and (c) where it is
-installed (on PATH, or CHECK_JSONSCHEMA=/path/to/check-jsonschema), check-jsonschema on the lists. Prints files/s and
-the ratio; the machines are shared, so compare ratios, not seconds.
+Generates N synthetic lists (each with a few notices) from the sample content into bench/.work/; or,
+with --tree, copies an existing content root there once (bench/.work/content-20000/content, the
+national tree bench/gen_content.py makes, is read-only). Then times, in one run, on the same files:
+
+  (a) check-jsonschema on the list files (at most 5,000: they go on its command line), where it is
+      installed (on PATH, beside this Python, or CHECK_JSONSCHEMA=/path/to/check-jsonschema);
+  (b) `jiebang validate` cold, every rule: without cache, and with an empty cache (it then writes it);
+  (c) `jiebang validate` after one file changed, through that cache (best of K, default 3);
+  (d) a bare loop of yaml.load(CSafeLoader) + jsonschema on the list files, in process.
+
+(a)–(c) are whole commands, started the same way. Prints files/s and the ratios; the machines are
+shared, so compare ratios measured side by side, not seconds.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -27,9 +36,7 @@ from jsonschema import Draft202012Validator
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "bench" / ".work"
 DATE = re.compile(r"\b(20[0-9]{2})-([0-9]{2}-[0-9]{2})\b")
-sys.path.insert(0, str(REPO / "tools"))
 
-from jiebang.rules.validate import validate  # noqa: E402
 
 
 def list_id(i: int) -> tuple[int, str]:
@@ -73,31 +80,87 @@ def bare_loop(files: list[Path]) -> None:
         list(validator.iter_errors(json.loads(json.dumps(data, default=str))))
 
 
-def main(sizes: list[int]) -> None:
-    for n in sizes:
-        root = generate(n)
-        files = sorted((root / "lists").rglob("*.yaml"))
-        started = time.perf_counter()
-        report = validate([root])
-        ours = time.perf_counter() - started
-        started = time.perf_counter()
-        bare_loop(files)
-        bare = time.perf_counter() - started
-        rules = {d.rule for d in report.diagnostics}
-        checker = os.environ.get("CHECK_JSONSCHEMA") or shutil.which("check-jsonschema")
-        if checker and n <= 5000:  # check-jsonschema takes its files on the command line
-            started = time.perf_counter()
-            subprocess.run([checker, "--schemafile", str(REPO / "tools/jiebang/schemas/list.schema.json"),
-                            *map(str, files)], capture_output=True, check=True)
-            other = time.perf_counter() - started
-            print(f"{n:>6} lists: check-jsonschema (schema only) {other:6.2f} s ({len(files) / other:7.0f} files/s)")
-        print(f"{n:>6} lists: jiebang validate {ours:6.2f} s ({report.files / ours:7.0f} files/s, "
-              f"{report.errors} errors, rules hit {sorted(rules)[:5]})")
-        print(f"{'':>6}        PyYAML C + jsonschema {bare:6.2f} s ({len(files) / bare:7.0f} files/s)  "
-              f"ratio ours/bare time = {ours / bare:.2f}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory {peak:.0f} MiB")
+def timed(*command: str) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8",
+                          env={**os.environ, "PYTHONPATH": str(REPO / "tools")})
+    return time.perf_counter() - started, done
+
+
+def jiebang(root: Path, *options: str) -> tuple[float, list]:
+    seconds, done = timed(sys.executable, "-m", "jiebang", "validate", "--format", "json", str(root), *options)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"jiebang validate failed ({done.returncode}):\n{done.stderr}")
+    return seconds, json.loads(done.stdout)
+
+
+def check_jsonschema() -> str | None:
+    beside = Path(sys.executable).parent / "check-jsonschema"
+    return os.environ.get("CHECK_JSONSCHEMA") or shutil.which("check-jsonschema") or (str(beside) if beside.exists() else None)
+
+
+def copy_tree(source: Path) -> Path:
+    """A copy of a content root to change one file in; made once, kept while it holds as many files."""
+    target = WORK / f"tree-{source.parent.name}-{source.name}" / "content"
+    count = sum(1 for _ in source.rglob("*.yaml"))
+    if not target.exists() or sum(1 for _ in target.rglob("*.yaml")) != count:
+        shutil.rmtree(target.parent, ignore_errors=True)
+        shutil.copytree(source, target)
+    return target
+
+
+def measure(root: Path, label: str, repeat: int) -> None:
+    lists = sorted((root / "lists").rglob("*.yaml"))
+    files = len(lists) + sum(1 for _ in (root / "results").rglob("*.yaml")) + sum(1 for _ in (root / "regulation").glob("*.yaml"))
+    print(f"{label}: {files} files ({len(lists)} lists), {os.cpu_count()} cores")
+    checker, theirs = check_jsonschema(), None
+    if checker:
+        some = lists[:5000]
+        seconds, done = timed(checker, "--schemafile", str(REPO / "tools/jiebang/schemas/list.schema.json"), *map(str, some))
+        theirs = len(some) / seconds
+        print(f"  check-jsonschema, schema only, {len(some)} lists   {seconds:7.2f} s  {theirs:7.0f} files/s")
+    cold, found = jiebang(root, "--no-cache")
+    print(f"  jiebang validate, cold, no cache, every rule   {cold:7.2f} s  {files / cold:7.0f} files/s"
+          + (f"  = {files / cold / theirs:.1f} × check-jsonschema" if theirs else "") + f"  ({len(found)} findings)")
+    cache = WORK / f"cache-{root.parent.name}"
+    shutil.rmtree(cache, ignore_errors=True)
+    filling, again = jiebang(root, "--cache-dir", str(cache))
+    assert again == found, "the cache changed what was found"
+    print(f"  jiebang validate, cold, writing the cache      {filling:7.2f} s  {files / filling:7.0f} files/s"
+          + (f"  = {files / filling / theirs:.1f} × check-jsonschema" if theirs else ""))
+    changed = lists[len(lists) // 2]
+    original = changed.read_bytes()
+    warm = []
+    try:
+        for k in range(repeat):
+            changed.write_bytes(original + f"# 基准测试改动 {k}\n".encode())
+            seconds, after = jiebang(root, "--cache-dir", str(cache))
+            warm.append(seconds)
+        assert after == found
+    finally:
+        changed.write_bytes(original)
+    best = min(warm)
+    print(f"  jiebang validate, one file changed, cached     {best:7.2f} s  (best of {repeat}: "
+          f"{', '.join(f'{w:.2f}' for w in warm)})  = cold / {cold / best:.0f}")
+    started = time.perf_counter()
+    bare_loop(lists)
+    bare = time.perf_counter() - started
+    print(f"  PyYAML C + jsonschema loop, lists, in process  {bare:7.2f} s  {len(lists) / bare:7.0f} files/s")
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, help="generate N lists (default 1000 20000 without --tree)")
+    parser.add_argument("--tree", type=Path, help="measure a copy of this content root as well")
+    parser.add_argument("--repeat", type=int, default=3, help="runs after one change (best is shown)")
+    args = parser.parse_args(argv)
+    for n in args.sizes or ([] if args.tree else [1000, 20000]):
+        measure(generate(n), f"{n} generated lists", args.repeat)
+    if args.tree:
+        measure(copy_tree(args.tree.resolve()), str(args.tree), args.repeat)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory of a command {peak:.0f} MiB")
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [1000, 20000])
+    main(sys.argv[1:])

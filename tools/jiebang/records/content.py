@@ -5,16 +5,20 @@ A content root is a folder holding `lists/`, `results/` and `regulation/` (DESIG
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, NamedTuple
 
 from .diagnostics import Diagnostic, display_path
-from .load import Document, read_document
+from .load import Document, marks_from_bytes, marks_to_bytes, parse_document, read_bytes
+from .parallel import fork_map, worth_forking
 from .regulation import Regulations, load_regulations
 from .schema import SCHEMAS
 
@@ -40,29 +44,66 @@ def id_year(record_id: str) -> str | None:
     return match.group(1) if match else None
 
 
-@dataclass
+class _once:  # noqa: N801 - used like @property
+    """A property computed on first use and then kept as a plain attribute. functools.cached_property
+    takes a lock on every first use (Python 3.11), which costs more than the values it computes here."""
+
+    def __init__(self, compute: Any) -> None:
+        self.compute, self.name, self.__doc__ = compute, compute.__name__, compute.__doc__
+
+    def __get__(self, record: Any, owner: type | None = None) -> Any:
+        if record is None:
+            return self
+        value = record.__dict__[self.name] = self.compute(record)
+        return value
+
+
 class Record:
-    """One list or notice: its parsed document and where it lives."""
+    """One list or notice: its typed data, where it lives, and the sha256 of its bytes (`digest`).
 
-    kind: str  # "list" or "result"
-    path: Path
-    doc: Document
-    broken: bool = False  # the loader refused part of it: report that, not what follows from it
+    Built by `load_tree`, from the file or from the record cache; its `doc` (the data with the position
+    of every value) and its `path` and `file` are made when first asked for, since a national tree has
+    ninety thousand records and most are never reported on. `findings` holds what the per-record
+    checks found (rules/validate.py), kept with it for the cache."""
 
-    @property
-    def data(self) -> dict:
-        return self.doc.data if isinstance(self.doc.data, dict) else {}
+    def __init__(self, kind: str, root: Path, rel: str, raw: Any, *, digest: str = "", broken: bool = False,
+                 doc: Document | None = None, marks: bytes | None = None, maps: tuple | None = None,
+                 findings: Any = None, file: str | None = None) -> None:
+        self.kind = kind  # "list" or "result"
+        self.data: dict = raw if isinstance(raw, dict) else {}
+        self.broken = broken  # the loader refused part of it: report that, not what follows from it
+        self.digest = digest  # sha256 of the file's bytes, hex
+        self.findings = findings
+        self.rel = rel  # where it lives below the content root, with "/" (lists/2022/JDZ-2022-001.yaml)
+        self._root, self._raw, self._marks, self._maps = root, raw, marks, maps
+        if doc is not None:
+            self.doc = doc
+        if file is not None:
+            self.file = file
 
-    @property
+    def __repr__(self) -> str:
+        return f"Record({self.kind!r}, {self.rel!r})"
+
+    @_once
+    def path(self) -> Path:
+        return self._root / self.rel
+
+    @_once
     def file(self) -> str:
-        return self.doc.file
+        """As diagnostics name it."""
+        return display_path(self.path)
 
-    @property
+    @_once
+    def doc(self) -> Document:
+        marks = marks_from_bytes(self._marks) if self._marks is not None else None
+        return Document(self.file, self._raw, marks, self._maps)
+
+    @_once
     def id(self) -> str:
         value = self.data.get("id")
-        return value if isinstance(value, str) else self.path.stem
+        return value if isinstance(value, str) else PurePosixPath(self.rel).stem
 
-    @cached_property
+    @_once
     def date(self) -> date | None:
         """The day that fixes which regulation applies: a list's 发榜日期, a notice's date."""
         return as_date(self.data.get("published" if self.kind == "list" else "date"))
@@ -84,12 +125,16 @@ class Record:
         return node
 
 
+
 @dataclass
 class ContentTree:
     root: Path
     regulations: Regulations
     lists: list[Record] = field(default_factory=list)
     results: list[Record] = field(default_factory=list)
+    cache: Any = None  # the records.cache.RecordCache it was loaded through, if any
+    timelines: dict = field(default_factory=dict, repr=False)  # records.lifecycle.Timeline.of keeps them here
+    files: list[tuple[str, str]] = field(default_factory=list, repr=False)  # (kind, rel) of every record file
 
     @cached_property
     def list_by_id(self) -> dict[str, Record]:
@@ -115,21 +160,123 @@ class ContentTree:
         return self.lists + self.results
 
 
-def record_files(root: Path) -> list[tuple[str, Path]]:
-    found = []
+def scan(root: Path) -> list[tuple[str, str]]:
+    """(kind, path below the root) of every record file: lists/**/*.yaml, then results/**/*.yaml, in the
+    order `sorted(folder.rglob("*.yaml"))` gives (by path components; symlinked folders not entered,
+    symlinked files taken), with one os.scandir per folder and no Path objects."""
+    found: list[tuple[str, str]] = []
     for kind, folder in FOLDERS.items():
-        base = root / folder
-        if base.is_dir():
-            found += [(kind, path) for path in sorted(base.rglob("*.yaml")) if path.is_file()]
+        _scan_folder(os.path.join(root, folder), folder + "/", kind, found)
     return found
 
 
-def load_tree(root: Path) -> tuple[ContentTree, list[Diagnostic]]:
+def _scan_folder(folder: str, prefix: str, kind: str, found: list[tuple[str, str]]) -> None:
+    # Entries in name order, folders walked where they fall: the order of sorted path components.
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return  # rglob skips what it cannot list, and so do we
+    for entry in entries:
+        name = entry.name
+        try:
+            if name.endswith(".yaml") and entry.is_file():
+                found.append((kind, prefix + name))
+            elif entry.is_dir() and not entry.is_symlink():
+                _scan_folder(entry.path, prefix + name + "/", kind, found)
+        except OSError:
+            continue
+
+
+def record_files(root: Path) -> list[tuple[str, Path]]:
+    return [(kind, root / rel) for kind, rel in scan(root)]
+
+
+def file_status(status: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells the record cache a file may have changed: size, inode, mtime and ctime (ns)."""
+    return status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns
+
+
+class Prefetched(NamedTuple):
+    """A file's bytes and status, read by the record cache to learn that it changed."""
+
+    raw: bytes
+    status: tuple[int, int, int, int]
+
+
+class Loaded(NamedTuple):
+    record: Record | None  # None when the loader could make nothing of the file
+    problems: list[Diagnostic]
+    status: tuple[int, int, int, int] | None  # as the bytes were read
+    digest: str | None  # sha256 of the bytes, hex; None when they were not read
+
+
+def load_record(root: Path, kind: str, rel: str, prefetched: Prefetched | None = None) -> Loaded:
+    """Read, parse and type one record file."""
+    path = os.path.join(root, rel)
+    file = display_path(Path(path))
+    if prefetched is None:
+        raw, status, problem = read_bytes(path, file)
+        status = file_status(status) if status is not None else None
+        if problem:
+            return Loaded(None, [problem], status, None)
+    else:
+        raw, status = prefetched
+    digest = hashlib.sha256(raw).hexdigest()
+    doc, problems = parse_document(raw, file, SCHEMAS[kind])
+    if doc is None:
+        return Loaded(None, problems, status, digest)
+    return Loaded(Record(kind, root, rel, doc.data, digest=digest, broken=bool(problems), doc=doc, file=file),
+                  problems, status, digest)
+
+
+def load_tree(root: Path, cache: Any = None, workers: int | None = None) -> tuple[ContentTree, list[Diagnostic]]:
+    """Every record under `root`, and what the loader refused. With `cache` (a records.cache.RecordCache),
+    a file whose bytes the cache holds is not parsed again: its record comes from the cache. Many files
+    to parse are parsed by forked workers (records/parallel.py); `workers` overrides how many."""
     regulations, diagnostics = load_regulations(root / "regulation")
-    tree = ContentTree(root, regulations)
-    for kind, path in record_files(root):
-        doc, problems = read_document(path, display_path(path), SCHEMAS[kind])
+    tree = ContentTree(root, regulations, cache=cache)
+    files = tree.files = scan(root)
+    found = cache.take(root, files) if cache is not None else [None] * len(files)
+    todo = [i for i, hit in enumerate(found) if hit is None or isinstance(hit, Prefetched)]
+    for i, loaded in zip(todo, _load_all(root, [(*files[i], found[i]) for i in todo], workers), strict=True):
+        kind, rel = files[i]
+        if cache is not None:
+            cache.remember(kind, rel, loaded)
+        found[i] = loaded.record, loaded.problems
+    for (kind, _), (record, problems) in zip(files, found, strict=True):
         diagnostics += problems
-        if doc is not None:
-            getattr(tree, f"{kind}s").append(Record(kind, path, doc, broken=bool(problems)))
+        if record is not None:
+            (tree.lists if kind == "list" else tree.results).append(record)
     return tree, diagnostics
+
+
+def _load_all(root: Path, todo: list[tuple], workers: int | None) -> Iterator[Loaded]:
+    if not worth_forking(len(todo), workers):
+        for kind, rel, prefetched in todo:
+            yield load_record(root, kind, rel, prefetched)
+        return
+    for chunk in fork_map(_load_chunk, (root, todo), len(todo), workers):
+        for kind_rel, (raw, marks, maps, broken, problems, status, digest) in chunk:
+            kind, rel = kind_rel
+            record = None
+            if marks is not None or maps is not None:
+                record = Record(kind, root, rel, raw, digest=digest, broken=broken, marks=marks, maps=maps)
+            yield Loaded(record, problems, status, digest)
+
+
+def _load_chunk(shared: tuple[Path, list[tuple]], start: int, end: int) -> list:
+    """In a worker: load_record, sending back the typed data and the marks (packed), not the objects."""
+    root, todo = shared
+    out = []
+    for kind, rel, prefetched in todo[start:end]:
+        loaded = load_record(root, kind, rel, prefetched)
+        record = loaded.record
+        if record is None:
+            packed = (None, None, None, False)
+        else:
+            doc = record.doc
+            marks = marks_to_bytes(doc.marks) if doc.marks is not None else None
+            packed = (doc.data, marks, None if marks is not None else doc.maps, record.broken)
+        out.append(((kind, rel), (*packed, loaded.problems, loaded.status, loaded.digest)))
+    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -36,9 +36,8 @@ class Diagnostic:
         object.__setattr__(self, "message", visible(self.message))
 
     def as_json(self) -> dict:
-        data = asdict(self)
-        data["severity"] = str(self.severity)
-        return data
+        return {"file": self.file, "line": self.line, "column": self.column, "severity": str(self.severity),
+                "rule": self.rule, "article": self.article, "message": self.message}
 
     def as_text(self) -> str:
         where = self.file
@@ -66,3 +65,21 @@ _INVISIBLE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\
 def visible(text: str) -> str:
     """Invisible characters shown as \\uXXXX so a reader can see they are there."""
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# What one record's own checks found, as a record and the record cache keep it (rules/validate.py makes
+# it): (digest of the regulation version it was checked against, its schema diagnostics, its record
+# checks' diagnostics), each diagnostic as a `Row`. A plain tuple: ninety thousand of them are loaded on
+# every warm run.
+RecordFindings = tuple[str, tuple, tuple]
+Row = tuple[int, int, str, str, str, str]  # line, column, severity, rule, article, message: no file
+
+
+def to_rows(diagnostics: list[Diagnostic]) -> tuple[Row, ...]:
+    return tuple((d.line, d.column, str(d.severity), d.rule, d.article, d.message) for d in diagnostics)
+
+
+def from_rows(file: str, rows: tuple[Row, ...]) -> list[Diagnostic]:
+    """The diagnostics again, naming `file` as the record is shown now."""
+    return [Diagnostic(file, line, column, Severity(severity), rule, article, message)
+            for line, column, severity, rule, article, message in rows]

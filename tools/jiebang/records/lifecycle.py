@@ -6,7 +6,7 @@ two can never disagree about where a project stands.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -27,13 +27,26 @@ class Timeline:
 
     list_record: Record | None
     notices: list[Record]
+    _by_kind: dict[str, list[Record]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, tree: ContentTree, list_id: str) -> Timeline:
-        return cls(tree.list_by_id.get(list_id), tree.notices_by_list.get(list_id, []))
+        """One per list and tree: several rules walk every list's timeline, so it is built once."""
+        timeline = tree.timelines.get(list_id)
+        if timeline is None:
+            timeline = tree.timelines[list_id] = cls(tree.list_by_id.get(list_id), tree.notices_by_list.get(list_id, []))
+        return timeline
 
     def of_kind(self, kind: str) -> list[Record]:
-        return [n for n in self.notices if n.data.get("kind") == kind]
+        """The notices of one kind, in order (a shared list: read it, do not change it)."""
+        if self._by_kind is None:
+            grouped: dict[str, list[Record]] = {}
+            for notice in self.notices:
+                value = notice.data.get("kind")
+                if isinstance(value, str):
+                    grouped.setdefault(value, []).append(notice)
+            self._by_kind = grouped
+        return self._by_kind.get(kind, [])
 
     def first(self, kind: str) -> Record | None:
         found = self.of_kind(kind)

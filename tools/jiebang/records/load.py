@@ -11,8 +11,10 @@ field stays "no", `0798-8222222` stays text, money becomes Decimal, and an integ
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass, field
+import sys
+from array import array
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -55,28 +57,125 @@ _ALLOWED_TAGS = {
 Path_ = tuple[str | int, ...]
 
 
-@dataclass
 class Document:
-    """One parsed file: its data and where each value and key sits (1-based line, column)."""
+    """One parsed file: its data and where each value and key sits (1-based line, column).
 
-    file: str  # as shown in diagnostics
-    data: Any
-    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    containers: set[Path_] = field(default_factory=set)  # paths holding a mapping or a list
+    While typing, positions are recorded as `marks`, a flat array in document order (the root value;
+    then each mapping entry's key and value, each list item's value, depth first): recording them costs
+    an append per node, where a dictionary keyed by path tuples cost a third of the loading time, and the
+    record cache stores them as they are. `locate` reads them directly; `positions`, `key_positions` and
+    `containers` are built on first use. A document the loader refused part of keeps the dictionaries.
+    """
+
+    __slots__ = ("file", "data", "marks", "_maps")
+
+    def __init__(self, file: str, data: Any, marks: array | None = None,
+                 maps: tuple[dict, dict, set] | None = None) -> None:
+        self.file = file  # as shown in diagnostics
+        self.data = data
+        self.marks = marks
+        self._maps = maps if maps is not None or marks is not None else ({}, {}, set())
+
+    @property
+    def maps(self) -> tuple[dict[Path_, tuple[int, int]], dict[Path_, tuple[int, int]], set[Path_]]:
+        if self._maps is None:
+            self._maps = _maps_from_marks(self.data, self.marks)
+        return self._maps
+
+    @property
+    def positions(self) -> dict[Path_, tuple[int, int]]:
+        return self.maps[0]
+
+    @property
+    def key_positions(self) -> dict[Path_, tuple[int, int]]:
+        return self.maps[1]
+
+    @property
+    def containers(self) -> set[Path_]:  # paths holding a mapping or a list
+        return self.maps[2]
 
     def locate(self, path: Path_ = (), key: bool = True) -> tuple[int, int]:
         """Where the field at `path` is written. A plain value: its key (the issue's `14:3`, and the right
         line for a `|` block whose text starts below). A mapping or list: its first entry. Missing: the
         nearest located parent."""
         path = tuple(path)
-        if key and path in self.key_positions and path not in self.containers:
-            return self.key_positions[path]
+        if self.marks is not None:
+            return _locate_in_marks(self.marks, self.data, path, key)
+        positions, key_positions, containers = self.maps
+        if key and path in key_positions and path not in containers:
+            return key_positions[path]
         while path:
-            if path in self.positions:
-                return self.positions[path]
+            if path in positions:
+                return positions[path]
             path = path[:-1]
-        return self.positions.get((), (1, 1))
+        return positions.get((), (1, 1))
+
+
+def _inner(value: Any) -> int:
+    """How many marks a value's entries take, after its own."""
+    if isinstance(value, dict):
+        return sum(2 + _inner(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(1 + _inner(item) for item in value)
+    return 0
+
+
+def _locate_in_marks(marks: array, data: Any, path: Path_, key: bool) -> tuple[int, int]:
+    if not marks:
+        return 1, 1  # an empty document
+    node, at, key_at = data, 0, -1
+    for step in path:
+        if isinstance(node, dict) and isinstance(step, str) and step in node:
+            index = at + 1
+            for name, value in node.items():
+                if name == step:
+                    break
+                index += 2 + _inner(value)
+            key_at, at, node = index, index + 1, node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            at = at + 1 + sum(1 + _inner(item) for item in node[:step])
+            key_at, node = -1, node[step]
+        else:
+            break  # missing: the nearest located parent
+    else:
+        if key and key_at >= 0 and not isinstance(node, dict | list):
+            return marks[2 * key_at], marks[2 * key_at + 1]
+    return marks[2 * at], marks[2 * at + 1]
+
+
+def _maps_from_marks(data: Any, marks: array) -> tuple[dict, dict, set]:
+    positions: dict[Path_, tuple[int, int]] = {}
+    key_positions: dict[Path_, tuple[int, int]] = {}
+    containers: set[Path_] = set()
+    pairs = iter(zip(marks[0::2], marks[1::2]))
+
+    def walk(value: Any, path: Path_) -> None:
+        positions[path] = next(pairs)
+        if isinstance(value, dict):
+            containers.add(path)
+            for name, item in value.items():
+                key_positions[path + (name,)] = next(pairs)
+                walk(item, path + (name,))
+        elif isinstance(value, list):
+            containers.add(path)
+            for i, item in enumerate(value):
+                walk(item, path + (i,))
+
+    if marks:
+        walk(data, ())
+    return positions, key_positions, containers
+
+
+def marks_to_bytes(marks: array) -> bytes:
+    """The marks as the record cache keeps them: two bytes a number where every number fits."""
+    small = not marks or max(marks) < 65536
+    return (b"H" + array("H", marks).tobytes()) if small else (b"I" + marks.tobytes())
+
+
+def marks_from_bytes(blob: bytes) -> array:
+    found = array(chr(blob[0]))
+    found.frombytes(blob[1:])
+    return found
 
 
 def _diag(file: str, line: int, column: int, rule: str, message: str) -> Diagnostic:
@@ -86,15 +185,24 @@ def _diag(file: str, line: int, column: int, rule: str, message: str) -> Diagnos
 def read_document(path: Path, file: str | None = None, schema: dict | None = None) -> tuple[Document | None, list[Diagnostic]]:
     """Read and parse one file; the size is checked before a byte is read."""
     file = file if file is not None else str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [_diag(file, 0, 0, "yaml.too_large",
-                                f"文件大小 {size / 1048576:.1f} MiB，超过 1 MiB 上限；一条记录不应这么大，请检查是否误粘贴了大段内容。")]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [_diag(file, 0, 0, "yaml.syntax", f"无法读取文件：{exc.strerror or exc}。")]
+    raw, _, problem = read_bytes(path, file)
+    if problem:
+        return None, [problem]
     return parse_document(raw, file, schema)
+
+
+def read_bytes(path: Path | str, file: str) -> tuple[bytes | None, os.stat_result | None, Diagnostic | None]:
+    """A file's bytes and its status as they were read, or why not; over 1 MiB is refused unread."""
+    try:
+        with open(path, "rb") as stream:
+            status = os.fstat(stream.fileno())
+            if status.st_size > MAX_BYTES:
+                return None, status, _diag(file, 0, 0, "yaml.too_large",
+                                           f"文件大小 {status.st_size / 1048576:.1f} MiB，超过 1 MiB 上限；"
+                                           "一条记录不应这么大，请检查是否误粘贴了大段内容。")
+            return stream.read(), status, None
+    except OSError as exc:
+        return None, None, _diag(file, 0, 0, "yaml.syntax", f"无法读取文件：{exc.strerror or exc}。")
 
 
 def parse_document(raw: bytes, file: str, schema: dict | None = None) -> tuple[Document | None, list[Diagnostic]]:
@@ -115,10 +223,16 @@ def parse_document(raw: bytes, file: str, schema: dict | None = None) -> tuple[D
         return None, [_syntax_diag(exc, file)]
     except yaml.YAMLError as exc:  # pragma: no cover - errors without a mark
         return None, [_diag(file, 1, 1, "yaml.syntax", f"YAML 语法错误：{exc}")]
-    doc = Document(file, None)
+    if node is None:
+        return Document(file, None, array("I")), []
+    marks = array("I")
+    try:
+        return Document(file, _typed(node, schema, marks.append, 0), marks), []
+    except _Refused:
+        pass  # type it again the careful way, which says what is wrong and where
+    doc = Document(file, None, maps=({}, {}, set()))
     errors: list[Diagnostic] = []
-    if node is not None:
-        doc.data = _convert(node, schema, (), doc, errors)
+    doc.data = _convert(node, schema, (), doc, errors)
     return doc, errors
 
 
@@ -238,6 +352,42 @@ MAX_DEPTH = 32  # records nest three levels; deeper is hostile, and recursion mu
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Refused(Exception):
+    """The fast typing met something the loader refuses: `_convert` says what, and where."""
+
+
+_NO_SCHEMA: dict = {}
+
+
+def _typed(node: yaml.Node, schema: dict | None, mark, depth: int) -> Any:
+    """`_convert` for a file with nothing to refuse, the common case: no path tuples, positions as marks
+    (see Document). Gives exactly `_convert`'s values, and raises _Refused where `_convert` would
+    report a problem."""
+    start = node.start_mark
+    mark(start.line + 1)
+    mark(start.column + 1)
+    if depth > MAX_DEPTH:
+        raise _Refused
+    if isinstance(node, yaml.MappingNode):
+        props = (schema or _NO_SCHEMA).get("properties", _NO_SCHEMA)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.value in result:
+                raise _Refused
+            key = sys.intern(key_node.value)  # one string per key name, shared by every record and the cache
+            start = key_node.start_mark
+            mark(start.line + 1)
+            mark(start.column + 1)
+            result[key] = _typed(value_node, props.get(key), mark, depth + 1)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = (schema or _NO_SCHEMA).get("items")
+        return [_typed(item, items, mark, depth + 1) for item in node.value]
+    if _CONTROL.search(node.value):
+        raise _Refused
+    return scalar_value(node.value, not node.style, schema)
 
 
 def _convert(node: yaml.Node, schema: dict | None, path: Path_, doc: Document, errors: list[Diagnostic]) -> Any:

@@ -17,4 +17,5 @@ def placeholder(what: str = "") -> str:
 
 
 def is_placeholder(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().startswith(PLACEHOLDER_MARK)
+    # Asked of every text in every record: look for the mark before copying the text to strip it.
+    return isinstance(value, str) and PLACEHOLDER_MARK in value and value.strip().startswith(PLACEHOLDER_MARK)

@@ -6,6 +6,7 @@ Another city's bureau runs the same code under its own measures by changing thes
 from __future__ import annotations
 
 import bisect
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, display_path
-from .load import read_document
+from .load import parse_document, read_bytes
 from .schema import SCHEMAS, schema_diagnostics
 
 
@@ -24,6 +25,7 @@ class Regulation:
     effective: date
     file: str
     data: dict[str, Any]
+    digest: str = ""  # sha256 of the file's bytes: a record checked against another version is checked again
 
     def value(self, name: str) -> Any:
         return self.data[name]["value"]
@@ -66,7 +68,8 @@ def load_regulations(folder: Path) -> tuple[Regulations, list[Diagnostic]]:
     versions, diagnostics = [], []
     for path in sorted(folder.glob("*.yaml")):
         shown = display_path(path)
-        doc, problems = read_document(path, shown, SCHEMAS["regulation"])
+        raw, _, problem = read_bytes(path, shown)
+        doc, problems = parse_document(raw, shown, SCHEMAS["regulation"]) if raw is not None else (None, [problem])
         diagnostics += problems
         if doc is None or problems:
             continue
@@ -74,6 +77,7 @@ def load_regulations(folder: Path) -> tuple[Regulations, list[Diagnostic]]:
         diagnostics += errors
         if errors:
             continue
-        versions.append(Regulation(date.fromisoformat(doc.data["effective"]), shown, doc.data))
+        versions.append(Regulation(date.fromisoformat(doc.data["effective"]), shown, doc.data,
+                                   hashlib.sha256(raw).hexdigest()))
     return Regulations(versions), diagnostics
 

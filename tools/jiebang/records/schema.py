@@ -12,13 +12,15 @@ import re
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError, validators
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, Severity
 from .load import Document
 from .placeholders import is_placeholder
+from .schemacheck import certainly_valid, compile_or_none
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 KINDS = ("list", "result", "regulation")
 
@@ -31,13 +33,24 @@ def _load(kind: str) -> dict:
 def _max_decimals(validator, places: int, instance: Any, schema: dict):
     # Money is in 万元 to the yuan: at most 4 decimals. A keyword of our own rather than multipleOf 0.0001,
     # which editors checking with binary floats get wrong (32.4 is not a float multiple of 0.0001).
+    from jsonschema import ValidationError
+
     if isinstance(instance, Decimal) and instance.as_tuple().exponent < -places:
         yield ValidationError(f"{instance} has more than {places} decimals")
 
 
-_Validator = validators.extend(Draft202012Validator, {"maxDecimals": _max_decimals})
 SCHEMAS: dict[str, dict] = {kind: _load(kind) for kind in KINDS}
-_VALIDATORS = {kind: _Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER) for kind, schema in SCHEMAS.items()}
+# Compiled once: a record they pass is valid (records/schemacheck.py); the rest go to jsonschema.
+_CHECKS = {kind: compile_or_none(schema) for kind, schema in SCHEMAS.items()}
+
+
+@cache
+def _validator(kind: str):
+    # jsonschema is imported only when a record may be invalid: a warm `jiebang validate` seldom needs it.
+    from jsonschema import Draft202012Validator, validators
+
+    extended = validators.extend(Draft202012Validator, {"maxDecimals": _max_decimals})
+    return extended(SCHEMAS[kind], format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 RULE_OF_KEYWORD = {
     "required": "schema.required",
@@ -87,6 +100,11 @@ def title_of(kind: str, path: tuple) -> str:
 
 def field_name(kind: str, path: tuple) -> str:
     """How a message names a field: its key path and, where the schema has one, its title."""
+    return _field_name(kind, tuple(path))
+
+
+@cache  # rules name a field before they know whether they report on it
+def _field_name(kind: str, path: tuple) -> str:
     keys = ".".join(str(p) if not isinstance(p, int) else f"[{p + 1}]" for p in path).replace(".[", "[")
     title = subschema(kind, tuple(p for p in path if not isinstance(p, int))).get("title")
     return f"{keys}（{title}）" if title else keys
@@ -95,8 +113,10 @@ def field_name(kind: str, path: tuple) -> str:
 def schema_diagnostics(doc: Document, kind: str) -> list[Diagnostic]:
     if doc.data is None:
         return [Diagnostic(doc.file, 1, 1, Severity.ERROR, "schema.type", ARTICLE, "文件是空的：应为一条记录（键值对）。")]
+    if certainly_valid(_CHECKS[kind], doc.data):
+        return []
     found = []
-    errors = list(_VALIDATORS[kind].iter_errors(doc.data))
+    errors = list(_validator(kind).iter_errors(doc.data))
     # A value of the wrong type also fails its enum or pattern: say the first thing only.
     mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     for error in errors:

@@ -16,7 +16,6 @@ _EAST_ASIAN = (
     "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
     "\U00020000-\U0003134f"
 )
-_EAST_ASIAN_CHAR = re.compile(rf"[{_EAST_ASIAN}]")
 _OTHER_TOKEN = re.compile(rf"[^\s{_EAST_ASIAN}]+")
 # A token counts when it holds a letter or digit, or a symbol such as ≤ or ℃ — not bare punctuation.
 _COUNTABLE = re.compile(r"[^\W_]|[^\w\s!-/:-@\[-`{-~\u2000-\u206f]")
@@ -29,17 +28,27 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", r
 _INLINE_MARKUP = re.compile(r"[*`|]+|(?<!\w)_+|_+(?!\w)|<(?=https?:|mailto:)|(?<=\S)>")
 
 
+_NOT_EAST_ASIAN = re.compile(rf"[^{_EAST_ASIAN}]+")
+_INLINE_CHARS = re.compile(r"[*`|_<>]")  # _INLINE_MARKUP matches nowhere without one of them
+
+
 def strip_markdown(text: str) -> str:
-    text = _FENCE.sub("", text)
-    text = _REF_DEF.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _TABLE_RULE.sub("", text)
+    # Each pattern is run only on text holding the characters it cannot match without: most texts hold
+    # no fence, link, table or inline markup, and the scans were two thirds of the count's time.
+    if "```" in text or "~~~" in text:
+        text = _FENCE.sub("", text)
+    if "]:" in text:
+        text = _REF_DEF.sub("", text)
+    if "](" in text or "][" in text:
+        text = _LINK.sub(r"\1", text)
+    if "---" in text:
+        text = _TABLE_RULE.sub("", text)
     text = _LINE_MARKUP.sub("", text)
-    return _INLINE_MARKUP.sub(" ", text)
+    return _INLINE_MARKUP.sub(" ", text) if _INLINE_CHARS.search(text) else text
 
 
 def word_count(text: str) -> int:
     """字数 as Word counts it, after removing Markdown markup."""
     text = strip_markdown(text)
-    east_asian = len(_EAST_ASIAN_CHAR.findall(text))
+    east_asian = len(_NOT_EAST_ASIAN.sub("", text))  # the East Asian characters, one each
     return east_asian + sum(1 for token in _OTHER_TOKEN.findall(text) if _COUNTABLE.search(token))

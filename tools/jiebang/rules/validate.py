@@ -1,12 +1,21 @@
-"""Validation: a content root in, a sorted list of diagnostics out. Never imports Pelican."""
+"""Validation: a content root in, a sorted list of diagnostics out. Never imports Pelican.
+
+A record's own checks (its JSON Schema and the record checks) depend on nothing but the record and the
+regulation version in force on its date, so their findings are kept with the record (`Record.findings`)
+and, through the record cache, reused while both are unchanged. The tree checks (ids, lifecycles,
+money across notices …) always run, over every record. Where many records need their own checks, they
+are run in forked worker processes, which inherit the loaded tree instead of being sent it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..records.content import ContentTree, load_tree, record_files
-from ..records.diagnostics import Diagnostic, Severity, display_path
+from ..records.cache import RecordCache
+from ..records.content import ContentTree, Record, load_tree
+from ..records.diagnostics import Diagnostic, RecordFindings, Severity, display_path, from_rows, to_rows
+from ..records.parallel import fork_map, worth_forking
 from ..records.schema import schema_diagnostics
 from .registry import Findings, run_record_checks, run_tree_checks
 
@@ -41,33 +50,81 @@ def find_root(path: Path) -> Path | None:
     return None
 
 
-def check_tree(tree: ContentTree, loading: list[Diagnostic]) -> list[Diagnostic]:
-    """Every rule over an already loaded tree (the audit and build steps reuse the tree)."""
+def check_tree(tree: ContentTree, loading: list[Diagnostic], workers: int | None = None) -> list[Diagnostic]:
+    """Every rule over an already loaded tree (the audit and build steps reuse the tree). With the tree
+    loaded through a record cache, what the checks found is saved to it."""
+    versions = tree.regulations.versions
+    only = versions[0].digest if len(versions) == 1 else None  # one version: no record's date to work out
+    todo = [record for record in tree.records if not record.broken  # like a compiler after a syntax error
+            and (record.findings is None
+                 or record.findings[0] != (only or tree.regulations.in_force(record.date).digest))]
+    _check_records(todo, tree, workers)
     found = list(loading)
-    findings = Findings()
     for record in tree.records:
-        if record.broken:
-            continue  # like a compiler after a syntax error: the rest would be noise
-        found += schema_diagnostics(record.doc, record.kind)
-        run_record_checks(record, tree, findings)
+        if not record.broken and (record.findings[1] or record.findings[2]):
+            found += from_rows(record.file, record.findings[1] + record.findings[2])
+    findings = Findings()
     run_tree_checks(tree, findings)
+    if tree.cache is not None:
+        tree.cache.save(tree)
     return found + findings.items
 
 
-def validate_root(root: Path, only: list[Path] | None = None) -> tuple[ContentTree, Report]:
+def check_record(record: Record, tree: ContentTree) -> RecordFindings:
+    """One record's own checks: its schema, then the record checks, against the regulation of its date."""
+    regulation = tree.regulations.in_force(record.date)
+    cached = record.findings  # if checked before, it was against another regulation: the schema still holds
+    schema = cached[1] if cached is not None else to_rows(schema_diagnostics(record.doc, record.kind))
+    findings = Findings()
+    run_record_checks(record, tree, findings)
+    return regulation.digest, schema, to_rows(findings.items)
+
+
+def _check_records(records: list[Record], tree: ContentTree, workers: int | None) -> None:
+    if not worth_forking(len(records), workers):
+        for record in records:
+            record.findings = check_record(record, tree)
+        return
+    done = iter(records)
+    for chunk in fork_map(_check_chunk, (records, tree), len(records), workers):
+        for result in chunk:
+            next(done).findings = result
+
+
+def _check_chunk(shared: tuple[list[Record], ContentTree], start: int, end: int) -> list[RecordFindings]:
+    records, tree = shared
+    return [check_record(record, tree) for record in records[start:end]]
+
+
+CacheSetting = Path | str | bool | None  # a folder; True: cache/ beside the content root; None or False: none
+
+
+def open_cache(setting: CacheSetting, root: Path) -> RecordCache | None:
+    if setting is None or setting is False:
+        return None
+    if setting is True:
+        return RecordCache.beside(root)
+    return RecordCache(Path(setting), root)
+
+
+def validate_root(root: Path, only: list[Path] | None = None, cache: CacheSetting = None,
+                  workers: int | None = None) -> tuple[ContentTree, Report]:
     """Check the whole tree under `root` (cross-record rules need it all); report on `only` if given."""
-    tree, loading = load_tree(root)
+    tree, loading = load_tree(root, cache=open_cache(cache, root), workers=workers)
     if not tree.regulations:
         found = "".join("\n" + d.as_text() for d in loading if "regulation" in d.file)
         raise ContentRootError(f"{display_path(root / 'regulation')} 中没有可用的管理办法数据文件（如 2022-09-05.yaml）。{found}")
-    diagnostics = check_tree(tree, loading)
-    files = [path for _, path in record_files(root)] + sorted((root / "regulation").glob("*.yaml"))
-    if only:
-        wanted = [p.resolve() for p in only]
-        files = [f for f in files if any(f.resolve() == w or w in f.resolve().parents for w in wanted)]
-        shown = {display_path(f) for f in files}
-        # A crash in a whole-tree rule concerns every file, so it is never filtered away.
-        diagnostics = [d for d in diagnostics if d.file in shown or d.rule == "internal.error"]
+    diagnostics = check_tree(tree, loading, workers)
+    count = len(tree.files)
+    regulation_files = sorted((root / "regulation").glob("*.yaml"))
+    if not only:
+        return tree, Report(sorted(set(diagnostics), key=Diagnostic.sort_key), count + len(regulation_files))
+    files = [root / rel for _, rel in tree.files] + regulation_files
+    wanted = [p.resolve() for p in only]
+    files = [f for f in files if any(f.resolve() == w or w in f.resolve().parents for w in wanted)]
+    shown = {display_path(f) for f in files}
+    # A crash in a whole-tree rule concerns every file, so it is never filtered away.
+    diagnostics = [d for d in diagnostics if d.file in shown or d.rule == "internal.error"]
     return tree, Report(sorted(set(diagnostics), key=Diagnostic.sort_key), len(files))
 
 
@@ -76,7 +133,11 @@ def validate_paths(paths: list[Path], root: Path | None = None) -> list[Diagnost
     return validate(paths, root).diagnostics
 
 
-def validate(paths: list[Path], root: Path | None = None) -> Report:
+def validate(paths: list[Path], root: Path | None = None, cache: CacheSetting = None,
+             workers: int | None = None) -> Report:
+    """Check the content roots `paths` name. `cache`: a folder for the record cache, True for `cache/`
+    beside each content root (what `jiebang validate` does), None for none. `workers`: processes for
+    large trees (default: every core the process may use; 1: this process only)."""
     groups: dict[Path, list[Path]] = {}
     for path in paths or [Path("content")]:
         if not path.exists():
@@ -89,7 +150,7 @@ def validate(paths: list[Path], root: Path | None = None) -> Report:
             groups[found].append(path)
     report = Report()
     for found, only in groups.items():
-        _, part = validate_root(found, only or None)
+        _, part = validate_root(found, only or None, cache, workers)
         report.diagnostics += part.diagnostics
         report.files += part.files
     return report

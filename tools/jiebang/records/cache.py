@@ -1,0 +1,423 @@
+"""The record cache: what reading and checking each file gave, so that an unchanged file is neither read
+nor checked again.
+
+What is kept, per record file: the sha256 of its bytes, its typed data, the positions of its values
+(load.Document's marks), what the loader refused, and what its own checks found (its schema and the
+record checks, records/diagnostics.RecordFindings) with the regulation version they were checked
+against. Whole-tree checks are never cached: they run every time, on the cached records.
+
+Never wrong, because an entry is used only when everything that shaped it is the same:
+  - the whole cache is keyed (`cache_key`) by the source of `records/`, `rules/` and the schemas (the
+    layering test keeps them from importing anything else of jiebang), the cache format, Python,
+    PyYAML (and whether libyaml is used) and jsonschema; any difference and the cache is ignored;
+  - an entry belongs to a path below the content root, which holds every path-dependent fact a check
+    reads (the file's name for id.filename, its folder and the folder above for id.year_folder), and
+    it is used only for the same bytes (sha256);
+  - its record checks are reused only against the regulation version with the same sha256 that is in
+    force on the record's date now, else they are run again on the cached data.
+A file's bytes are hashed again whenever its status (size, mtime, ctime, inode) differs from the one
+recorded. Like git's index, a status is recorded only when the file's mtime and ctime are more than
+two seconds older than the run, so a file changed within the same clock tick as it was read is never
+taken for unchanged; ctime cannot be set back by a program, so restoring an mtime does not hide an edit.
+
+Files, in the cache folder (by default `cache/` beside the content root; `records-<root>` names the
+content root by a hash of its absolute path): a base holding every entry, and a delta holding the
+entries changed since, so a run after one edit writes a few kilobytes, not the whole cache; the delta
+is folded into a new base when it grows past a tenth of it. Each file starts with a header line (format,
+cache key, length and CRC-32 of the payload, and for a delta the base it extends) and is written to a
+temporary file and renamed over the old one. A file that is truncated, garbled, of another format or
+key, is ignored with one line on stderr, never trusted, and replaced at the end of the run; the payload
+is unpickled only once its checksum matches, with no class but Decimal allowed. A cache folder that
+cannot be written means a run without the cache, and one line saying so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import importlib.util
+import io
+import json
+import os
+import pickle
+import sys
+import time
+import zlib
+from array import array
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .content import ContentTree, Loaded, Prefetched, Record, file_status
+from .diagnostics import Diagnostic, display_path, from_rows, to_rows
+from .load import MAX_BYTES, marks_to_bytes
+
+FORMAT = 1
+MAGIC = b"jiebang record cache\n"
+RACY_NS = 2_000_000_000  # a status is trusted only for files last changed this long before the run
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@cache
+def cache_key() -> str:
+    """Everything besides a file's bytes and path that shapes what loading and checking it gives."""
+    digest = hashlib.sha256()
+    digest.update(f"format {FORMAT}\npython {sys.version} {sys.platform} {sys.byteorder}\n"
+                  f"pyyaml {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}\n"
+                  f"jsonschema {_distribution('jsonschema')}\n".encode())
+    for folder, suffix in (("records", ".py"), ("rules", ".py"), ("schemas", ".json")):
+        for path in sorted((_PACKAGE / folder).rglob(f"*{suffix}")):
+            digest.update(f"{path.relative_to(_PACKAGE).as_posix()}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _distribution(module: str) -> str:
+    """An installed package's version from its dist-info folder's name (importlib.metadata takes 0.1 s)."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.origin:
+        return "absent"
+    package = Path(spec.origin).parent
+    found = sorted(p.name for p in package.parent.glob(f"{module}-*.dist-info"))
+    return ",".join(found) or f"{package} {package.stat().st_mtime_ns}"
+
+
+def default_folder(root: Path) -> Path:
+    """`cache/` beside the content root: the project's own /cache/ (git-ignored; `make clean` removes it)."""
+    return Path(os.path.abspath(root)).parent / "cache"
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+class _Unpickler(pickle.Unpickler):
+    """Only builtin values and Decimal: a cache file is data, never code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("decimal", "Decimal"):
+            return Decimal
+        raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+class Damaged(Exception):
+    """A cache file that cannot be trusted; the message says why, in Chinese."""
+
+
+# One entry, as kept in memory: (kind, status or None, sha256, typed data or None when the loader gave no
+# document, marks or None, the loader's position maps (only for a document it refused part of), broken,
+# the loader's diagnostics as rows, the findings or None).
+Entry = tuple
+
+
+class RecordCache:
+    """The cache of one content root in one folder. `load_tree(root, cache=…)` takes records from it,
+    `check_tree` adds what the checks found and calls `save`."""
+
+    def __init__(self, folder: Path | str, root: Path, say=_say) -> None:
+        self.folder = Path(folder)
+        self.root = Path(root)
+        self.say = say
+        self.started = time.time_ns()
+        self.name = "records-" + hashlib.sha256(os.path.abspath(root).encode()).hexdigest()[:16]
+        self.base_path = self.folder / f"{self.name}.base"
+        self.delta_path = self.folder / f"{self.name}.delta"
+        self.enabled = True
+        self._said = False
+        self._base = _Pack.empty()
+        self._delta = _Pack.empty()
+        self._token = ""  # the base's identity, which its delta names
+        self._changed: dict[str, Entry] = {}  # entries found or made this run that differ from the files
+        self._made: dict[str, tuple] = {}  # rel -> (kind, status, digest, record, problems) read this run
+        self._files: list[tuple[str, str]] = []
+        self._writable()
+        if self.enabled:
+            self._open()
+
+    @classmethod
+    def beside(cls, root: Path, **kwargs) -> RecordCache:
+        return cls(default_folder(root), root, **kwargs)
+
+    # ------------------------------------------------------------------------------------- reading
+
+    def _note(self, line: str) -> None:
+        if not self._said:  # one line a run, whatever else is wrong
+            self._said = True
+            self.say(line)
+
+    def _writable(self) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            probe = self.folder / f".{self.name}.{os.getpid()}.probe"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            self.enabled = False
+            self._note(f"jiebang: 缓存目录 {display_path(self.folder)} 无法写入（{exc.strerror or exc}），本次不使用缓存，全部重新检查。")
+
+    def _open(self) -> None:
+        was = gc.isenabled()
+        gc.disable()  # two million values, none of them in a cycle: collecting while loading only costs
+        try:
+            base = self._read(self.base_path, "base", None)
+            if base is not None:
+                self._token, self._base = base
+                delta = self._read(self.delta_path, "delta", self._token)
+                if delta is not None:
+                    self._delta = delta[1]
+        finally:
+            if was:
+                gc.enable()
+
+    def _read(self, path: Path, kind: str, token: str | None) -> tuple[str, _Pack] | None:
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self._note(f"jiebang: 无法读取记录缓存 {display_path(path)}（{exc.strerror or exc}），已忽略，本次全部重新检查。")
+            return None
+        try:
+            header, payload = _unpack(blob)
+            if header.get("format") != FORMAT or header.get("key") != cache_key():
+                self._note(f"jiebang: 记录缓存 {display_path(path)} 由另一版本的 jiebang（或 Python、PyYAML、jsonschema）"
+                           "写入，已忽略，本次全部重新检查。")
+                return None
+            if header.get("kind") != kind or header.get("root") != os.path.abspath(self.root):
+                raise Damaged("内容不符")
+            if kind == "delta" and header.get("base") != token:
+                return None  # a delta of an earlier base, left by a run that stopped between two writes
+            try:
+                pack = _Pack(_Unpickler(io.BytesIO(payload)).load())
+            except Damaged:
+                raise
+            except Exception as exc:  # a payload that passed its checksum but is not ours
+                raise Damaged("内容无法读取") from exc
+        except Damaged as exc:
+            self._note(f"jiebang: 记录缓存 {display_path(path)} 已损坏（{exc}），已忽略，本次全部重新检查。")
+            return None
+        return header.get("token", ""), pack
+
+    def _where(self, rel: str) -> tuple[_Pack, int] | None:
+        i = self._delta.index.get(rel)
+        if i is not None:
+            return self._delta, i
+        i = self._base.index.get(rel)
+        return (self._base, i) if i is not None else None
+
+    def _entry(self, rel: str) -> Entry | None:
+        if rel in self._changed:
+            return self._changed[rel]
+        where = self._where(rel)
+        return where[0].entry(where[1]) if where else None
+
+    def take(self, root: Path, files: list[tuple[str, str]]) -> list[Any]:
+        """For each (kind, rel) of `files`: (record or None, its loader diagnostics) when the cache holds
+        the file's bytes; else None, or the bytes and status just read, which load_record then parses."""
+        self._files = files
+        if not self.enabled:
+            return [None] * len(files)
+        found: list[Any] = []
+        base = os.path.abspath(root)
+        delta_index, base_index = self._delta.index, self._base.index
+        for kind, rel in files:
+            i = delta_index.get(rel)
+            pack = self._delta
+            if i is None:
+                i, pack = base_index.get(rel), self._base
+            if i is None or pack.kinds[i] != (kind == "result"):
+                found.append(None)
+                continue
+            where = f"{base}/{rel}"
+            try:
+                status = os.stat(where)
+            except OSError:
+                found.append(None)
+                continue
+            s = pack.statuses
+            if not (status.st_size == s[4 * i] and status.st_ino == s[4 * i + 1]
+                    and status.st_mtime_ns == s[4 * i + 2] and status.st_ctime_ns == s[4 * i + 3]):
+                read = _read_small(where)
+                if read is None or hashlib.sha256(read.raw).hexdigest() != pack.digest(i):
+                    found.append(read)  # changed: load_record parses these bytes, not a second read
+                    continue
+                entry = pack.entry(i)
+                self._changed[rel] = (entry[0], self._trusted(read.status), *entry[2:])  # same bytes, new status
+            found.append(pack.record(root, rel, i))
+        return found
+
+    def _trusted(self, status: tuple | None) -> tuple | None:
+        """The status to record, or None when the file changed too recently to be sure of it (racy git)."""
+        if status is None:
+            return None
+        _, _, mtime, ctime = status
+        return status if max(mtime, ctime) < self.started - RACY_NS else None
+
+    def remember(self, kind: str, rel: str, loaded: Loaded) -> None:
+        """What load_record made of a file the cache did not hold."""
+        if self.enabled and loaded.digest is not None:
+            self._made[rel] = (kind, self._trusted(loaded.status), loaded.digest, loaded.record, loaded.problems)
+
+    def save(self, tree: ContentTree) -> None:
+        """Keep what this run learnt: the changed entries in the delta, or everything in a new base."""
+        if not self.enabled:
+            return
+        changed = dict(self._changed)
+        for rel, (kind, status, digest, record, problems) in self._made.items():
+            changed[rel] = _make_entry(kind, status, digest, record, to_rows(problems))
+        for record in tree.records:
+            rel = record.rel
+            if rel in changed:
+                if changed[rel][8] is not record.findings:
+                    changed[rel] = (*changed[rel][:8], record.findings)
+                continue
+            where = self._where(rel)
+            if where is not None and record.findings is not where[0].findings[where[1]]:
+                changed[rel] = (*where[0].entry(where[1])[:8], record.findings)  # checked again: another regulation
+        if not changed and self._base.index:
+            return
+        delta = {**self._delta.entries(), **changed}
+        try:
+            if self._base.index and len(delta) <= max(1000, len(self._base.index) // 10):
+                self._write(self.delta_path, "delta", self._token, delta)
+            else:
+                current = {}
+                for _, rel in self._files:
+                    entry = delta.get(rel) or self._entry(rel)
+                    if entry is not None:
+                        current[rel] = entry
+                token = hashlib.sha256(f"{self.started} {os.getpid()} {len(current)}".encode()).hexdigest()[:16]
+                self._write(self.base_path, "base", token, current)
+                _remove(self.delta_path)
+        except Exception as exc:  # noqa: BLE001 - a cache that cannot be kept must not fail the validation
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
+            self._note(f"jiebang: 无法写入记录缓存 {display_path(self.folder)}（{why}），下次运行将重新检查。")
+
+    def _write(self, path: Path, kind: str, token: str, entries: dict[str, Entry]) -> None:
+        payload = pickle.dumps(_columns(entries), protocol=5)
+        header = {"format": FORMAT, "key": cache_key(), "kind": kind, "root": os.path.abspath(self.root),
+                  "length": len(payload), "crc32": zlib.crc32(payload)}
+        header["token" if kind == "base" else "base"] = token
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(temporary, "wb") as stream:
+                stream.write(MAGIC + json.dumps(header).encode() + b"\n")
+                stream.write(payload)
+            os.replace(temporary, path)  # atomic: a reader sees the old file or the new, never half of one
+        finally:
+            _remove(temporary)
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def _read_small(where: str) -> Prefetched | None:
+    """The bytes and status of a file the cache holds (≤ 1 MiB, else load_record reports it)."""
+    try:
+        with open(where, "rb") as stream:
+            status = os.fstat(stream.fileno())
+            if status.st_size > MAX_BYTES:
+                return None
+            return Prefetched(stream.read(), file_status(status))
+    except OSError:
+        return None
+
+
+def _make_entry(kind: str, status, digest: str, record: Record | None, problems: tuple) -> Entry:
+    if record is None:
+        return (kind, status, digest, None, None, None, False, problems, None)
+    doc = record.doc
+    marks = marks_to_bytes(doc.marks) if doc.marks is not None else None
+    maps = None if doc.marks is not None else doc.maps
+    return (kind, status, digest, doc.data, marks, maps, record.broken, problems, record.findings)
+
+
+# The payload: columns, not an object per entry, so that loading ninety thousand entries makes as few
+# Python objects as the data itself needs.
+def _columns(entries: dict[str, Entry]) -> dict:
+    rels = list(entries)
+    statuses = array("q")
+    for rel in rels:
+        status = entries[rel][1]
+        statuses.extend(status if status is not None else (-1, -1, -1, -1))
+    rare = {i: (entries[rel][5], entries[rel][6], entries[rel][7]) for i, rel in enumerate(rels)
+            if entries[rel][5] is not None or entries[rel][6] or entries[rel][7]}
+    return {"rels": "\n".join(rels), "kinds": bytes(entries[rel][0] == "result" for rel in rels),
+            "statuses": statuses.tobytes(), "digests": "".join(entries[rel][2] for rel in rels),
+            "data": [entries[rel][3] for rel in rels], "marks": [entries[rel][4] for rel in rels],
+            "rare": rare, "findings": [entries[rel][8] for rel in rels]}
+
+
+class _Pack:
+    """A base or delta as loaded: the columns, and an index by path; an entry is made only when needed."""
+
+    def __init__(self, columns: Any) -> None:
+        try:
+            self.rels = columns["rels"].split("\n") if columns["rels"] else []
+            self.kinds, self.digests, self.data, self.marks, self.rare, self.findings = (
+                columns[k] for k in ("kinds", "digests", "data", "marks", "rare", "findings"))
+            self.statuses = array("q")
+            self.statuses.frombytes(columns["statuses"])
+            n = len(self.rels)
+            if not (len(self.kinds) == len(self.data) == len(self.marks) == len(self.findings) == n
+                    and len(self.statuses) == 4 * n and len(self.digests) == 64 * n and isinstance(self.rare, dict)):
+                raise Damaged("内容不完整")
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise Damaged("内容不完整") from exc
+        self.index = {rel: i for i, rel in enumerate(self.rels)}
+
+    @classmethod
+    def empty(cls) -> _Pack:
+        return cls(_columns({}))
+
+    def digest(self, i: int) -> str:
+        return self.digests[64 * i:64 * i + 64]
+
+    def entry(self, i: int) -> Entry:
+        status = tuple(self.statuses[4 * i:4 * i + 4])
+        maps, broken, problems = self.rare.get(i, (None, False, ()))
+        return ("result" if self.kinds[i] else "list", None if status[0] < 0 else status, self.digest(i),
+                self.data[i], self.marks[i], maps, broken, problems, self.findings[i])
+
+    def entries(self) -> dict[str, Entry]:
+        return {rel: self.entry(i) for i, rel in enumerate(self.rels)}
+
+    def record(self, root: Path, rel: str, i: int) -> tuple[Record | None, list[Diagnostic]]:
+        kind = "result" if self.kinds[i] else "list"
+        data, marks = self.data[i], self.marks[i]
+        rare = self.rare.get(i)
+        if rare is None:  # the common case: a document with nothing refused
+            return Record(kind, root, rel, data, digest=self.digests[64 * i:64 * i + 64], marks=marks,
+                          findings=self.findings[i]), []
+        maps, broken, problems = rare
+        file = display_path(root / rel)
+        record = None
+        if marks is not None or maps is not None:
+            record = Record(kind, root, rel, data, digest=self.digest(i), broken=broken, marks=marks, maps=maps,
+                            findings=self.findings[i], file=file)
+        return record, from_rows(file, problems)
+
+
+def _unpack(blob: bytes) -> tuple[dict, memoryview]:
+    if not blob.startswith(MAGIC):
+        raise Damaged("不是 jiebang 的缓存文件")
+    end = blob.find(b"\n", len(MAGIC))
+    if end < 0:
+        raise Damaged("文件不完整")
+    try:
+        header = json.loads(blob[len(MAGIC):end])
+        length, crc = int(header["length"]), int(header["crc32"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise Damaged("文件头无法识别") from exc
+    payload = memoryview(blob)[end + 1:]
+    if len(payload) != length:
+        raise Damaged("文件不完整" if len(payload) < length else "长度不符")
+    if zlib.crc32(payload) != crc:
+        raise Damaged("校验和不符")
+    return header, payload

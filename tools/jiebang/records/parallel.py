@@ -1,0 +1,59 @@
+"""Work across cores: forked worker processes, fed chunks by concurrent.futures.
+
+Forked, not spawned: a worker starts as a copy of the parent, with the content tree, the compiled
+schemas and the registered rules already in memory (and any test's monkeypatching), so a task names
+its records by position instead of pickling them over. Where fork does not exist, or one core is all
+there is, the work is done in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+# Forking two workers and collecting their results costs about as much as checking a few hundred
+# records; from this many on, two cores win (bench/validate_bench.py measures it).
+PARALLEL_FROM = 1500
+CHUNK = 250  # items per task: enough tasks to keep both cores busy to the end, few enough to batch results
+
+_SHARED: Any = None  # what the workers of the running fork_map read, inherited through fork
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def worth_forking(count: int, workers: int | None = None) -> bool:
+    """Whether `count` items go to forked workers. Never from a process running other threads (`jiebang
+    serve`'s server, a host application): a forked child inherits their locks in whatever state they were."""
+    workers = cores() if workers is None else workers
+    return (workers > 1 and count >= PARALLEL_FROM and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
+def fork_map(task: Callable[[Any, int, int], list], shared: Any, count: int, workers: int | None = None) -> Iterator[list]:
+    """task(shared, start, end) for consecutive chunks of range(count), in forked workers; the chunks'
+    results in order. `shared` reaches the workers through fork, never pickled."""
+    global _SHARED
+    _SHARED = (task, shared)
+    sys.stdout.flush()  # a forked worker must not write out again what the parent has buffered
+    sys.stderr.flush()
+    chunks = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+    try:
+        with ProcessPoolExecutor(workers or cores(), mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_run, chunks)
+    finally:
+        _SHARED = None
+
+
+def _run(bounds: tuple[int, int]) -> list:
+    task, shared = _SHARED
+    return task(shared, *bounds)
