@@ -22,7 +22,7 @@ from ..records.content import load_tree
 from ..records.diagnostics import Diagnostic, Severity
 from ..records.lifecycle import OPEN
 from ..records.schema import title_of
-from ..rules.validate import check_tree
+from ..rules.validate import check_tree, open_cache
 from . import feeds, opendata, searchpages, sitemap
 from .fingerprints import Fingerprints
 from .listings import facets, listings
@@ -100,7 +100,9 @@ class JiebangGenerator(Generator):
 
     def generate_context(self) -> None:
         content = Path(self.path)
-        tree, loading = load_tree(content)
+        # Unchanged record files come from the record cache (records/cache.py), the one `jiebang validate` fills.
+        where = self.settings.get("JIEBANG_CACHE_PATH")
+        tree, loading = load_tree(content, cache=open_cache(Path(where) if where else None, content))
         diagnostics = check_tree(tree, loading)
         errors = [d for d in diagnostics if d.severity == Severity.ERROR]
         if errors:
