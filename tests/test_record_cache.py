@@ -242,3 +242,10 @@ def test_forked_workers_find_what_one_process_finds(tmp_path: Path, monkeypatch)
     assert forked == ["_load_chunk", "_check_chunk"]
     assert validate(root.path, "--cache-dir", str(tmp_path / "cache")) == one  # forked, then saved
     assert validate(root.path, "--cache-dir", str(tmp_path / "cache")) == one
+
+
+def test_odd_file_names(twin) -> None:
+    twin, root = twin
+    root.write(good_list(id="JDZ-2022-004"), name="JDZ-2022-004\n副本")  # a newline, as a careless copy may make
+    assert rules_of(twin.check()) == ["id.filename"]
+    assert rules_of(twin.check()) == ["id.filename"]
