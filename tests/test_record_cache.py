@@ -242,3 +242,31 @@ def test_forked_workers_find_what_one_process_finds(tmp_path: Path, monkeypatch)
     assert forked == ["_load_chunk", "_check_chunk"]
     assert validate(root.path, "--cache-dir", str(tmp_path / "cache")) == one  # forked, then saved
     assert validate(root.path, "--cache-dir", str(tmp_path / "cache")) == one
+
+
+def test_odd_file_names(twin) -> None:
+    twin, root = twin
+    root.write(good_list(id="JDZ-2022-004"), name="JDZ-2022-004\n副本")  # a newline, as a careless copy may make
+    assert rules_of(twin.check()) == ["id.filename"]
+    assert rules_of(twin.check()) == ["id.filename"]
+
+
+def test_the_build_api_neither_reads_nor_checks_an_unchanged_record(full_root: ContentRoot, tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    """What site/generator.py does, through a cache: the second time (a template or a setting changed),
+    no record file is parsed and no record's own checks run; the tree checks still do."""
+    from jiebang.rules.validate import check_tree
+
+    def build() -> list:
+        tree, loading = load_tree(full_root.path, cache=record_cache.RecordCache(tmp_path / "cache", full_root.path))
+        return sorted(d.as_text() for d in check_tree(tree, loading))
+
+    first = build()
+    parsed, checked, tree_checks = [], [], []
+    load_record, check_record = jiebang.records.content.load_record, jiebang.rules.validate.check_record
+    monkeypatch.setattr(jiebang.records.content, "load_record", lambda *a: parsed.append(a) or load_record(*a))
+    monkeypatch.setattr(jiebang.rules.validate, "check_record", lambda *a: checked.append(a) or check_record(*a))
+    run_tree_checks = jiebang.rules.validate.run_tree_checks
+    monkeypatch.setattr(jiebang.rules.validate, "run_tree_checks", lambda *a: tree_checks.append(a) or run_tree_checks(*a))
+    assert build() == first
+    assert (parsed, checked, len(tree_checks)) == ([], [], 1)

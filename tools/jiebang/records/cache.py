@@ -348,7 +348,8 @@ def _columns(entries: dict[str, Entry]) -> dict:
         statuses.extend(status if status is not None else (-1, -1, -1, -1))
     rare = {i: (entries[rel][5], entries[rel][6], entries[rel][7]) for i, rel in enumerate(rels)
             if entries[rel][5] is not None or entries[rel][6] or entries[rel][7]}
-    return {"rels": "\n".join(rels), "kinds": bytes(entries[rel][0] == "result" for rel in rels),
+    # Paths joined by NUL, the one character no path holds.
+    return {"rels": "\0".join(rels), "kinds": bytes(entries[rel][0] == "result" for rel in rels),
             "statuses": statuses.tobytes(), "digests": "".join(entries[rel][2] for rel in rels),
             "data": [entries[rel][3] for rel in rels], "marks": [entries[rel][4] for rel in rels],
             "rare": rare, "findings": [entries[rel][8] for rel in rels]}
@@ -359,7 +360,7 @@ class _Pack:
 
     def __init__(self, columns: Any) -> None:
         try:
-            self.rels = columns["rels"].split("\n") if columns["rels"] else []
+            self.rels = columns["rels"].split("\0") if columns["rels"] else []
             self.kinds, self.digests, self.data, self.marks, self.rare, self.findings = (
                 columns[k] for k in ("kinds", "digests", "data", "marks", "rare", "findings"))
             self.statuses = array("q")
