@@ -77,20 +77,23 @@ def correct_one_list(project: Path) -> str:
 
 
 def add_one_notice(project: Path) -> None:
-    """A 流榜 notice for the oldest list still in review (deadline passed, no notice)."""
-    notice_ids = {p.stem.rsplit("-R", 1)[0] for p in (project / "content" / "results").rglob("*.yaml")}
-    for path in sorted((project / "content" / "lists").rglob("*.yaml")):
-        deadline = re.search(r"^deadline: (\S+)$", path.read_text("utf-8"), re.M).group(1)
-        if path.stem not in notice_ids and deadline < "2026-11-30":  # 流榜 only after the deadline (第九条)
-            year = path.parent.name
-            target = project / "content" / "results" / year / f"{path.stem}-R01.yaml"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(f"id: {path.stem}-R01\nlist: {path.stem}\nkind: 流榜\ndate: 2026-12-02\n"
-                              "reason: 截止日期前未收到符合条件的揭榜方案。\nbody: |\n  （基准）本榜单流榜。\n", "utf-8")
+    """A 延期 notice (six months more) for a project under way: 立项 done, no 延期, 验收 or 终止 yet."""
+    results = project / "content" / "results"
+    by_list: dict[str, list[str]] = {}
+    for path in sorted(results.rglob("*.yaml")):
+        by_list.setdefault(path.stem.rsplit("-R", 1)[0], []).append(path.read_text("utf-8"))
+    for list_id, texts in sorted(by_list.items(), reverse=True):
+        kinds = [re.search(r"^kind: (\S+)$", t, re.M).group(1) for t in texts]
+        if "立项" in kinds and not {"延期", "验收", "终止"} & set(kinds):
+            end = re.search(r"^  end: (\d{4})-(\d{2})-(\d{2})$", texts[kinds.index("立项")], re.M)
+            new_end = f"{int(end.group(1))}-{end.group(2)}-{end.group(3)}".replace(end.group(1), str(int(end.group(1)) + 1), 1)
+            target = results / list_id.split("-")[1] / f"{list_id}-R{len(texts) + 1:02d}.yaml"
+            target.write_text(f"id: {target.stem}\nlist: {list_id}\nkind: 延期\ndate: 2026-12-02\nnew_term_end: {new_end}\n"
+                              "reason: 关键设备到货推迟，经专家论证同意延期。\nbody: |\n  （基准）项目延期公告。\n", "utf-8")
             git(project, "add", "-A", "content")
-            git(project, "commit", "-qm", f"{path.stem} 流榜", date="2026-12-02T10:00:00+08:00")
+            git(project, "commit", "-qm", f"{list_id} 延期", date="2026-12-02T10:00:00+08:00")
             return
-    raise SystemExit("no list without notices to add one to")
+    raise SystemExit("no project under way to extend")
 
 
 def main() -> None:
