@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -136,8 +137,15 @@ def main() -> None:
     rows.append(("rebuild after a template change", wall, peak, ""))
     git(project, "checkout", "--", "theme")
 
+    wall, peak, _ = timed([jiebang, "validate", "--no-cache", str(content)], project, ok=(0, 1))
+    rows.append(("jiebang validate, cold (--no-cache)", wall, peak, f"{files / wall:,.0f} files/s"))
+    timed([jiebang, "validate", str(content)], project, ok=(0, 1))  # fills the record cache
+    newest = sorted(content.joinpath("lists").rglob("*.yaml"))[-1]
+    newest.write_text(newest.read_text("utf-8").replace("\nbatch: ", "\nbatch: （校验基准）", 1), "utf-8")
+    time.sleep(2.1)  # the cache trusts a file's status only when it is older than 2 s (as git does)
     wall, peak, _ = timed([jiebang, "validate", str(content)], project, ok=(0, 1))
-    rows.append(("jiebang validate, cold", wall, peak, f"{files / wall:,.0f} files/s"))
+    rows.append(("jiebang validate after one file changed", wall, peak, ""))
+    git(project, "checkout", "--", "content")
     checker = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which("check-jsonschema")
     if checker:
         sample = sorted(content.joinpath("lists").rglob("*.yaml"))[:2000]
