@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -236,6 +237,17 @@ def test_a_narrowed_walk_neither_reads_nor_writes_the_cache(project: GitProject,
     with load_history(project.path, ids=["JDZ-2022-001"], cache=cache) as history:
         history.timeline("JDZ-2022-001")
     assert not cache.exists()
+
+
+def test_revisions_share_only_what_is_the_same_as_parsed():
+    old = {"a": Decimal("1.5"), "b": 1, "c": {"x": "同"}, "d": ["甲", "乙"], "e": {"k": 1, "l": 2}}
+    new = {"a": Decimal("1.50"), "b": True, "c": {"x": "同"}, "d": ["甲", "乙", "丙"], "e": {"l": 2, "k": 1}}
+    assert revisions._share(old, new) is new
+    assert str(new["a"]) == "1.50" and new["b"] is True  # equal, but not the same
+    assert new["c"] is old["c"] and new["d"][0] is old["d"][0] and new["d"] is not old["d"]
+    assert list(new["e"]) == ["l", "k"] and new["e"] is not old["e"]
+    same = {"a": Decimal("1.5"), "c": {"x": "同"}}
+    assert revisions._share(same, {"a": Decimal("1.5"), "c": {"x": "同"}}) is same
 
 
 def test_the_code_version_covers_every_module_a_history_is_computed_by():

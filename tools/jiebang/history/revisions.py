@@ -22,6 +22,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -190,7 +191,7 @@ class History:
                 missing = True
             else:
                 data, problem = _parse(raw, entry.path, kind)
-                _share(previous, data)
+                data = _share(previous, data)
             if entry.commit < 0 and steps and data == steps[-1][0].data:
                 continue  # the working tree differs from the last commit only in layout
             status = "deleted" if data is None else ("modified" if present else "added")
@@ -283,18 +284,25 @@ def _parse(raw: bytes | None, path: str, kind: str) -> tuple[dict | None, str | 
 
 
 def _share(old: Any, new: Any) -> Any:
-    """`new`, its strings equal to `old`'s at the same place replaced by old's objects: a record's
-    revisions then hold each unchanged text once, in memory and in the cache (pickle writes an
-    object it has seen as a reference), which for 100,000 commits is a fifth of the size."""
-    if type(new) is str:
-        return old if type(old) is str and old == new else new
-    if isinstance(new, dict) and isinstance(old, dict):
+    """`new`, each part of it that is the same as `old`'s at the same place (same type, same text,
+    same key order) replaced by old's object. A record's revisions then hold each unchanged text,
+    mapping and list once, in memory and in the cache (pickle writes an object it has seen as a
+    reference): for 100,000 commits, a fifth of the bytes and of the objects to build. Parts are
+    never modified once parsed, as FieldChange's before and after already share them."""
+    if type(new) is not type(old):
+        return new
+    if isinstance(new, dict):
+        same = list(new) == list(old)
         for key, value in new.items():
             if key in old:
                 new[key] = _share(old[key], value)
-    elif isinstance(new, list) and isinstance(old, list):
-        for i, value in enumerate(new[: len(old)]):
-            new[i] = _share(old[i], value)
+                same = same and new[key] is old[key]
+        return old if same else new
+    if isinstance(new, list):
+        new[: len(old)] = [_share(a, b) for a, b in zip(old, new)]
+        return old if len(new) == len(old) and all(a is b for a, b in zip(old, new)) else new
+    if isinstance(new, str | int | Decimal) or new is None:  # Decimal by its digits: 1.50 is not 1.5
+        return old if str(old) == str(new) else new
     return new
 
 
