@@ -80,6 +80,10 @@ class History:
     ok: bool
     warning: str | None = None
     head: Commit | None = None
+    # The records the commits after the cached head (and the working tree) touched: only their
+    # revisions and updated dates can differ from the load that wrote the cache, and the announced
+    # changes of a 更正公告 whose target is one of them. None: this load walked the whole log.
+    touched: set[str] | None = None
     _commits: list[Commit] = field(default_factory=list, repr=False)  # oldest first
     _entries: dict[str, list[_Entry]] = field(default_factory=dict, repr=False)
     _kinds: dict[str, str] = field(default_factory=dict, repr=False)
@@ -340,12 +344,18 @@ def load_history(project_dir: Path, content_dir: str = "content", rev: str = "HE
         history._store = HistoryCache.open(Path(cache), {"code": code_version(), "repo": str(repo.top),
                                                          "project": repo.project_prefix, "content": repo.content})
     since = _resume(repo, rev, history) if history._store else None
+    touched: set[str] | None = None if since is None else set()
     if since != head.sha:
-        _walk_log(repo, f"{since}..{head.sha}" if since else head.sha, wanted, history)
+        found = _walk_log(repo, f"{since}..{head.sha}" if since else head.sha, wanted, history)
+        if touched is not None:
+            touched |= found
     if worktree:
         for record_id, kind, path, _ in _worktree_changes(repo, head.sha, wanted):
             history._kinds.setdefault(record_id, kind)
             history._entries.setdefault(record_id, []).append(_Entry(-1, None, path))
+            if touched is not None:
+                touched.add(record_id)
+    history.touched = touched
     history._order = sorted(history._entries)
     history._position = {record_id: i for i, record_id in enumerate(history._order)}
     history._blobs = BlobReader(repo)
@@ -369,9 +379,10 @@ def _resume(repo: Repo, rev: str, history: History) -> str | None:
     return walk.head
 
 
-def _walk_log(repo: Repo, revs: str, wanted: set[str] | None, history: History) -> None:
+def _walk_log(repo: Repo, revs: str, wanted: set[str] | None, history: History) -> set[str]:
     """The commits `revs` names (a head, or cached..head) after those history has: commits into
-    history._commits, oldest first, and each record's entries after its others."""
+    history._commits, oldest first, and each record's entries after its others. Returns the ids
+    of the records they touched."""
     abbrev = len(history.head.short) if history.head else 7
     commits: list[Commit] = []  # newest first, as git lists them
     newest_first: dict[str, list[tuple[int, str | None, str]]] = {}
@@ -404,6 +415,7 @@ def _walk_log(repo: Repo, revs: str, wanted: set[str] | None, history: History) 
     for record_id, entries in newest_first.items():
         history._entries.setdefault(record_id, []).extend(
             _Entry(base + last - n, blob, path) for n, blob, path in reversed(entries))
+    return set(newest_first)
 
 
 def _worktree_changes(repo: Repo, rev: str, wanted: set[str] | None) -> list[tuple[str, str, str, str | None]]:
