@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def snapshot(project: GitProject, cache: Path | None = None, **options) -> dict:
     """Everything a History answers, for every record it knows."""
     with load_history(project.path, cache=cache, **options) as history:
-        return {"head": history.head, "ids": history.ids(),
+        return {"head": history.head, "ids": history.ids(), "touched": history.touched,
                 "records": {rid: (history.kind(rid), history.revisions(rid), history.timeline(rid),
                                   history.updated(rid), history.announced_changes(rid)) for rid in history.ids()}}
 
@@ -64,7 +65,7 @@ def snapshot(project: GitProject, cache: Path | None = None, **options) -> dict:
 def assert_warm_equals_cold(project: GitProject, cache: Path, **options) -> dict:
     warm = snapshot(project, cache, **options)
     cold = snapshot(project, **options)
-    assert warm == cold
+    assert {**warm, "touched": None} == cold
     return warm
 
 
@@ -79,12 +80,14 @@ def test_a_new_commit_costs_only_its_records(project: GitProject, tmp_path: Path
     cold = snapshot(project, cache)
     assert len(parsed) == 8 and (cache / "history.idx").is_file()  # every revision of the five records
     parsed.clear()
-    assert snapshot(project, cache) == cold and parsed == []  # nothing new: nothing parsed
+    again = snapshot(project, cache)
+    assert {**again, "touched": None} == cold and again["touched"] == set() and parsed == []  # nothing new, nothing parsed
     correct_and_announce(project)
     parsed.clear()
     warm = snapshot(project, cache)
+    assert warm["touched"] == {"JDZ-2022-001", "JDZ-2022-001-R03"} and cold["touched"] is None
     assert sorted(parsed) == ["content/lists/2022/JDZ-2022-001.yaml", "content/results/2022/JDZ-2022-001-R03.yaml"]
-    assert warm == snapshot(project)
+    assert {**warm, "touched": None} == snapshot(project)
     record = warm["records"]["JDZ-2022-001"]
     assert [r.changes_note for r in record[1]][-1] == "再次延长揭榜截止日期"
     assert [c.key for c in record[4]] == [] and [c.key for c in warm["records"]["JDZ-2022-001-R03"][4]] == ["deadline"]
@@ -147,7 +150,7 @@ def test_a_rewritten_history_is_ignored(project: GitProject, tmp_path: Path, cap
     project.git("reset", "-q", "--hard", "HEAD~2")
     project.write(good_list(id="JDZ-2022-002", title="（示例）改写后的标题"))
     project.commit("改写历史", "2022-12-24T09:00:00+08:00")
-    assert_warm_equals_cold(project, cache)
+    assert assert_warm_equals_cold(project, cache)["touched"] is None  # everything may have changed
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "不在 HEAD 的第一父提交链上" in err and "已忽略" in err
     assert_warm_equals_cold(project, cache)  # and the cache written after it is good again
@@ -225,6 +228,7 @@ def test_the_working_tree_revision_is_never_cached(project: GitProject, tmp_path
     project.write(CORRECTED)
     project.write(good_list(id="JDZ-2022-009"))  # untracked
     assert_warm_equals_cold(project, cache, worktree=True)
+    assert assert_warm_equals_cold(project, cache, worktree=True)["touched"] == {"JDZ-2022-001", "JDZ-2022-009"}
     project.git("checkout", "-q", "--", ".")
     project.file("JDZ-2022-009").unlink()
     assert_warm_equals_cold(project, cache, worktree=True)
@@ -236,6 +240,17 @@ def test_a_narrowed_walk_neither_reads_nor_writes_the_cache(project: GitProject,
     with load_history(project.path, ids=["JDZ-2022-001"], cache=cache) as history:
         history.timeline("JDZ-2022-001")
     assert not cache.exists()
+
+
+def test_revisions_share_only_what_is_the_same_as_parsed():
+    old = {"a": Decimal("1.5"), "b": 1, "c": {"x": "同"}, "d": ["甲", "乙"], "e": {"k": 1, "l": 2}}
+    new = {"a": Decimal("1.50"), "b": True, "c": {"x": "同"}, "d": ["甲", "乙", "丙"], "e": {"l": 2, "k": 1}}
+    assert revisions._share(old, new) is new
+    assert str(new["a"]) == "1.50" and new["b"] is True  # equal, but not the same
+    assert new["c"] is old["c"] and new["d"][0] is old["d"][0] and new["d"] is not old["d"]
+    assert list(new["e"]) == ["l", "k"] and new["e"] is not old["e"]
+    same = {"a": Decimal("1.5"), "c": {"x": "同"}}
+    assert revisions._share(same, {"a": Decimal("1.5"), "c": {"x": "同"}}) is same
 
 
 def test_the_code_version_covers_every_module_a_history_is_computed_by():

@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import mmap
 import os
 import pickle
 import re
@@ -106,7 +105,7 @@ class HistoryCache:
         self._head: str | None = None  # the cached walk's head, once taken
         self._blocks: dict[str, _Block] = {}
         self._opened = time.time()
-        self._readers: dict[str, mmap.mmap] = {}
+        self._readers: dict[str, IO[bytes]] = {}
         self._new: dict[str, _Block] = {}
         self._pack: IO[bytes] | None = None  # the temporary file the new blocks go to
         self._pack_path = ""
@@ -180,10 +179,10 @@ class HistoryCache:
 
     def _read_block(self, block: _Block) -> bytes:
         pack = self._readers.get(block.pack)
-        if pack is None:  # mapped, not read: a build reads a block per record, 92,000 of them
-            with open(self.folder / block.pack, "rb") as file:
-                pack = self._readers[block.pack] = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-        data = pack[block.offset:block.offset + block.length]
+        if pack is None:  # unbuffered: one block is one read, and a buffer would copy it twice
+            pack = self._readers[block.pack] = open(self.folder / block.pack, "rb", buffering=0)  # noqa: SIM115 - closed in close()
+        pack.seek(block.offset)
+        data = pack.read(block.length)
         if len(data) != block.length or zlib.crc32(data) != block.crc:
             raise ValueError("checksum")
         return data

@@ -22,6 +22,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -79,6 +80,10 @@ class History:
     ok: bool
     warning: str | None = None
     head: Commit | None = None
+    # The records the commits after the cached head (and the working tree) touched: only their
+    # revisions and updated dates can differ from the load that wrote the cache, and the announced
+    # changes of a 更正公告 whose target is one of them. None: this load walked the whole log.
+    touched: set[str] | None = None
     _commits: list[Commit] = field(default_factory=list, repr=False)  # oldest first
     _entries: dict[str, list[_Entry]] = field(default_factory=dict, repr=False)
     _kinds: dict[str, str] = field(default_factory=dict, repr=False)
@@ -190,7 +195,7 @@ class History:
                 missing = True
             else:
                 data, problem = _parse(raw, entry.path, kind)
-                _share(previous, data)
+                data = _share(previous, data)
             if entry.commit < 0 and steps and data == steps[-1][0].data:
                 continue  # the working tree differs from the last commit only in layout
             status = "deleted" if data is None else ("modified" if present else "added")
@@ -283,18 +288,25 @@ def _parse(raw: bytes | None, path: str, kind: str) -> tuple[dict | None, str | 
 
 
 def _share(old: Any, new: Any) -> Any:
-    """`new`, its strings equal to `old`'s at the same place replaced by old's objects: a record's
-    revisions then hold each unchanged text once, in memory and in the cache (pickle writes an
-    object it has seen as a reference), which for 100,000 commits is a fifth of the size."""
-    if type(new) is str:
-        return old if type(old) is str and old == new else new
-    if isinstance(new, dict) and isinstance(old, dict):
+    """`new`, each part of it that is the same as `old`'s at the same place (same type, same text,
+    same key order) replaced by old's object. A record's revisions then hold each unchanged text,
+    mapping and list once, in memory and in the cache (pickle writes an object it has seen as a
+    reference): for 100,000 commits, a fifth of the bytes and of the objects to build. Parts are
+    never modified once parsed, as FieldChange's before and after already share them."""
+    if type(new) is not type(old):
+        return new
+    if isinstance(new, dict):
+        same = list(new) == list(old)
         for key, value in new.items():
             if key in old:
                 new[key] = _share(old[key], value)
-    elif isinstance(new, list) and isinstance(old, list):
-        for i, value in enumerate(new[: len(old)]):
-            new[i] = _share(old[i], value)
+                same = same and new[key] is old[key]
+        return old if same else new
+    if isinstance(new, list):
+        new[: len(old)] = [_share(a, b) for a, b in zip(old, new)]
+        return old if len(new) == len(old) and all(a is b for a, b in zip(old, new)) else new
+    if isinstance(new, str | int | Decimal) or new is None:  # Decimal by its digits: 1.50 is not 1.5
+        return old if str(old) == str(new) else new
     return new
 
 
@@ -332,12 +344,18 @@ def load_history(project_dir: Path, content_dir: str = "content", rev: str = "HE
         history._store = HistoryCache.open(Path(cache), {"code": code_version(), "repo": str(repo.top),
                                                          "project": repo.project_prefix, "content": repo.content})
     since = _resume(repo, rev, history) if history._store else None
+    touched: set[str] | None = None if since is None else set()
     if since != head.sha:
-        _walk_log(repo, f"{since}..{head.sha}" if since else head.sha, wanted, history)
+        found = _walk_log(repo, f"{since}..{head.sha}" if since else head.sha, wanted, history)
+        if touched is not None:
+            touched |= found
     if worktree:
         for record_id, kind, path, _ in _worktree_changes(repo, head.sha, wanted):
             history._kinds.setdefault(record_id, kind)
             history._entries.setdefault(record_id, []).append(_Entry(-1, None, path))
+            if touched is not None:
+                touched.add(record_id)
+    history.touched = touched
     history._order = sorted(history._entries)
     history._position = {record_id: i for i, record_id in enumerate(history._order)}
     history._blobs = BlobReader(repo)
@@ -361,9 +379,10 @@ def _resume(repo: Repo, rev: str, history: History) -> str | None:
     return walk.head
 
 
-def _walk_log(repo: Repo, revs: str, wanted: set[str] | None, history: History) -> None:
+def _walk_log(repo: Repo, revs: str, wanted: set[str] | None, history: History) -> set[str]:
     """The commits `revs` names (a head, or cached..head) after those history has: commits into
-    history._commits, oldest first, and each record's entries after its others."""
+    history._commits, oldest first, and each record's entries after its others. Returns the ids
+    of the records they touched."""
     abbrev = len(history.head.short) if history.head else 7
     commits: list[Commit] = []  # newest first, as git lists them
     newest_first: dict[str, list[tuple[int, str | None, str]]] = {}
@@ -396,6 +415,7 @@ def _walk_log(repo: Repo, revs: str, wanted: set[str] | None, history: History) 
     for record_id, entries in newest_first.items():
         history._entries.setdefault(record_id, []).extend(
             _Entry(base + last - n, blob, path) for n, blob, path in reversed(entries))
+    return set(newest_first)
 
 
 def _worktree_changes(repo: Repo, rev: str, wanted: set[str] | None) -> list[tuple[str, str, str, str | None]]:
