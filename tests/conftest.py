@@ -122,6 +122,15 @@ def doc(site: Path, url: str):
     return parse_page(str(target))
 
 
+def sample_project(project: Path) -> Path:
+    """A copy of the sample project (content, theme, settings) at `project`, outside git."""
+    project.mkdir(parents=True)
+    for name in ("content", "theme"):
+        shutil.copytree(REPO / name, project / name)
+    shutil.copy(REPO / "pelicanconf.py", project)
+    return project
+
+
 def rules_hit(diagnostics) -> list[str]:
     return [d.rule for d in diagnostics]
 
@@ -159,4 +168,4 @@ def national_site(national_project: Path, tmp_path_factory) -> Path:
     return out
 
 
-__all__ = ["good_list", "lifecycle", "dump", "ContentRoot", "rules_hit", "copy", "doc", "parse_page"]
+__all__ = ["good_list", "lifecycle", "dump", "ContentRoot", "rules_hit", "copy", "doc", "parse_page", "sample_project"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import sample_project
 from jiebang.site import build as build_module
 from jiebang.site.build import BuildError, build_site, clear_leftovers
 
@@ -29,12 +29,7 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO / "tools")}
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("content", "theme"):
-        shutil.copytree(REPO / name, project / name)
-    shutil.copy(REPO / "pelicanconf.py", project)
-    return project
+    return sample_project(tmp_path / "project")
 
 
 def old_site(folder: Path) -> Path:

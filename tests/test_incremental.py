@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import sample_project
 from jiebang.site.build import build_site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,11 +30,7 @@ def git(project: Path, *args: str, date: str = "2026-11-27T10:00:00+08:00") -> N
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    project = tmp_path_factory.mktemp("incremental") / "project"
-    project.mkdir()
-    for name in ("content", "theme"):
-        shutil.copytree(REPO / name, project / name)
-    shutil.copy(REPO / "pelicanconf.py", project)
+    project = sample_project(tmp_path_factory.mktemp("incremental") / "project")
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "样例内容")
@@ -222,11 +219,7 @@ def test_pages_made_across_processes_are_the_pages_made_in_one(project: Path, tm
 
 def test_a_rebuild_in_the_same_process_sees_an_edit_outside_git(tmp_path: Path) -> None:
     """As `jiebang serve` does: one process, builds after each save, and no history to change keys."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("content", "theme"):
-        shutil.copytree(REPO / name, project / name)
-    shutil.copy(REPO / "pelicanconf.py", project)
+    project = sample_project(tmp_path / "project")
     build_site(project, tmp_path / "first")
     edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: ", "title: （预览中修改）")
     warm, cold = build_both(project, tmp_path / "after-edit")
