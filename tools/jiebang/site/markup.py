@@ -40,7 +40,7 @@ def clean_page(html: str | None) -> Markup:
 def render_markdown(text: str | None) -> Markup:
     """Cached: a notice's body is shown on its page, in feeds and in its list's feeds."""
     if not text:
-        return Markup("")
+        return Markup("")  # the empty string: nothing to clean
     _md.reset()
     # Headings in a record are sub-headings of the field they sit in: shift them below the page's h2.
     html = _md.convert(text).replace("<h1", "<h3").replace("</h1>", "</h3>").replace("<h2", "<h4").replace("</h2>", "</h4>")
