@@ -37,7 +37,6 @@ import pickle
 import re
 import secrets
 import sys
-import tempfile
 import time
 import zlib
 from functools import cache
@@ -108,7 +107,7 @@ class HistoryCache:
         self._readers: dict[str, IO[bytes]] = {}
         self._new: dict[str, _Block] = {}
         self._pack: IO[bytes] | None = None  # the temporary file the new blocks go to
-        self._pack_path = ""
+        self._pack_path = Path()
         self._written = 0  # its size (BufferedWriter.tell() flushes: a tenth of a cold load's time)
         self._pack_name = f"{secrets.token_hex(8)}.pack"
         self._failed = False  # writing failed once: say so once, then keep nothing more
@@ -120,9 +119,9 @@ class HistoryCache:
         folder = Path(folder)
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            fd, probe = tempfile.mkstemp(dir=folder, prefix=".probe-", suffix=".tmp")
-            os.close(fd)
-            os.unlink(probe)
+            probe, path = _create(folder, "probe")
+            probe.close()
+            path.unlink()
         except OSError as exc:
             _say(f"无法写入修订记录缓存目录 {folder}（{exc.strerror or exc}），本次不使用缓存。")
             return None
@@ -262,18 +261,18 @@ class HistoryCache:
 
     def _pack_file(self) -> IO[bytes]:
         if self._pack is None:
-            fd, self._pack_path = tempfile.mkstemp(dir=self.folder, prefix=".pack-", suffix=".tmp")
-            self._pack = os.fdopen(fd, "wb")
+            self._pack, self._pack_path = _create(self.folder, "pack")
         return self._pack
 
     def _write_index(self, walk: Walk, blocks: dict[str, _Block]) -> None:
         payload = pickle.dumps({"walk": tuple(walk), "blocks": {rid: tuple(b) for rid, b in blocks.items()}},
                                protocol=pickle.HIGHEST_PROTOCOL)
         header = _MAGIC + _key_line(self.key) + hashlib.sha256(payload).hexdigest().encode() + b"\n"
-        fd, name = tempfile.mkstemp(dir=self.folder, prefix=".index-", suffix=".tmp")
+        out, name = _create(self.folder, "index")
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(header + payload)
+            with out:
+                out.write(header)
+                out.write(payload)
             os.replace(name, self.folder / INDEX)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -308,6 +307,13 @@ class HistoryCache:
         for reader in self._readers.values():
             reader.close()
         self._readers = {}
+
+
+def _create(folder: Path, what: str) -> tuple[IO[bytes], Path]:
+    """A new file beside the one it will become, with the umask's permissions (mkstemp's are 0600,
+    which a build run by another user of a shared cache folder could not read)."""
+    path = folder / f".{what}-{secrets.token_hex(8)}.tmp"
+    return open(path, "xb"), path  # noqa: SIM115 - the caller closes it
 
 
 def _key_line(key: dict[str, str]) -> bytes:
