@@ -1,8 +1,9 @@
 """The history cache: what one load of the history computed, kept in a folder for the next load.
 
-Nearly all of a cold load is parsing: cProfile of every record's timeline on bench/.work/content-20000
-(92,000 records, 3,185 commits) puts 85 % of the time in parsing the YAML of each blob, 10 % in the
-log walk and 3 % in the field diffs. So the folder keeps both the walk and what was made of it:
+Most of a cold load is parsing: cProfile of every record's timeline on bench/.work/content-20000
+(92,000 records, 3,185 commits) puts three quarters of the time in parsing the YAML of each blob,
+a tenth in the log walk and 2 % in the field diffs. So the folder keeps both the walk and what was
+made of it:
 
   history.idx   the head the walk reached, every commit (oldest first), each record's entries
                 (commit, blob id, path) and where its computed revisions lie in the packs
@@ -20,7 +21,8 @@ version, another repository, a checksum that does not match (a truncated file, g
 head that is not on HEAD's first-parent line (history rewritten) means the cache is ignored, with
 one line on stderr saying so, and the load is cold. A folder that cannot be written means no cache,
 one line, never a failure. Every file is written beside its final name and renamed into place; a
-pack is never rewritten, only replaced by a new one, so a reader never sees half a file.
+pack is never rewritten (a build adds one for what it computed; past eight, or when half of them
+is stale, they are merged into one), so a reader never sees half a file.
 
 Pickle is safe here because whoever can write the cache folder can already write the project's
 pelicanconf.py, which the build executes; every block is checked against its CRC-32 and the index
@@ -58,13 +60,9 @@ _PACKAGE = Path(__file__).resolve().parent.parent  # tools/jiebang
 _SOURCES = ("history/*.py", "records/*.py", "rules/texts.py", "schemas/*.schema.json")
 
 
+@cache
 def code_version() -> str:
     """A hash of the code that shapes a revision: its source files, Python's version, PyYAML's."""
-    return _code_version()
-
-
-@cache
-def _code_version() -> str:
     digest = hashlib.sha256(f"{FORMAT}\n{sys.version}\n{yaml.__version__}\n{yaml.__with_libyaml__}\n".encode())
     for path in sorted(p for pattern in _SOURCES for p in _PACKAGE.glob(pattern)):
         data = path.read_bytes()
