@@ -79,6 +79,9 @@ def test_a_new_commit_costs_only_its_records(project: GitProject, tmp_path: Path
     cache = tmp_path / "cache"
     cold = snapshot(project, cache)
     assert len(parsed) == 8 and (cache / "history.idx").is_file()  # every revision of the five records
+    umask = os.umask(0)
+    os.umask(umask)
+    assert {f.stat().st_mode & 0o777 for f in cache.iterdir()} == {0o666 & ~umask}  # as any file the build writes
     parsed.clear()
     again = snapshot(project, cache)
     assert {**again, "touched": None} == cold and again["touched"] == set() and parsed == []  # nothing new, nothing parsed

@@ -1,8 +1,9 @@
 """The history cache: what one load of the history computed, kept in a folder for the next load.
 
-Nearly all of a cold load is parsing: cProfile of every record's timeline on bench/.work/content-20000
-(92,000 records, 3,185 commits) puts 85 % of the time in parsing the YAML of each blob, 10 % in the
-log walk and 3 % in the field diffs. So the folder keeps both the walk and what was made of it:
+Most of a cold load is parsing: cProfile of every record's timeline on bench/.work/content-20000
+(92,000 records, 3,185 commits) puts three quarters of the time in parsing the YAML of each blob,
+a tenth in the log walk and 2 % in the field diffs. So the folder keeps both the walk and what was
+made of it:
 
   history.idx   the head the walk reached, every commit (oldest first), each record's entries
                 (commit, blob id, path) and where its computed revisions lie in the packs
@@ -20,7 +21,8 @@ version, another repository, a checksum that does not match (a truncated file, g
 head that is not on HEAD's first-parent line (history rewritten) means the cache is ignored, with
 one line on stderr saying so, and the load is cold. A folder that cannot be written means no cache,
 one line, never a failure. Every file is written beside its final name and renamed into place; a
-pack is never rewritten, only replaced by a new one, so a reader never sees half a file.
+pack is never rewritten (a build adds one for what it computed; past eight, or when half of them
+is stale, they are merged into one), so a reader never sees half a file.
 
 Pickle is safe here because whoever can write the cache folder can already write the project's
 pelicanconf.py, which the build executes; every block is checked against its CRC-32 and the index
@@ -37,7 +39,6 @@ import pickle
 import re
 import secrets
 import sys
-import tempfile
 import time
 import zlib
 from functools import cache
@@ -59,13 +60,9 @@ _PACKAGE = Path(__file__).resolve().parent.parent  # tools/jiebang
 _SOURCES = ("history/*.py", "records/*.py", "rules/texts.py", "schemas/*.schema.json")
 
 
+@cache
 def code_version() -> str:
     """A hash of the code that shapes a revision: its source files, Python's version, PyYAML's."""
-    return _code_version()
-
-
-@cache
-def _code_version() -> str:
     digest = hashlib.sha256(f"{FORMAT}\n{sys.version}\n{yaml.__version__}\n{yaml.__with_libyaml__}\n".encode())
     for path in sorted(p for pattern in _SOURCES for p in _PACKAGE.glob(pattern)):
         data = path.read_bytes()
@@ -108,7 +105,7 @@ class HistoryCache:
         self._readers: dict[str, IO[bytes]] = {}
         self._new: dict[str, _Block] = {}
         self._pack: IO[bytes] | None = None  # the temporary file the new blocks go to
-        self._pack_path = ""
+        self._pack_path = Path()
         self._written = 0  # its size (BufferedWriter.tell() flushes: a tenth of a cold load's time)
         self._pack_name = f"{secrets.token_hex(8)}.pack"
         self._failed = False  # writing failed once: say so once, then keep nothing more
@@ -120,9 +117,9 @@ class HistoryCache:
         folder = Path(folder)
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            fd, probe = tempfile.mkstemp(dir=folder, prefix=".probe-", suffix=".tmp")
-            os.close(fd)
-            os.unlink(probe)
+            probe, path = _create(folder, "probe")
+            probe.close()
+            path.unlink()
         except OSError as exc:
             _say(f"无法写入修订记录缓存目录 {folder}（{exc.strerror or exc}），本次不使用缓存。")
             return None
@@ -262,18 +259,18 @@ class HistoryCache:
 
     def _pack_file(self) -> IO[bytes]:
         if self._pack is None:
-            fd, self._pack_path = tempfile.mkstemp(dir=self.folder, prefix=".pack-", suffix=".tmp")
-            self._pack = os.fdopen(fd, "wb")
+            self._pack, self._pack_path = _create(self.folder, "pack")
         return self._pack
 
     def _write_index(self, walk: Walk, blocks: dict[str, _Block]) -> None:
         payload = pickle.dumps({"walk": tuple(walk), "blocks": {rid: tuple(b) for rid, b in blocks.items()}},
                                protocol=pickle.HIGHEST_PROTOCOL)
         header = _MAGIC + _key_line(self.key) + hashlib.sha256(payload).hexdigest().encode() + b"\n"
-        fd, name = tempfile.mkstemp(dir=self.folder, prefix=".index-", suffix=".tmp")
+        out, name = _create(self.folder, "index")
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(header + payload)
+            with out:
+                out.write(header)
+                out.write(payload)
             os.replace(name, self.folder / INDEX)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -308,6 +305,13 @@ class HistoryCache:
         for reader in self._readers.values():
             reader.close()
         self._readers = {}
+
+
+def _create(folder: Path, what: str) -> tuple[IO[bytes], Path]:
+    """A new file beside the one it will become, with the umask's permissions (mkstemp's are 0600,
+    which a build run by another user of a shared cache folder could not read)."""
+    path = folder / f".{what}-{secrets.token_hex(8)}.tmp"
+    return open(path, "xb"), path  # noqa: SIM115 - the caller closes it
 
 
 def _key_line(key: dict[str, str]) -> bytes:
