@@ -27,6 +27,7 @@ _md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html
 
 def clean_html(html: str, tags: set[str] = ALLOWED_TAGS, attributes: dict = ALLOWED_ATTRIBUTES) -> Markup:
     """nh3 keeps only the listed elements and attributes and http/https/mailto links: safe to print."""
+    # Safe: nh3 has just removed every element, attribute and URL scheme not listed above.
     return Markup(nh3.clean(html, tags=tags, attributes=attributes, url_schemes=URL_SCHEMES,
                             link_rel="noopener noreferrer"))
 
