@@ -52,11 +52,12 @@ def rebuild(project: Path, output: Path) -> bool:
         print("内容有错误，继续提供上一次成功生成的网站；修正后会自动重新生成。", flush=True)
         return False
     try:
-        count = build_site(project, output)
+        built = build_site(project, output)
     except BuildError as exc:
         print(f"jiebang serve: {exc}", file=sys.stderr, flush=True)
         return False
-    print(f"{time.strftime('%H:%M:%S')} 已重新生成 {count} 个文件。", flush=True)
+    done = "网站已是最新" if built.unchanged else f"已重新生成 {built.count} 个文件"
+    print(f"{time.strftime('%H:%M:%S')} {done}。", flush=True)
     return True
 
 

@@ -16,6 +16,7 @@ from ..records.cache import RecordCache
 from ..records.content import ContentTree, Record, load_tree
 from ..records.diagnostics import Diagnostic, RecordFindings, Severity, display_path, from_rows, to_rows
 from ..records.parallel import fork_map, worth_forking
+from ..records.roots import find_root
 from ..records.schema import schema_diagnostics
 from .registry import Findings, run_record_checks, run_tree_checks
 
@@ -36,18 +37,6 @@ class Report:
     @property
     def warnings(self) -> int:
         return sum(d.severity == Severity.WARNING for d in self.diagnostics)
-
-
-def is_content_root(folder: Path) -> bool:
-    return (folder / "regulation").is_dir() and ((folder / "lists").is_dir() or (folder / "results").is_dir())
-
-
-def find_root(path: Path) -> Path | None:
-    path = path.resolve()
-    for folder in [path, *path.parents]:
-        if folder.is_dir() and is_content_root(folder):
-            return folder
-    return None
 
 
 def check_tree(tree: ContentTree, loading: list[Diagnostic], workers: int | None = None) -> list[Diagnostic]:

@@ -15,11 +15,19 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from .freshness import build_inputs, fresh_build, remember_build
 from .outputcache import OutputCache, code_version
 
 SUMS = "SHA256SUMS"
+
+
+@dataclass(frozen=True)
+class Built:
+    count: int  # files in the site
+    unchanged: bool = False  # the live site was already the build of these inputs: nothing was made
 
 
 class BuildError(Exception):
@@ -39,8 +47,9 @@ def source_commit(project: Path) -> str:
 
 
 def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.py", overrides: dict | None = None,
-                use_cache: bool = True) -> OutputCache:
-    """Run Pelican into `output`; return the output cache it used (disabled when `use_cache` is off)."""
+                use_cache: bool = True, notes: list[str] | None = None) -> OutputCache:
+    """Run Pelican into `output`; return the output cache it used (disabled when `use_cache` is off).
+    The warnings the content has are printed, and added to `notes`."""
     from pelican import Pelican
     from pelican.log import FatalLogger, console
     from pelican.settings import read_settings
@@ -59,6 +68,7 @@ def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.p
     # be written (that was said once already).
     settings["JIEBANG_CACHE_PATH"] = str(project / where) if cache.enabled else None
     settings["JIEBANG_OUTPUT_CACHE"] = cache
+    settings["JIEBANG_NOTES"] = notes if notes is not None else []
     # Pelican logs a failing reader and carries on with exit 0: make every warning fatal instead.
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.WARNING
     # Pelican's "Done: Processed 0 articles, 0 drafts …" reads like a failure to a clerk: ours says it.
@@ -103,21 +113,29 @@ def read_sums(folder: Path) -> tuple[str, dict[str, str]]:
 
 
 def build_site(project: Path, output: Path, settings_file: str = "pelicanconf.py", overrides: dict | None = None,
-               commit: str | None = None, use_cache: bool = True) -> int:
-    """Build into a sibling folder and swap it in; return the number of files written. With the cache,
-    files whose inputs are unchanged since the last build are reused rather than made again.
+               commit: str | None = None, use_cache: bool = True) -> Built:
+    """Build into a sibling folder and swap it in. With the cache, files whose inputs are unchanged
+    since the last build are reused rather than made again, and a build whose inputs are all unchanged
+    (freshness.py) makes nothing: it repeats the last build's warnings and says so.
 
     One build at a time per output folder (a second one waits, and says so); what builds that died left
     beside the output is cleared first; a full disk or any other write failure ends in a BuildError that
     names the cause, with the previous site untouched and nothing left beside it."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    inputs = build_inputs(project, output, settings_file, overrides, commit) if use_cache else None
     with build_lock(output):
+        last = fresh_build(output, inputs)
+        if last is not None:
+            for note in last.get("notes", []):
+                print(note, file=sys.stderr)
+            return Built(last.get("count", 0), unchanged=True)
         clear_leftovers(output)
         staging = output.parent / f".{output.name}.build-{os.getpid()}"
         try:
             staging.mkdir()
-            cache = run_pelican(project, staging, settings_file, overrides, use_cache)
+            notes: list[str] = []
+            cache = run_pelican(project, staging, settings_file, overrides, use_cache, notes)
             write_sums(staging, commit or source_commit(project), cache.digests)
             count = sum(1 for p in staging.rglob("*") if p.is_file())
             swap_in(staging, output)
@@ -126,7 +144,8 @@ def build_site(project: Path, output: Path, settings_file: str = "pelicanconf.py
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         cache.save()  # only after a build that succeeded
-        return count
+        remember_build(output, inputs if cache.enabled else None, count, notes)
+        return Built(count)
 
 
 def swap_in(staging: Path, output: Path) -> None:

@@ -107,8 +107,11 @@ class JiebangGenerator(Generator):
         errors = [d for d in diagnostics if d.severity == Severity.ERROR]
         if errors:
             raise ContentErrors("\n".join(d.as_text() for d in sorted(errors, key=Diagnostic.sort_key)))
+        notes = self.settings.get("JIEBANG_NOTES")
         for warning in sorted(set(diagnostics), key=Diagnostic.sort_key):
             print(warning.as_text(), file=sys.stderr)  # shown, not logged: Pelican's warnings are fatal
+            if notes is not None:  # repeated by a later build that finds nothing changed (freshness.py)
+                notes.append(warning.as_text())
         as_of = self.settings.get("JIEBANG_AS_OF") or content_as_of(content, tree)
         if isinstance(as_of, str):
             as_of = date.fromisoformat(as_of)

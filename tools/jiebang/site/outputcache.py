@@ -33,8 +33,10 @@ from typing import Any
 FORMAT = 1
 MANIFEST = "manifest.json"
 TREE = "tree"  # an entry naming the files a writer made together (the search index), each under its own key
-# Settings that say where things are, not what they contain (the contents are keyed on their own).
-LOCATION_SETTINGS = {"PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH", "JIEBANG_CACHE_PATH", "PELICAN_CLASS"}
+# Settings that say where things are, not what they contain (the contents are keyed on their own),
+# and the build's own state the builder hands the generator (its cache, the list its warnings go to).
+LOCATION_SETTINGS = {"PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH", "JIEBANG_CACHE_PATH", "PELICAN_CLASS",
+                     "JIEBANG_OUTPUT_CACHE", "JIEBANG_NOTES"}
 
 
 class Uncacheable(Exception):
