@@ -96,6 +96,15 @@ def settings_digest(settings: dict) -> str:
     return digest_of(stated)
 
 
+def _linkable(source: Path, target: Path) -> bool:
+    """Link `target` to `source`; False when the file system refuses (then the caller copies)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
+
+
 class OutputCache:
     """Keys → stored bytes. `disabled()` gives one that never hits and stores nothing."""
 
@@ -173,11 +182,17 @@ class OutputCache:
             stat = source.stat()
             if (stat.st_size, stat.st_mtime_ns) != (size, mtime):  # changed since it was stored: not trusted
                 return False
-            target.parent.mkdir(parents=True, exist_ok=True)
             try:
-                os.link(source, target)
-            except OSError:  # another file system, or links refused: copy
-                target.write_bytes(source.read_bytes())
+                here = os.lstat(target)
+            except FileNotFoundError:
+                here = None
+                target.parent.mkdir(parents=True, exist_ok=True)
+            # A build that started from the spare site (build.recycle) may have the file linked already.
+            if here is None or (here.st_ino, here.st_dev) != (stat.st_ino, stat.st_dev):
+                if here is not None:
+                    target.unlink()  # never write through it: it may be another stored object
+                if not _linkable(source, target):  # another file system, or links refused: copy
+                    target.write_bytes(source.read_bytes())
         except OSError:
             return False
         self.used[key] = [sha, size, mtime]
