@@ -160,12 +160,15 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
         reuse[name] = reused(live, before)
     assert (tmp_path / ".live.spare").is_dir()  # the later builds did start from it
     records = {p for p in first if p.startswith(("lists/JDZ-", "results/JDZ-"))
-               and p.endswith((".html", ".xml"))}  # a record's JSON is cheaper to write than to key
+               and p.endswith((".html", ".xml", ".json"))}
     # The cache did its work: with nothing changed every record's pages and feeds came from it; a correction
     # made its list's files again and reused the other lists'; a template change made every list page.
     assert records <= reuse["nothing changed"]
     corrected = reuse["a list corrected and committed"]
     assert "lists/JDZ-2022-001/index.html" in corrected and "lists/JDZ-2026-001/index.html" not in corrected
+    assert "lists/JDZ-2022-001/JDZ-2022-001.json" in corrected and "lists/JDZ-2026-001/JDZ-2026-001.json" not in corrected
+    assert "data/deadlines.ics" not in corrected and "data/lists.json" not in corrected  # what shows the change
+    assert {"data/deadlines.ics", "data/lists.json"} <= reuse["a template changed"]
     assert not {p for p in reuse["a template changed"] if p.startswith("lists/JDZ-") and p.endswith("index.html")}
     assert "search/index/meta.json" in reuse["nothing changed"] and "search/index/meta.json" in reuse["a template changed"]
     assert "search/index/meta.json" not in corrected  # the corrected text is searchable at once

@@ -154,7 +154,7 @@ class JiebangGenerator(Generator):
                 misses.append((job, job.save_as, key))
         render_pages(misses, self._render, cache, output)
         feeds.write_feeds(self.site, self.settings, output, self.history, cache)
-        opendata.write_open_data(self.site, self.tree, self.settings, output, self.history, cache)
+        opendata.write_open_data(self.site, self.tree, self.settings, output, self.history, cache, prints)
         self.history.close()
         searchpages.write_search_index(self.site, output, cache)
         sitemap.write_sitemap(list(saved), self.settings, output, self.context, self.site, self.history)
