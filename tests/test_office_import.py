@@ -282,18 +282,21 @@ def test_old_format_summaries_xls_et_and_doc(project, old_forms, capsys):
     assert "汇总表《汇总表 WPS.et》第 5 行（序号 2）“航空发动机叶片涂层技术”：没有收到对应的征集表。" in out
 
     # A Word 汇总表 (the bureau's own export, as .docx, then saved by Word 97) reads the same way.
-    assert main(
-        [
-            "export",
-            "summary",
-            "--year",
-            "2022",
-            "--root",
-            "content",
-            "--output",
-            "summary.docx",
-        ]
-    ) == 0
+    assert (
+        main(
+            [
+                "export",
+                "summary",
+                "--year",
+                "2022",
+                "--root",
+                "content",
+                "--output",
+                "summary.docx",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     (doc,) = libreoffice_convert([Path("summary.docx")], "doc", Path("old"))
     assert import_("陶瓷.docx", "--summary", str(doc)) == 0
@@ -308,3 +311,33 @@ def test_a_file_that_is_no_summary(project, capsys):
     err = capsys.readouterr().err
     assert "汇总表《空表.xlsx》：找不到附件2汇总表的表头" in err and "Traceback" not in err
     assert len(records()) == 1  # the forms are still imported
+
+
+# --------------------------------------------------------------------------- 主管单位 in the record
+
+
+def test_the_competent_unit_is_shown_on_the_list_page_and_in_the_summary(tmp_path, monkeypatch):
+    import lxml.html
+
+    from conftest import sample_project
+    from jiebang.site.build import build_site
+
+    project = sample_project(tmp_path / "project")
+    record = project / "content" / "lists" / "2023" / "JDZ-2023-003.yaml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(
+        text.replace("host_enterprise:\n", "competent_unit: 昌江区科技局\nhost_enterprise:\n", 1),
+        encoding="utf-8",
+    )
+    build_site(project, tmp_path / "site")
+    page = lxml.html.fromstring((tmp_path / "site" / "lists" / "JDZ-2023-003" / "index.html").read_bytes())
+    shown = {dt.text_content().strip(): dt.getnext().text_content().strip() for dt in page.iter("dt")}
+    assert shown["主管单位"] == "昌江区科技局"  # the schema's title, the record's value
+    other = lxml.html.fromstring((tmp_path / "site" / "lists" / "JDZ-2023-001" / "index.html").read_bytes())
+    assert "主管单位" not in {dt.text_content().strip() for dt in other.iter("dt")}  # absent when not given
+
+    monkeypatch.chdir(project)
+    assert main(["export", "summary", "--year", "2023", "--format", "csv", "--output", "s.csv"]) == 0
+    rows = (project / "s.csv").read_text(encoding="utf-8-sig").splitlines()
+    row = next(line for line in rows if "碳化硅陶瓷膜" in line)
+    assert row.endswith(",昌江区科技局")  # the 汇总表's own 主管单位, not the derived 市科技局 of a 科研院所
