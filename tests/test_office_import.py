@@ -153,15 +153,13 @@ def test_a_county_folder_with_a_broken_file_and_a_copy(project, old_forms, capsy
     assert import_(str(county)) == 1
     captured = capsys.readouterr()
     out, err = captured.out, captured.err
-    assert f"已导入  {county}/企业 二/航空.doc → content/lists/2022/JDZ-2022-002.yaml" in out
-    assert f"已导入  {county}/企业 二/化工.wps → content/lists/2022/JDZ-2022-001.yaml" in out
+    # In Explorer's order: the folder's own files, then its subfolder's; the original before its copy.
+    assert f"已导入  {county}/陶瓷.docx → content/lists/2022/JDZ-2022-001.yaml" in out
+    assert f"已导入  {county}/企业 二/化工.wps → content/lists/2022/JDZ-2022-002.yaml" in out
+    assert f"已导入  {county}/企业 二/航空.doc → content/lists/2022/JDZ-2022-003.yaml" in out
     assert (
-        f"已导入过  {county}/企业 二/陶瓷 - 副本.docx：“日用陶瓷低温快烧釉料关键技术”" not in out
-    )  # the copy comes first
-    assert f"已导入  {county}/企业 二/陶瓷 - 副本.docx → content/lists/2022/JDZ-2022-003.yaml" in out
-    assert (
-        f"已导入过  {county}/陶瓷.docx：“日用陶瓷低温快烧釉料关键技术”（景德镇市示例陶瓷有限公司）已导入为 JDZ-2022-003"
-        in out
+        f"已导入过  {county}/企业 二/陶瓷 - 副本.docx：“日用陶瓷低温快烧釉料关键技术”（景德镇市示例陶瓷有限公司）"
+        "已导入为 JDZ-2022-001，未重复导入。" in out
     )
     assert f"失败  {county}/损坏.doc：" in err and "损坏" in err
     assert f"跳过  {county}/说明.pdf：" in out
@@ -173,9 +171,9 @@ def test_a_county_folder_with_a_broken_file_and_a_copy(project, old_forms, capsy
     ] == [[IMPORTED, "3"], [DUPLICATE, "1"], [SKIPPED, "1"], [FAILED, "1"]]
     assert "共导入 3 份榜单；1 个文件未导入。" in out
     assert [yaml.safe_load(p.read_text(encoding="utf-8"))["title"] for p in records()] == [
+        CERAMICS.title,
         CHEMICALS.title,
         AVIATION.title,
-        CERAMICS.title,
     ]
     assert {path: digest(path) for path in before} == before
 
@@ -255,6 +253,7 @@ def test_a_summary_that_agrees_and_sits_in_the_folder(project, capsys):
     folder = Path("county")
     folder.mkdir()
     build_form(folder / "陶瓷.docx", CERAMICS)
+    shutil.copy(folder / "陶瓷.docx", folder / "陶瓷 - 副本.docx")  # sent twice: one requirement, one row
     summary_xlsx(
         folder / "汇总表.xlsx",
         [[1, "计划科", "陶瓷", "日用陶瓷低温快烧释料关键技术".replace("释", "釉"), ""]],
@@ -262,6 +261,7 @@ def test_a_summary_that_agrees_and_sits_in_the_folder(project, capsys):
     assert import_(str(folder), "--summary", str(folder / "汇总表.xlsx")) == 0
     out = capsys.readouterr().out
     assert "与征集表逐项一致。" in out and "跳过" not in out.split("汇总：")[0]  # the 汇总表 is not a form
+    assert "已导入过  county/陶瓷 - 副本.docx" in out and len(records()) == 1
     # the row's 主管单位 is blank: the table's 主管推荐单位 stands for it
     assert yaml.safe_load(records()[0].read_text(encoding="utf-8"))["competent_unit"] == "浮梁县科技局"
 

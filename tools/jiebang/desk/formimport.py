@@ -91,7 +91,10 @@ def collect(paths: list[Path], summary: Path | None = None) -> list[tuple[Path, 
     found: list[tuple[Path, bool]] = []
     for path in paths:
         if path.is_dir():
-            inner = sorted(p for p in path.rglob("*") if p.is_file())
+            # As Explorer lists them: a folder's own files first, “征集表.docx” before “征集表 - 副本.docx”.
+            inner = sorted(
+                (p for p in path.rglob("*") if p.is_file()), key=lambda p: (p.parent.parts, p.stem, p.suffix)
+            )
             found.extend((p, False) for p in inner if p.resolve() != skip)
         else:
             found.append((path, True))
@@ -249,11 +252,22 @@ def _check_summary(
         report.summary_error = str(exc)
         return
     report.summary = table
-    refs = [FormRef(f.source, f.title, f.industry, f.part, f.parts) for f in forms]
+    # A form sent twice (a “副本” beside the original) is one requirement: check it once, fill in both.
+    firsts: dict[tuple[str, str], int] = {}
+    for index, form in enumerate(forms):
+        firsts.setdefault(_dedup_key(form), index)
+    unique = list(firsts.values())
+    refs = [
+        FormRef(forms[i].source, forms[i].title, forms[i].industry, forms[i].part, forms[i].parts)
+        for i in unique
+    ]
     check = cross_check(table, refs)
     report.findings = check.findings
-    for index, row in check.matches.items():
-        forms[index].competent_unit = table.unit_for(row)
+    for ref_index, row in check.matches.items():
+        key = _dedup_key(forms[unique[ref_index]])
+        for form in forms:
+            if _dedup_key(form) == key:
+                form.competent_unit = table.unit_for(row)
 
 
 def _write_all(
