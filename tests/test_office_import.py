@@ -122,6 +122,26 @@ def test_without_libreoffice_the_other_files_are_still_imported(project, old_for
     assert len(records()) == 1
 
 
+def test_many_files_convert_in_one_soffice_call_with_a_profile_of_its_own(project, old_forms, monkeypatch):
+    real = require_soffice()
+    log = project / "soffice.log"
+    wrapper = project / "soffice-wrapper"
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("JIEBANG_SOFFICE", str(wrapper))
+    folder = Path("county")
+    folder.mkdir()
+    for name in ("ceramics.doc", "aviation.doc", "chemicals.doc"):
+        shutil.copy(old_forms[name], folder / f"{name[:-4]} 征集表.doc")
+    report = import_paths([folder], Path("content"))
+    assert [f.status for f in report.files] == [IMPORTED] * 3
+    (call,) = log.read_text().splitlines()  # one start of LibreOffice for all three
+    assert "-env:UserInstallation=file:///" in call and "--headless" in call and "--convert-to docx" in call
+    profile = call.split("-env:UserInstallation=file://", 1)[1].split()[0]
+    assert "jiebang-import-" in profile and not Path(profile).exists()  # a fresh profile, removed afterwards
+    assert "征集表" not in call  # soffice sees plain ASCII copies, never the county's file names
+
+
 def test_a_conversion_that_hangs_is_stopped(tmp_path, monkeypatch):
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\nsleep 60\n")
