@@ -168,6 +168,7 @@ def test_a_county_folder_with_a_broken_file_and_a_copy(project, old_forms, capsy
     shutil.copy(county / "陶瓷.docx", county / "企业 二" / "陶瓷 - 副本.docx")
     (county / "损坏.doc").write_bytes(old_forms["aviation.doc"].read_bytes()[:3000])  # a cut-off download
     (county / "说明.pdf").write_bytes(b"%PDF-1.4\n")
+    (county / "~$陶瓷.docx").write_bytes(b"\x05zhang" + b"\0" * 157)  # Word's owner file: the form was open
     before = {path: digest(path) for path in county.rglob("*") if path.is_file()}
 
     assert import_(str(county)) == 1
@@ -183,12 +184,13 @@ def test_a_county_folder_with_a_broken_file_and_a_copy(project, old_forms, capsy
     )
     assert f"失败  {county}/损坏.doc：" in err and "损坏" in err
     assert f"跳过  {county}/说明.pdf：" in out
+    assert f"跳过  {county}/~$陶瓷.docx：Word、WPS 或系统的临时文件。" in out
     assert "Traceback" not in err
     assert [
         line.split()
         for line in out.splitlines()
         if line.startswith("  ") and line.split()[0] in (IMPORTED, DUPLICATE, SKIPPED, FAILED)
-    ] == [[IMPORTED, "3"], [DUPLICATE, "1"], [SKIPPED, "1"], [FAILED, "1"]]
+    ] == [[IMPORTED, "3"], [DUPLICATE, "1"], [SKIPPED, "2"], [FAILED, "1"]]
     assert "共导入 3 份榜单；1 个文件未导入。" in out
     assert [yaml.safe_load(p.read_text(encoding="utf-8"))["title"] for p in records()] == [
         CERAMICS.title,

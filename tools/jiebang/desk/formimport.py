@@ -103,6 +103,11 @@ def collect(paths: list[Path], summary: Path | None = None) -> list[tuple[Path, 
 
 def _classify(path: Path, named: bool) -> _Candidate:
     outcome = FileOutcome(path)
+    if not named and path.name.startswith(("~$", ".~lock", ".")):
+        # Word's and WPS's owner files (~$征集表.docx), LibreOffice's locks, .DS_Store: left behind when a
+        # folder is zipped with a form still open; never a form, so they must not fail the import.
+        outcome.status, outcome.message = SKIPPED, "Word、WPS 或系统的临时文件。"
+        return _Candidate(outcome, Kind.UNKNOWN)
     try:
         if not path.is_file():
             raise FileNotFoundError
@@ -188,6 +193,8 @@ def import_paths(
     county's 附件2 汇总表 to cross-check against, whose 主管单位 goes into each matched record.
     ScaffoldError when the root has no regulation in force (a usage error: nothing is read or written).
     """
+    paths, root = [Path(p) for p in paths], Path(root)
+    summary = Path(summary) if summary is not None else None
     regulation = scaffold.regulation_in_force(root, published or dt.date.today())
     report = ImportReport()
     candidates = [_classify(path, named) for path, named in collect(paths, summary)]
