@@ -288,6 +288,21 @@ def test_a_summary_that_agrees_and_sits_in_the_folder(project, capsys):
     assert yaml.safe_load(records()[0].read_text(encoding="utf-8"))["competent_unit"] == "浮梁县科技局"
 
 
+def test_a_summary_after_the_forms_never_rewrites_their_records(project, capsys):
+    build_form(Path("陶瓷.docx"), CERAMICS)
+    assert import_("陶瓷.docx") == 0
+    before = records()[0].read_text(encoding="utf-8")
+    summary_xlsx(Path("汇总表.xlsx"), [[1, "计划科", "陶瓷", CERAMICS.title, "浮梁县科技局"]])
+    capsys.readouterr()
+    assert import_("陶瓷.docx", "--summary", "汇总表.xlsx") == 0
+    out = capsys.readouterr().out
+    assert (
+        "已导入为 JDZ-2022-001，未重复导入；汇总表的主管单位“浮梁县科技局”未写入该记录，如需要请在其中填写 competent_unit"
+        in out
+    )
+    assert records()[0].read_text(encoding="utf-8") == before
+
+
 def test_old_format_summaries_xls_et_and_doc(project, old_forms, capsys):
     require_soffice()
     build_form(Path("陶瓷.docx"), CERAMICS)

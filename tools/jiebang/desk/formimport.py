@@ -161,9 +161,9 @@ def _convert_all(
     return {item.source: item.path or item.problem for item in done}
 
 
-def _known_records(lists_dir: Path) -> dict[tuple[str, str], str]:
-    """(title, demander) compared without spaces and punctuation → the id of the record holding them."""
-    seen: dict[tuple[str, str], str] = {}
+def _known_records(lists_dir: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """(title, demander) compared without spaces and punctuation → (id, 主管单位) of the record holding them."""
+    seen: dict[tuple[str, str], tuple[str, str]] = {}
     for path in sorted(lists_dir.rglob("*.yaml")) if lists_dir.is_dir() else []:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -171,8 +171,18 @@ def _known_records(lists_dir: Path) -> dict[tuple[str, str], str]:
             continue  # validate reports such files; they cannot hold a form we are about to import
         if isinstance(data, dict) and isinstance(data.get("demander"), dict):
             key = (comparable(str(data.get("title", ""))), comparable(str(data["demander"].get("name", ""))))
-            seen.setdefault(key, str(data.get("id") or path.stem))
+            seen.setdefault(key, (str(data.get("id") or path.stem), str(data.get("competent_unit") or "")))
     return seen
+
+
+def _already(form: FormData, known: dict[tuple[str, str], tuple[str, str]], *, who: bool) -> str:
+    """“…已导入为 JDZ-…，未重复导入”, and what the 汇总表 says that the existing record lacks."""
+    list_id, unit = known[_dedup_key(form)]
+    text = f"“{form.title}”" + (f"（{form.demander}）" if who else "") + f"已导入为 {list_id}，未重复导入"
+    if form.competent_unit and form.competent_unit != unit:
+        # Never rewrite an existing record (it may be published: audit.change_note); say what to add.
+        text += f"；汇总表的主管单位“{form.competent_unit}”未写入该记录，如需要请在其中填写 competent_unit"
+    return text
 
 
 def _dedup_key(form: FormData) -> tuple[str, str]:
@@ -290,12 +300,10 @@ def _write_all(
     year = (published or dt.date.today()).year
     for candidate, group in forms:
         outcome = candidate.outcome
-        dups = [(form, known[_dedup_key(form)]) for form in group if _dedup_key(form) in known]
+        dups = [form for form in group if _dedup_key(form) in known]
         if len(dups) == len(group):
             outcome.status = DUPLICATE
-            outcome.message = (
-                "；".join(f"“{f.title}”（{f.demander}）已导入为 {i}，未重复导入" for f, i in dups) + "。"
-            )
+            outcome.message = "；".join(_already(form, known, who=True) for form in dups) + "。"
             continue
         for form in group:
             if _dedup_key(form) in known:
@@ -305,10 +313,10 @@ def _write_all(
             except ScaffoldError as exc:
                 outcome.status, outcome.message = FAILED, str(exc)
                 break
-            known[_dedup_key(form)] = written.list_id
+            known[_dedup_key(form)] = (written.list_id, form.competent_unit)
             outcome.written.append(written)
         if dups and outcome.status != FAILED:
-            outcome.message = "；".join(f"“{f.title}”已导入为 {i}，未重复导入" for f, i in dups) + "。"
+            outcome.message = "；".join(_already(form, known, who=False) for form in dups) + "。"
 
 
 def _write(

@@ -236,7 +236,10 @@ def _run_soffice(
     except subprocess.TimeoutExpired:
         if os.name == "posix":
             os.killpg(process.pid, signal.SIGKILL)
-        else:
+        else:  # soffice.exe starts soffice.bin: end the whole tree
+            subprocess.run(
+                ["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False
+            )
             process.kill()
         process.wait()
         return False
