@@ -341,6 +341,15 @@ def test_old_format_summaries_xls_et_and_doc(project, old_forms, capsys):
     assert "已导入过  陶瓷.docx" in out and "与征集表逐项一致。" in out
 
 
+def test_a_form_whose_name_holds_a_colon_is_named_whole(project, capsys):
+    from docx_forms import build_other_document
+
+    build_other_document(Path("征集表：陶瓷.docx"))
+    assert import_("征集表：陶瓷.docx") == 1
+    err = capsys.readouterr().err
+    assert "失败  征集表：陶瓷.docx：不是“揭榜挂帅”重大技术需求征集表（附件1）" in err
+
+
 def test_a_file_that_is_no_summary(project, capsys):
     build_form(Path("陶瓷.docx"), CERAMICS)
     Workbook().save("空表.xlsx")

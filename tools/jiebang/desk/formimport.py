@@ -237,8 +237,7 @@ def _read(candidate: _Candidate, converted: dict[Path, Path | str]) -> list[Form
     try:
         return read_forms(readable, source=outcome.source)
     except FormError as exc:
-        # The message already starts 征集表《name》：; the per-file line names the file, so drop that.
-        outcome.status, outcome.message = FAILED, str(exc).split("：", 1)[-1]
+        outcome.status, outcome.message = FAILED, exc.message  # the per-file line names the file
         return None
 
 

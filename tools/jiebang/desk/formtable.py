@@ -25,6 +25,7 @@ class FormError(Exception):
     def __init__(self, form: Path | str, message: str, fields: tuple[str, ...] = ()):
         self.form = Path(form)
         self.fields = fields
+        self.message = message  # without the file's name, for reports that name it already
         super().__init__(f"征集表《{self.form.name}》：{message}")
 
 
