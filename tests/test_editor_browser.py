@@ -312,6 +312,50 @@ def test_import_a_word_form(page, server: Server, project: Path, tmp_path: Path)
     assert page.input_value("#f-title") == "编辑器导入的窑炉余热回收关键技术"
 
 
+def test_a_new_notice_for_a_chosen_list_and_kind(page, server: Server, project: Path):
+    page.goto(server.editor)
+    page.select_option("#new-list", "JDZ-2023-003")
+    page.select_option("#new-type", "流榜")
+    page.get_by_role("button", name="新建公告").click()
+    page.wait_for_url("**/_editor/new?kind=result*")
+    notice_id = page.input_value("#f-id")
+    assert notice_id.startswith("JDZ-2023-003-R") and page.input_value("#f-list") == "JDZ-2023-003"
+    assert page.input_value("#f-kind") == "流榜" and page.input_value("#f-date") == TODAY
+    assert (
+        page.locator("#f-reason").count() == 1 and page.locator("#f-tranche").count() == 0
+    )  # the kind's fields
+    page.fill("#f-reason", "截止日期内无符合条件的揭榜单位。")
+    page.get_by_role("button", name="保存").click()
+    page.locator("#save-status", has_text="已保存").wait_for()
+    data = yaml.safe_load((project / "content" / "results" / "2023" / f"{notice_id}.yaml").read_text("utf-8"))
+    assert data == {
+        "id": notice_id,
+        "list": "JDZ-2023-003",
+        "kind": "流榜",
+        "date": dt.date.today(),
+        "reason": "截止日期内无符合条件的揭榜单位。",
+    }
+
+
+def test_markdown_preview_and_word_count_as_one_types(page, server: Server):
+    page.goto(server.editor + "new?kind=list")
+    page.fill("#f-problem", "abc 中文，def 2026 **粗体** <script>window.hit=1</script>")
+    page.locator("#f-problem").locator("xpath=..").locator("summary").click()
+    preview = page.locator("#f-problem-preview strong")
+    preview.wait_for()
+    assert preview.inner_text() == "粗体"  # the site's Markdown
+    assert page.locator("#f-problem-preview script").count() == 0 and page.evaluate("window.hit") is None
+    # Word's 字数 (abc, 中, 文, ，, def, 2026, 粗, 体 …), counted by records/textcount, not by the page.
+    from jiebang.records.textcount import word_count
+
+    expected = word_count(page.input_value("#f-problem"))
+    assert expected > 8
+    page.locator("#f-problem-count", has_text=f"已写 {expected} 字，限 500 字").wait_for()
+    page.fill("#f-benefits", "字" * 301)
+    page.locator("#f-benefits-count", has_text="超出 1 字").wait_for()
+    finding(page, "f-benefits", "text.length").wait_for()
+
+
 def test_keyboard_only(page, server: Server):
     page.goto(server.editor)
     page.keyboard.press("Tab")

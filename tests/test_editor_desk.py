@@ -208,3 +208,21 @@ def test_the_live_check_finds_what_validate_finds_once_saved(root: Path):
         fields["money.list_amount_min"] == "budget.to_solver_wan"
         and fields["contact.phone"] == "contact.phone"
     )
+
+
+def test_the_records_filter_by_year_kind_and_status(root: Path):
+    import datetime as dt
+
+    from jiebang.desk.editor.catalogue import LIST_KIND, catalogue, choose
+
+    entries = catalogue(root, dt.date(2026, 12, 2))
+    assert len(entries) == len(list(root.rglob("lists/**/*.yaml"))) + len(
+        list(root.rglob("results/**/*.yaml"))
+    )
+    lists_2022 = choose(entries, year="2022", kind=LIST_KIND)
+    assert sorted(e.record_id for e in lists_2022) == ["JDZ-2022-001", "JDZ-2022-002", "JDZ-2022-003"]
+    funding = choose(entries, kind="资金拨付")
+    assert funding and all(e.record_id.split("-R")[0] in {x.record_id for x in entries} for e in funding)
+    accepted = choose(entries, kind=LIST_KIND, status="已验收")
+    assert accepted and all(e.status == "已验收" for e in accepted)
+    assert choose(entries, year="1999") == []
