@@ -271,13 +271,14 @@ def test_unsaved_input_survives_a_reload(page, server: Server, project: Path):
     banner = page.locator("#draft-banner")
     banner.wait_for()
     assert "尚未保存" in banner.inner_text()
+    assert page.evaluate("document.activeElement.id") == "draft-banner"  # said first, wherever the page opens
     assert page.input_value("#f-title") == before  # the file is as it was: nothing saved behind the clerk
     assert axe_serious(page) == []
     page.get_by_role("button", name="恢复草稿").click()
     page.locator("#save-status", has_text="已恢复草稿").wait_for()
     assert page.input_value("#f-title") == "尚未保存的标题草稿"
     names = page.eval_on_selector_all(
-        "#f-indicators li[data-item] input[name$='.name']", "es => es.map(e => e.value)"
+        "#f-indicators [data-item] input[name$='.name']", "es => es.map(e => e.value)"
     )
     assert names[-1] == "新增指标"
     assert before in (project / "content" / rel).read_text("utf-8")

@@ -47,6 +47,7 @@
     document.getElementById("draft-text").textContent = "此记录有一份 " + new Date(draft.time).toLocaleString("zh-CN") +
       " 输入、尚未保存的草稿" + (draft.base !== base.value ? "（其后磁盘上的文件已改动，恢复后保存时会请你比较两个版本）" : "") + "。";
     banner.hidden = false;
+    banner.focus();  // after a reload the page may open scrolled down: the draft is said first
   }
   document.getElementById("draft-restore").addEventListener("click", function () {
     var params = new URLSearchParams(draft.pairs);
@@ -70,6 +71,9 @@
   // ---------------------------------------------------------------- live checks
   var summary = document.getElementById("findings-list");
   var findingsStatus = document.getElementById("findings-status");
+  document.getElementById("findings-details").addEventListener("toggle", function (e) {
+    if (e.isTrusted && document.activeElement && document.activeElement.tagName === "SUMMARY") e.target.dataset.touched = "1";
+  });
   function holderFor(name) {
     var parts = name.split(".");
     while (parts.length) {
@@ -102,6 +106,9 @@
       summary.appendChild(li);
     });
     findingsStatus.textContent = errors || warnings ? errors + " 个错误，" + warnings + " 个警告。" : "没有发现问题。";
+    var details = document.getElementById("findings-details");
+    details.hidden = !data.findings.length;
+    if (!details.dataset.touched) details.open = data.findings.length <= 5;  // a long list folds away on a phone
     Object.keys(data.counts || {}).forEach(function (key) {
       var p = document.querySelector('[data-count="' + key + '"]');
       if (!p) return;
@@ -128,16 +135,24 @@
 
   // ---------------------------------------------------------------- list rows
   function renumber(ol) {
-    ol.querySelectorAll(":scope > li [data-number]").forEach(function (s, i) { s.textContent = String(i + 1); });
+    ol.querySelectorAll(":scope > [data-item]").forEach(function (item, i) {
+      item.querySelectorAll("[data-number]").forEach(function (s) { s.textContent = String(i + 1); });
+      // A table row's labels name its row: keep them true after a row is added or removed.
+      item.querySelectorAll("label.visually-hidden").forEach(function (label) {
+        label.textContent = label.textContent.replace(/（第.+行）$/, "（第" + (i + 1) + "行）");
+      });
+      var remove = item.querySelector("[data-remove][aria-label]");
+      if (remove) remove.setAttribute("aria-label", "删除第" + (i + 1) + "行");
+    });
   }
   fields.addEventListener("click", function (e) {
     var add = e.target.closest("[data-add]");
     var remove = e.target.closest("[data-remove]");
     if (add) {
       var box = add.closest("fieldset.list");
-      var ol = box.querySelector(":scope > [data-items]");
+      var ol = box.querySelector("[data-items]");
       var index = String(Number(ol.dataset.next)); ol.dataset.next = String(Number(ol.dataset.next) + 1);
-      var item = box.querySelector(":scope > template[data-blank]").content.firstElementChild.cloneNode(true);
+      var item = box.querySelector(":scope > template[data-blank]").content.querySelector("[data-item]").cloneNode(true);
       item.querySelectorAll("*").forEach(function (node) {
         ["name", "id", "for", "aria-describedby", "data-field"].forEach(function (attr) {
           var v = node.getAttribute(attr);
@@ -148,7 +163,7 @@
       var first = item.querySelector("input, select, textarea"); if (first) first.focus();
       changed();
     } else if (remove) {
-      var li = remove.closest("li[data-item]");
+      var li = remove.closest("[data-item]");
       var list = li.closest("fieldset.list");
       var items = li.parentElement;
       li.remove(); renumber(items);
