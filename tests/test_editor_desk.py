@@ -226,3 +226,85 @@ def test_the_records_filter_by_year_kind_and_status(root: Path):
     accepted = choose(entries, kind=LIST_KIND, status="已验收")
     assert accepted and all(e.status == "已验收" for e in accepted)
     assert choose(entries, year="1999") == []
+
+
+# --------------------------------------------------------------------------- review and commit
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from editor_server import make_project
+
+    return make_project(tmp_path / "project")
+
+
+def test_a_published_record_needs_its_change_note_before_commit(project: Path):
+    import datetime as dt
+
+    from jiebang.desk.editor import review
+
+    root = project / "content"
+    path = root / SAMPLE
+    text = path.read_text("utf-8")
+    path.write_text(
+        text.replace("title: 日用陶瓷低温快烧釉料及配套坯体关键技术", "title: 改过的名称"), "utf-8"
+    )
+    made = review.review(root, SAMPLE, "list")
+    assert made.published and made.committed and made.base == "published"
+    assert [c.lines()[0] for c in made.changes] == [
+        "重大技术需求项目名称：日用陶瓷低温快烧釉料及配套坯体关键技术 → 改过的名称"
+    ]
+    assert made.needs_change_note and made.blocked
+    path.write_text(
+        path.read_text("utf-8") + f"changes:\n  - date: {dt.date.today()}\n    note: 更正项目名称。\n",
+        "utf-8",
+    )
+    made = review.review(root, SAMPLE, "list")
+    assert not made.needs_change_note and not made.blocked
+    assert made.message() == "更正榜单 JDZ-2022-001：重大技术需求项目名称、更正说明"
+    assert made.correction_fields() == ["title"]
+    notice = review.correction_notice(root, made, dt.date.today())
+    written = yaml_load(root / notice)
+    assert (
+        written["kind"] == "更正公告"
+        and written["target"] == "JDZ-2022-001"
+        and written["fields"] == ["title"]
+    )
+
+
+def test_commit_takes_only_this_file_with_the_clerks_message(project: Path):
+    import subprocess
+
+    from jiebang.desk.editor import review
+
+    root = project / "content"
+    (root / SAMPLE).write_text(
+        (root / SAMPLE).read_text("utf-8").replace("2022年度第一批", "2022年度第一批次"), "utf-8"
+    )
+    other = root / "lists" / "2022" / "JDZ-2022-002.yaml"
+    other.write_text(other.read_text("utf-8") + "# 另一处未提交的修改\n", "utf-8")
+    subprocess.run(["git", "add", str(other)], cwd=project, check=True)  # even staged, it is not taken
+    commit = review.commit(root, SAMPLE, "修改榜单 JDZ-2022-001：批次")
+    shown = subprocess.run(
+        ["git", "show", "--name-only", "--format=%s", commit],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert shown == ["修改榜单", "JDZ-2022-001：批次", "content/lists/2022/JDZ-2022-001.yaml"]
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True
+    ).stdout
+    assert "JDZ-2022-002.yaml" in status and "JDZ-2022-001.yaml" not in status
+    with pytest.raises(review.ReviewError, match="不能为空"):
+        review.commit(root, SAMPLE, "  ")
+
+
+def yaml_load(path: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load(path.read_text("utf-8"))

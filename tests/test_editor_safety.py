@@ -185,3 +185,10 @@ def test_by_default_it_listens_on_loopback_only(tmp_path: Path):
             assert listening and all("127.0.0.1:" in line for line in listening)
     finally:
         server.stop()
+
+
+def test_a_file_that_does_not_parse_is_said_not_shown_as_a_form(editor: Editor):
+    (editor.root / RECORD).write_text("id: JDZ-2022-001\ntitle: [未闭合\n", "utf-8")
+    response = call(editor, "GET", f"edit?file={RECORD}")
+    text = response.body.decode()
+    assert response.status == 400 and "无法在表单中打开" in text and "Traceback" not in text
