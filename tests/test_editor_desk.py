@@ -190,6 +190,13 @@ def test_the_form_is_the_schemas():
     ]
 
 
+def test_the_regulations_lists_are_offered_where_it_names_them():
+    fields = {
+        f.name: f for f in forms.build_fields(SCHEMAS["list"], {}, suggestions={"industry": ["陶瓷", "航空"]})
+    }
+    assert fields["industry"].suggestions == ["陶瓷", "航空"] and fields["title"].suggestions == []
+
+
 def test_a_notices_form_has_the_fields_of_its_kind():
     names = [f.name for f in forms.build_fields(SCHEMAS["result"], {"kind": "资金拨付"})]
     assert "tranche" in names and "amount_wan" in names and "solvers" not in names

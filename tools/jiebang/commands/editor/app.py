@@ -203,19 +203,27 @@ class Editor:
         )
 
     def _fields(self, kind: str, data: dict) -> list[forms.Field]:
-        return forms.build_fields(SCHEMAS[kind], data, self._limits(data, kind))
+        regulation = self._regulation(data, kind)
+        suggestions = {
+            "industry": [str(v) for v in scaffold.regulation_value(regulation, "industries", []) or []],
+            "county": [str(v) for v in scaffold.regulation_value(regulation, "counties", {}) or {}],
+        }
+        return forms.build_fields(SCHEMAS[kind], data, self._limits(data, kind), suggestions)
+
+    def _regulation(self, data: dict, kind: str) -> dict:
+        """The regulation in force on the record's date (DESIGN.md); today's while it has none."""
+        day = dt.date.today()
+        with contextlib.suppress(ValueError):
+            day = dt.date.fromisoformat(str(data.get("published" if kind == "list" else "date")))
+        try:
+            return scaffold.regulation_in_force(self.root, day)
+        except scaffold.ScaffoldError:
+            return {}
 
     def _limits(self, data: dict, kind: str) -> dict:
         if kind != "list":
             return {}
-        day = dt.date.today()
-        with contextlib.suppress(ValueError):  # no date yet: the regulation in force today
-            day = dt.date.fromisoformat(str(data.get("published")))
-        try:  # the 字数 limits of the regulation in force on the list's date (DESIGN.md)
-            regulation = scaffold.regulation_in_force(self.root, day)
-        except scaffold.ScaffoldError:
-            return {}
-        return dict(scaffold.regulation_value(regulation, "text_limits", {}) or {})
+        return dict(scaffold.regulation_value(self._regulation(data, kind), "text_limits", {}) or {})
 
     def _submitted(self, request: Request) -> tuple[str, Path, str, str | None, dict, dict, str]:
         """(rel, path, kind, old text, old data, new data, base) of a submitted form."""

@@ -34,6 +34,7 @@ class Field:
     children: list[Field] = field(default_factory=list)  # a group's fields, a list's items
     blank: Field | None = None  # a list's new item
     columns: list[Field] = field(default_factory=list)  # a list of mappings: its item's fields
+    suggestions: list[str] = field(default_factory=list)  # values the regulation lists (行业, 县区)
 
     @property
     def dom_id(self) -> str:
@@ -98,16 +99,18 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def build_fields(schema: dict, data: dict, limits: dict | None = None) -> list[Field]:
-    """The form of a record: one Field per property the record may have, holding its current value."""
+def build_fields(
+    schema: dict, data: dict, limits: dict | None = None, suggestions: dict[str, list[str]] | None = None
+) -> list[Field]:
+    """The form of a record: one Field per property the record may have, holding its current value.
+    `limits`: 字数 limits by key; `suggestions`: values offered by key (the regulation's lists)."""
     props = kind_properties(schema, data.get("kind"))
     required = required_of(schema, data.get("kind"))
-    return [
-        _field(key, node, data.get(key), key, key in required, limits or {}) for key, node in props.items()
-    ]
+    context = {"limits": limits or {}, "suggestions": suggestions or {}}
+    return [_field(key, node, data.get(key), key, key in required, context) for key, node in props.items()]
 
 
-def _field(key: str | int, node: dict, value: Any, name: str, required: bool, limits: dict) -> Field:
+def _field(key: str | int, node: dict, value: Any, name: str, required: bool, context: dict) -> Field:
     widget = widget_of(key, node)
     made = Field(name, key, node.get("title", str(key)), node.get("description", ""), widget, required)
     if widget == "select":
@@ -118,7 +121,7 @@ def _field(key: str | int, node: dict, value: Any, name: str, required: bool, li
         sub_required = set(node.get("required", []))
         value = value if isinstance(value, dict) else {}
         made.children = [
-            _field(k, sub, value.get(k), f"{name}.{k}", k in sub_required, limits)
+            _field(k, sub, value.get(k), f"{name}.{k}", k in sub_required, context)
             for k, sub in node.get("properties", {}).items()
         ]
     elif widget == "list":
@@ -126,14 +129,15 @@ def _field(key: str | int, node: dict, value: Any, name: str, required: bool, li
         label = items.get("title") or made.title
         values = value if isinstance(value, list) else []
         made.children = [
-            _field(i, {**items, "title": label}, item, f"{name}.{i}", False, limits)
+            _field(i, {**items, "title": label}, item, f"{name}.{i}", False, context)
             for i, item in enumerate(values)
         ]
-        made.blank = _field(NEW_INDEX, {**items, "title": label}, None, f"{name}.{NEW_INDEX}", False, limits)
+        made.blank = _field(NEW_INDEX, {**items, "title": label}, None, f"{name}.{NEW_INDEX}", False, context)
         made.columns = made.blank.children
     else:
         made.value = shown(value)
-        made.limit = limits.get(key) if isinstance(key, str) else None
+        made.limit = context["limits"].get(key) if isinstance(key, str) else None
+        made.suggestions = list(context["suggestions"].get(key, [])) if isinstance(key, str) else []
     return made
 
 
