@@ -84,7 +84,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         """The site's pages too answer only to this server's own name (DNS rebinding)."""
         if self.server.guard.allow_host(self.headers.get("Host")):  # type: ignore[attr-defined]
             return True
-        self.send_error(421, "Misdirected Request")
+        self.send_error(421, None, "请求的 Host 不是本机预览地址，已拒绝（防止 DNS 重绑定）。")
         return False
 
     def do_GET(self) -> None:  # noqa: N802 - the base class's name
@@ -101,7 +101,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if self.path.startswith(PREFIX):
             self._editor("POST")
         else:
-            self.send_error(405)
+            self.send_error(405, None, "网站预览只读；编辑请用 /_editor/。")
 
     def _editor(self, method: str) -> None:
         parts = urlsplit(self.path)
@@ -111,7 +111,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             length = -1
         limit = 25 * 1024 * 1024  # above the upload limit: the editor says which limit, in Chinese
         if length < 0 or length > limit:
-            self.send_error(413)
+            self.send_error(413, None, "提交的内容过大（上限 25 MiB），未处理。")
             return
         body = self.rfile.read(length) if length else b""
         request = Request(

@@ -302,7 +302,7 @@ class Editor:
 
     # ------------------------------------------------------------------ review and commit
 
-    def review(self, request: Request, note: str = "", error: str = "") -> Response:
+    def review_page(self, request: Request, note: str = "", error: str = "") -> Response:
         rel = request.query.get("file", "") or dict(request.pairs()).get("file", "")
         path = record_path(self.root, rel)
         if not path.is_file():
@@ -330,11 +330,11 @@ class Editor:
                 if made.errors
                 else "与上次提交相比没有改动。"
             )
-            return self.review(request, error=why)
+            return self.review_page(request, error=why)
         try:
             commit_id = review.commit(self.root, rel, sent.get("message", ""))
         except review.ReviewError as exc:
-            return self.review(request, error=str(exc))
+            return self.review_page(request, error=str(exc))
         return _redirect(
             f"{PREFIX}review?" + urlencode({"file": rel, "done": f"已提交 {commit_id[:12]}（未推送）。"})
         )
@@ -362,7 +362,7 @@ ROUTES = {
     ("GET", ""): Editor.browse,
     ("GET", "new"): Editor.new,
     ("GET", "edit"): Editor.edit,
-    ("GET", "review"): Editor.review,
+    ("GET", "review"): Editor.review_page,
     ("GET", "asset"): Editor.asset,
     ("POST", "import"): Editor.upload,
     ("POST", "api/check"): Editor.check,
