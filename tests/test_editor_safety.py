@@ -192,3 +192,16 @@ def test_a_file_that_does_not_parse_is_said_not_shown_as_a_form(editor: Editor):
     response = call(editor, "GET", f"edit?file={RECORD}")
     text = response.body.decode()
     assert response.status == 400 and "无法在表单中打开" in text and "Traceback" not in text
+
+
+def test_a_doc_the_import_cannot_read_yet_says_how_to_convert_it(editor: Editor):
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="token"\r\n\r\n' + editor.guard.token.encode() + b"\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="form"; filename="\xe5\xbe\x81\xe9\x9b\x86\xe8\xa1\xa8.doc"\r\n'
+        b"Content-Type: application/msword\r\n\r\n\xd0\xcf\x11\xe0 not really\r\n--b--\r\n"
+    )
+    before = sorted((editor.root / "lists").rglob("*.yaml"))
+    response = call(editor, "POST", "import", body, **{"content-type": "multipart/form-data; boundary=b"})
+    text = response.body.decode()
+    assert response.status == 400 and "征集表.doc" in text and ".docx" in text
+    assert sorted((editor.root / "lists").rglob("*.yaml")) == before

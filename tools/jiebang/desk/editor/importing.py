@@ -40,6 +40,10 @@ def import_upload(root: Path, filename: str, data: bytes, today: dt.date) -> lis
         except FormError as exc:
             raise ImportRefused(str(exc).replace(upload.name, name)) from None
         except Exception:  # a damaged file may fail deep inside python-docx: say so, never a traceback
+            if suffix != ".docx":  # until the office import reads .doc/.wps itself (issue 12)
+                raise ImportRefused(
+                    f"无法读取《{name}》：请在 Word 或 WPS 中“另存为”.docx 文件后再导入。"
+                ) from None
             raise ImportRefused(f"无法读取《{name}》：文件已损坏或不是征集表。") from None
     prefix = str(scaffold.regulation_value(regulation, "id_prefix", "JDZ"))
     lists = root / "lists"
