@@ -205,3 +205,15 @@ def test_a_doc_the_import_cannot_read_yet_says_how_to_convert_it(editor: Editor)
     text = response.body.decode()
     assert response.status == 400 and "征集表.doc" in text and ".docx" in text
     assert sorted((editor.root / "lists").rglob("*.yaml")) == before
+
+
+def test_a_file_broken_on_disk_after_opening_is_said_by_the_live_check(editor: Editor):
+    (editor.root / RECORD).write_text("id: JDZ-2022-001\ntitle: [未闭合\n", "utf-8")
+    response = call(
+        editor,
+        "POST",
+        "api/check",
+        {"file": RECORD, "base": "x", "title": "新", "token": editor.guard.token},
+        accept="application/json",
+    )
+    assert response.status == 400 and "无法解析" in response.body.decode()

@@ -88,7 +88,11 @@ class Editor:
             return self._page(404, "message.html", title="找不到页面", message="编辑器中没有这个页面。")
         try:
             return route(self, request)
-        except (PathRefused, scaffold.ScaffoldError) as exc:  # bad input, or no regulation to write under
+        except (
+            PathRefused,
+            scaffold.ScaffoldError,
+            saving.SaveError,
+        ) as exc:  # bad input, no regulation, a broken file
             return self._error(request, 400, str(exc))
         except Exception:  # a bug of ours: the clerk gets a sentence, the terminal the details
             traceback.print_exc()

@@ -118,7 +118,10 @@
     });
   }
   function checkNow() {
-    return post("/_editor/api/check", pairs()).then(function (r) { if (r.status === 200) showFindings(r.data); });
+    return post("/_editor/api/check", pairs()).then(function (r) {
+      if (r.status === 200) showFindings(r.data);
+      else findingsStatus.textContent = "无法检查：" + (r.data.error || "请查看运行 jiebang serve 的窗口。");
+    }, function () { findingsStatus.textContent = "无法连接 jiebang serve：暂不能检查。"; });
   }
   var checkSoon = debounce(checkNow, 500);
 
