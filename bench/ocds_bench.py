@@ -3,7 +3,7 @@
     .venv/bin/python bench/ocds_bench.py [PROJECT]     (default: the sample; bench/.work/scale-N for N lists)
 
 Loads the project as a build does (records, site data, git history), then times, each once, the
-release and record packages (site/ocdspackages.py) and for comparison the rest of the open data
+release and record packages (site/ocds/packages.py) and for comparison the rest of the open data
 (lists.json, results.json, per-record JSON with revisions, calendars, summaries). Prints wall and
 CPU seconds (the machines are shared: CPU seconds of this process compare better) and sizes.
 """
@@ -22,7 +22,7 @@ from jiebang.history.revisions import load_history  # noqa: E402
 from jiebang.records.content import load_tree  # noqa: E402
 from jiebang.site.generator import urls  # noqa: E402
 from jiebang.site.model import build_site_data, content_as_of  # noqa: E402
-from jiebang.site.ocdspackages import write_ocds  # noqa: E402
+from jiebang.site.ocds.packages import write_ocds  # noqa: E402
 from jiebang.site.opendata import write_open_data  # noqa: E402
 
 

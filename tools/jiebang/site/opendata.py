@@ -24,7 +24,7 @@ from ..records.schema import title_of
 from .dataschemas import INDEX_FIELDS, schema_id, write_schemas
 from .feeds import list_page_updated
 from .model import ListView, SiteData, cn_date
-from .ocdspackages import write_ocds
+from .ocds.packages import write_ocds
 from .outputcache import OutputCache
 
 CHINA = timezone(timedelta(hours=8))
@@ -128,7 +128,7 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
                        history)
     write_schemas(site_url, output)
     write_summaries(site, output, cache)
-    write_ocds(site, settings, output, history)  # /data/ocds/: OCDS 1.1 packages (site/ocds.py)
+    write_ocds(site, settings, output, history)  # /data/ocds/: OCDS 1.1 packages (site/ocds/)
 
 
 CSV_COLUMNS = [

@@ -17,8 +17,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .model import SiteData
-from .ocds import Publisher, releases_of, stamp
+from ..model import SiteData
+from .process import releases_of
+from .values import Publisher, stamp
 
 VERSION = "1.1"
 SCHEMA_FILE = "ocds/release-schema-1__1__5.json"
