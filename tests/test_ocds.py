@@ -483,3 +483,24 @@ def test_release_ids_stay_when_a_correction_is_committed_between_two_builds(tmp_
 def test_the_release_schema_the_build_merges_with_is_the_standards() -> None:
     kept = REPO / "tools" / "jiebang" / "schemas" / "ocds" / "release-schema-1__1__5.json"
     assert kept.read_bytes() == standard_file("release-schema.json")
+
+
+def test_a_rebuild_reuses_the_packages_until_a_record_changes(tmp_path: Path, monkeypatch) -> None:
+    import jiebang.site.ocds.packages as packages
+
+    project = sample_project(tmp_path / "project")
+    out = tmp_path / "site"
+    build_site(project, out, overrides={"SITEURL": SITE_URL})
+    before = (out / "data" / "ocds" / "records.json").read_bytes()
+    made, write = [], packages.write_packages
+    monkeypatch.setattr(packages, "write_packages", lambda *args: (made.append(1), write(*args)))
+    build_site(project, out, overrides={"SITEURL": SITE_URL})
+    assert made == [] and (out / "data" / "ocds" / "records.json").read_bytes() == before
+    notice = project / "content" / "results" / "2024" / "JDZ-2024-001-R01.yaml"
+    text = notice.read_text("utf-8")
+    reason = re.search(r"^reason: (.+)$", text, re.M).group(1)
+    notice.write_text(text.replace(f"reason: {reason}", "reason: 无符合条件的揭榜单位。"), "utf-8")
+    build_site(project, out, overrides={"SITEURL": SITE_URL})
+    assert made == [1]
+    release = next(r for r in package(out, "releases.json")["releases"] if r["id"] == "JDZ-2024-001-R01")
+    assert release["tender"]["documents"][0]["description"] == "无符合条件的揭榜单位。"

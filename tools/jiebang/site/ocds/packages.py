@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import SiteData
+from ..outputcache import OutputCache
 from .process import releases_of
 from .values import Publisher, stamp
 
@@ -92,7 +93,35 @@ def processes(site: SiteData, settings: dict, history=None) -> Iterator[tuple[li
         )
 
 
-def write_ocds(site: SiteData, settings: dict, output: Path, history=None) -> None:
+def ocds_key(site: SiteData, history, cache: OutputCache) -> str | None:
+    """What the packages are made of, beside the settings and the code the cache's scope holds: every
+    record's bytes, the day statuses are computed for, and for the corrected lists' revisions, the
+    commit git's history ends at (any new commit makes them again: cheaper than reading git to key)."""
+    head = history.head.sha if history is not None and history.ok and history.head else None
+    return cache.key(
+        "ocds",
+        [(v.id, v.record.digest) for v in site.lists],
+        [(n.id, n.record.digest) for n in site.results],
+        site.as_of,
+        head if any(v.corrected for v in site.lists) else None,
+    )
+
+
+def write_ocds(
+    site: SiteData, settings: dict, output: Path, history=None, cache: OutputCache | None = None
+) -> None:
+    """The two packages, reused from the build cache when nothing they are made of changed."""
+    cache = cache or OutputCache.disabled()
+    key = ocds_key(site, history, cache)
+    keys = {path: key and f"{key}/{path}" for path in (RELEASES, RECORDS)}
+    if all(cache.reuse(output, path, keys[path]) for path in (RELEASES, RECORDS)):
+        return
+    write_packages(site, settings, output, history)
+    for path in (RELEASES, RECORDS):
+        cache.keep(output, path, keys[path])
+
+
+def write_packages(site: SiteData, settings: dict, output: Path, history=None) -> None:
     """The two packages under data/ocds/, written as each list is mapped: at national scale the record
     package is the largest file of the site, and held whole it would be most of the build's memory.
     Each release and each record is one line (a list's release ids are unique within its ocid, as in OCDS)."""
