@@ -63,3 +63,10 @@ JIEBANG_DECLARATION = (
     "如有人以市科技局名义索要费用，请立即向市科技局举报。"
 )
 JIEBANG_REPOSITORY_COMMIT_URL = ""  # e.g. "https://git.example.gov.cn/jiebang/content/commit/{commit}"
+
+# Open contracting data (/data/ocds/, OCDS 1.1): each list is one contracting process whose ocid is this prefix,
+# "-" and the list id (ocds-xxxxxx-JDZ-2022-001). A publisher registers its own prefix ("ocds-" and six
+# characters) with the Open Contracting Partnership; "ocds-xxxxxx" is the placeholder the sample uses, and the
+# /data/ page says so while it is in use. JIEBANG_OCDS_PAYER names the party that pays the tranches (第九条（七）).
+JIEBANG_OCDS_OCID_PREFIX = "ocds-xxxxxx"
+JIEBANG_OCDS_PAYER = "（示例）景德镇市财政局"

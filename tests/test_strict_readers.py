@@ -5,7 +5,8 @@
   every RSS channel: links the page it is about;
 - every calendar: RFC 5545 (a component at least, UID/DTSTAMP/DTSTART, CRLF, lines of ≤ 75 octets);
 - every JSON file: the JSON Schema it names in `$schema`, as published on this site (refs resolved from
-  the built output, never the network);
+  the built output, never the network); the OCDS packages under /data/ocds/: the OCDS 1.1.5 package schema
+  their `version` names, read from ../shared/ocds's copy of the standard;
 - the sitemap: sitemaps.org's 0.9 XSD, with lastmod on list and notice pages.
 
 The sample is built once for the module with publishconf.py (an absolute SITEURL), as
@@ -24,15 +25,17 @@ import os
 import runpy
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
 from icalendar import Calendar
-from jsonschema import Draft202012Validator
+from jsonschema import Draft4Validator, Draft202012Validator
 from lxml import etree, isoschematron
 from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
 
 from jiebang.records.content import load_tree
 from jiebang.site.build import build_site
@@ -352,6 +355,52 @@ def test_every_published_json_validates_against_the_schema_it_names(site: Path, 
         if errors:
             problems[rel] = errors[:5]
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+OCDS_ZIP = REPO.parent / "shared" / "ocds" / "standard-1__1__5.zip"
+OCDS_SCHEMAS = "https://standard.open-contracting.org/schema/1__1__5/"
+
+
+def ocds_validator(name: str) -> Draft4Validator:
+    """An OCDS 1.1.5 package schema, with every schema it refers to, read from ../shared/ocds's zip (never
+    the network: the schemas' $refs name their standard.open-contracting.org addresses)."""
+    if not OCDS_ZIP.is_file():
+        pytest.skip(f"OCDS 1.1.5 不在 {OCDS_ZIP}（见 ../shared/ocds/README.md）")
+
+    def read(uri: str) -> dict:
+        if not uri.startswith(OCDS_SCHEMAS):
+            raise LookupError(f"a schema not in OCDS 1.1.5: {uri}")
+        with zipfile.ZipFile(OCDS_ZIP) as archive:
+            return json.loads(archive.read(f"standard-1__1__5/schema/{uri.removeprefix(OCDS_SCHEMAS)}"))
+
+    schema = read(OCDS_SCHEMAS + name)
+    assert schema["id"] == OCDS_SCHEMAS + name
+    registry = Registry(retrieve=lambda uri: Resource.from_contents(read(uri), default_specification=DRAFT4))
+    return Draft4Validator(schema, registry=registry, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+
+def ocds_package_schema(data: dict) -> str:
+    """The schema an OCDS package names: its `version` (the standard, 1.1) and whether it holds releases or records."""
+    assert data.get("version") == "1.1", data.get("version")
+    return "record-package-schema.json" if "records" in data else "release-package-schema.json"
+
+
+def test_the_ocds_packages_validate_against_the_ocds_package_schemas(site: Path, site_url: str, tree) -> None:
+    files = sorted((site / "data" / "ocds").glob("*.json"))
+    assert [p.name for p in files] == ["records.json", "releases.json"]
+    for path in files:
+        data = json.loads(path.read_text("utf-8"))
+        assert data["uri"] == f"{site_url}/data/ocds/{path.name}"
+        check = ocds_validator(ocds_package_schema(data))
+        errors = [f"{e.json_path}: {e.message}" for e in check.iter_errors(data)]
+        assert not errors, json.dumps(errors[:5], ensure_ascii=False, indent=1)
+    # The control: a date that is not a date-time, and a record without its ocid, are refused.
+    records = json.loads((site / "data" / "ocds" / "records.json").read_text("utf-8"))
+    assert len(records["records"]) == len(tree.lists)
+    records["records"][0]["compiledRelease"]["date"] = "2026-11-27"
+    del records["records"][1]["ocid"]
+    found = {tuple(e.absolute_path)[:2] for e in ocds_validator("record-package-schema.json").iter_errors(records)}
+    assert found == {("records", 0), ("records", 1)}, found
 
 
 def test_the_data_schemas_refuse_what_the_data_must_not_hold(site: Path, site_url: str, tree) -> None:

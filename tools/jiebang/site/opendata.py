@@ -25,6 +25,7 @@ from .dataschemas import INDEX_FIELDS, schema_id, write_schemas
 from .feeds import list_page_updated
 from .fingerprints import Fingerprints
 from .model import ListView, SiteData, cn_date
+from .ocds.packages import write_ocds
 from .outputcache import OutputCache
 
 CHINA = timezone(timedelta(hours=8))
@@ -137,6 +138,7 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
             views, calendar_title(name), site_url, site.as_of, history))
     write_schemas(site_url, output)
     write_summaries(site, output, cache)
+    write_ocds(site, settings, output, history, cache)  # /data/ocds/: OCDS 1.1 packages (site/ocds/)
 
 
 CSV_COLUMNS = [

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -224,14 +225,43 @@ class OutputCache:
                     pass
         target.write_bytes(data)
 
-    def _store(self, sha: str, data: bytes) -> tuple[Path, tuple[int, int]]:
+    def keep(self, staging: Path, save_as: str, key: str | None) -> None:
+        """Like write(), for a file its writer streamed into the new site itself (too large to hold in
+        memory, as the OCDS packages are at national scale): hashed in chunks, stored under its key."""
+        target = staging / save_as
+        digest = hashlib.sha256()
+        with target.open("rb") as source:
+            for chunk in iter(lambda: source.read(1 << 20), b""):
+                digest.update(chunk)
+        sha = self.digests[save_as] = digest.hexdigest()
+        self.misses += 1
+        if key is None or not self.enabled:
+            return
+        try:
+            stored, (size, mtime) = self._store(sha, target)
+        except OSError as exc:
+            self.say(f"生成缓存无法写入（{exc.strerror or exc}），本次不再使用缓存。")
+            self.folder = None
+            return
+        self.used[key] = [sha, size, mtime]
+        try:  # the site's file becomes a link to the stored one, as write() makes it
+            target.unlink()
+            os.link(stored, target)
+        except OSError:  # another file system, or links refused: the site's own copy
+            if not target.exists():
+                shutil.copyfile(stored, target)
+
+    def _store(self, sha: str, data: bytes | Path) -> tuple[Path, tuple[int, int]]:
         stored = self._object(sha)
         known = self._stored.get(sha)
         stat = stored.stat() if known and stored.exists() else None
         if not stat or (stat.st_size, stat.st_mtime_ns) != known:
             stored.parent.mkdir(exist_ok=True)
             temporary = stored.with_name(f".{stored.name}.{os.getpid()}")
-            temporary.write_bytes(data)
+            if isinstance(data, Path):
+                shutil.copyfile(data, temporary)
+            else:
+                temporary.write_bytes(data)
             os.chmod(temporary, 0o444)  # a stored object is never edited in place
             os.replace(temporary, stored)
             stat = stored.stat()

@@ -1,0 +1,146 @@
+"""/data/ocds/releases.json and /data/ocds/records.json: the OCDS 1.1 release and record packages.
+
+The record of a list holds its releases by link, its compiledRelease and its versionedRelease, both
+merged by OCDS Merge (ocdsmerge, the library `ocdskit compile` merges with) under the OCDS 1.1.5 release
+schema kept beside our own schemas (schemas/ocds/), so a build needs no network. Each release, and each
+record, is one line of the file: at national scale these are the largest files of the site, and
+Python's C encoder only serves compact JSON (indented output took five times as long).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..model import SiteData
+from ..outputcache import OutputCache
+from .process import releases_of
+from .values import Publisher, stamp
+
+VERSION = "1.1"
+SCHEMA_FILE = "ocds/release-schema-1__1__5.json"
+RELEASES, RECORDS = "data/ocds/releases.json", "data/ocds/records.json"
+
+
+@cache
+def merge_rules() -> dict:
+    from ocdsmerge.rules import get_merge_rules  # imported when a site is built, not by every command
+
+    return get_merge_rules(
+        json.loads(resources.files("jiebang.schemas").joinpath(SCHEMA_FILE).read_text("utf-8"))
+    )
+
+
+def merged(releases: list[dict]) -> tuple[dict, dict]:
+    """(compiledRelease, versionedRelease), as ocdsmerge's Merger makes them, each release flattened once
+    for both (flattening is most of the merge's time)."""
+    from ocdsmerge.flatten import flatten
+    from ocdsmerge.merge import CompiledRelease, VersionedRelease
+    from ocdsmerge.util import sorted_releases
+
+    rules = merge_rules()
+    compiled, versioned = CompiledRelease(merge_rules=rules), VersionedRelease(merge_rules=rules)
+    for release in sorted_releases(releases):
+        release = dict(release)
+        tag = release.pop("tag", None)
+        flat = flatten(release, rules, {}, flattened={})
+        compiled.flat_append(flat, release.get("ocid"), release.get("id"), release.get("date"), tag)
+        versioned.flat_append(
+            flat, release.get("ocid"), release.get("id"), release.get("date"), tag
+        )  # pops ocid
+    return compiled.asdict(), versioned.asdict()
+
+
+def _exact(value: Any) -> Any:
+    """JSON numbers with the record's digits: money is whole yuan already; a share like 0.92 prints as written."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+COMPACT = {"ensure_ascii": False, "separators": (",", ":"), "default": _exact}
+
+
+def package_head(publisher: Publisher, path: str) -> dict:
+    return {
+        "uri": f"{publisher.site_url}/{path}",
+        "version": VERSION,
+        "publishedDate": stamp(publisher.as_of),
+        "publisher": {"name": publisher.buyer},
+    }
+
+
+def processes(site: SiteData, settings: dict, history=None) -> Iterator[tuple[list[dict], dict]]:
+    """Each list's releases and its record, by list id, one list at a time."""
+    publisher = Publisher.of(settings, site.as_of)
+    base = f"{publisher.site_url}/{RELEASES}"
+    for view in sorted(site.lists, key=lambda v: v.id):
+        found = releases_of(view, publisher, history)
+        compiled, versioned = merged(found)
+        yield (
+            found,
+            {
+                "ocid": publisher.ocid(view.id),
+                "releases": [{"url": f"{base}#{r['id']}", "date": r["date"], "tag": r["tag"]} for r in found],
+                "compiledRelease": compiled,
+                "versionedRelease": versioned,
+            },
+        )
+
+
+def ocds_key(site: SiteData, history, cache: OutputCache) -> str | None:
+    """What the packages are made of, beside the settings and the code the cache's scope holds: every
+    record's bytes, the day statuses are computed for, and for the corrected lists' revisions, the
+    commit git's history ends at (any new commit makes them again: cheaper than reading git to key)."""
+    head = history.head.sha if history is not None and history.ok and history.head else None
+    return cache.key(
+        "ocds",
+        [(v.id, v.record.digest) for v in site.lists],
+        [(n.id, n.record.digest) for n in site.results],
+        site.as_of,
+        head if any(v.corrected for v in site.lists) else None,
+    )
+
+
+def write_ocds(
+    site: SiteData, settings: dict, output: Path, history=None, cache: OutputCache | None = None
+) -> None:
+    """The two packages, reused from the build cache when nothing they are made of changed."""
+    cache = cache or OutputCache.disabled()
+    key = ocds_key(site, history, cache)
+    keys = {path: key and f"{key}/{path}" for path in (RELEASES, RECORDS)}
+    if all(cache.reuse(output, path, keys[path]) for path in (RELEASES, RECORDS)):
+        return
+    write_packages(site, settings, output, history)
+    for path in (RELEASES, RECORDS):
+        cache.keep(output, path, keys[path])
+
+
+def write_packages(site: SiteData, settings: dict, output: Path, history=None) -> None:
+    """The two packages under data/ocds/, written as each list is mapped: at national scale the record
+    package is the largest file of the site, and held whole it would be most of the build's memory.
+    Each release and each record is one line (a list's release ids are unique within its ocid, as in OCDS)."""
+    publisher = Publisher.of(settings, site.as_of)
+    (output / "data" / "ocds").mkdir(parents=True, exist_ok=True)
+    for path in (RELEASES, RECORDS):  # a build from the spare site may hold a link into the cache's store here:
+        (output / path).unlink(missing_ok=True)  # never write through it
+    with (
+        (output / RELEASES).open("w", encoding="utf-8") as releases,
+        (output / RECORDS).open("w", encoding="utf-8") as records,
+    ):
+        releases.write(json.dumps(package_head(publisher, RELEASES), **COMPACT)[:-1] + ',"releases":[')
+        records.write(json.dumps(package_head(publisher, RECORDS), **COMPACT)[:-1] + ',"records":[')
+        first = True
+        for found, record in processes(site, settings, history):
+            releases.writelines(
+                ("\n" if first and n == 0 else ",\n") + json.dumps(r, **COMPACT) for n, r in enumerate(found)
+            )
+            records.write(("\n" if first else ",\n") + json.dumps(record, **COMPACT))
+            first = False
+        releases.write("\n]}\n")
+        records.write("\n]}\n")
