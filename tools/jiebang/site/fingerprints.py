@@ -83,6 +83,9 @@ class Fingerprints:
                 memo += [view.status, view.industry_slug, [self._shallow(n) for n in view.notices]]
             elif isinstance(view, NoticeView):
                 memo += [self._shallow(view.list_view) if view.list_view else None]
+            # Kept as its digest: a view is in many keys (its pages, listings, feeds, its JSON), and a
+            # string is stated at once where the list it stands for would be walked again each time.
+            memo = ["view", digest_of(memo)]
             self._views[id(view)] = memo
         return memo
 
