@@ -87,6 +87,21 @@ def launch_chromium(playwright: Any, **kwargs: Any) -> Any:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, **kwargs)
 
 
+@contextmanager
+def headless_chromium(**kwargs: Any) -> Iterator[Any]:
+    """A running headless Chromium for the length of the block (a test module's `browser` fixture);
+    skips without chromium, as require_chromium() says."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright, **kwargs)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
 # --------------------------------------------------------------------------- search.js on a page of its own
 
 SEARCH_JS = Path(__file__).resolve().parents[1] / "theme" / "static" / "js" / "search.js"

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser import launch_chromium, require_chromium  # noqa: E402
+from browser import headless_chromium, require_chromium  # noqa: E402
 from docx_forms import build_form  # noqa: E402
 from editor_server import CLERK, Server, git, make_project  # noqa: E402
 
@@ -74,13 +74,8 @@ def server(project: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+    with headless_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -24,9 +24,9 @@ from jiebang.rules.validate import validate_paths
 from jiebang.site.build import build_site
 
 try:
-    from browser import launch_chromium, require_chromium, serve_directory
+    from browser import headless_chromium, serve_directory
 except ImportError:  # tests/ imported as a package
-    from tests.browser import launch_chromium, require_chromium, serve_directory
+    from tests.browser import headless_chromium, serve_directory
 
 REPO = Path(__file__).resolve().parents[1]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -255,13 +255,8 @@ def test_scripts_put_record_text_into_the_page_only_as_text() -> None:
 
 @pytest.fixture(scope="module")
 def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+    with headless_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.mark.browser

@@ -17,9 +17,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 try:
-    from browser import launch_chromium, require_chromium, serve_directory
+    from browser import headless_chromium, serve_directory
 except ImportError:  # tests/ imported as a package
-    from tests.browser import launch_chromium, require_chromium, serve_directory
+    from tests.browser import headless_chromium, serve_directory
 from jiebang.site.build import build_site
 
 pytestmark = pytest.mark.browser
@@ -58,13 +58,8 @@ def base_url(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    require_chromium()  # skips with "apt-get install chromium" (fails instead under CI)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+    with headless_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 class Guard:
