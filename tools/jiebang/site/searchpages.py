@@ -33,8 +33,8 @@ def list_document(view: ListView, corrections: list[NoticeView]) -> SearchDoc:
     parts = shown_texts(data, LIST_FIELDS)
     for solver in view.solvers:  # 揭榜单位, from the award notices
         parts += [str(solver.get(k, "")) for k in ("name", "kind", "city")]
-    for notice in view.notices:  # 项目进程: each notice's kind and conclusion or tranche
-        parts.append(notice.kind)
+    for notice in view.notices:  # 项目进程: each notice's date, kind and conclusion or tranche
+        parts += [cn_date(notice.date), notice.kind]
         if notice.kind == TRANCHE:
             parts += [f"第 {notice.data.get('tranche')} 笔", wan(notice.data.get("amount_wan"))]
         elif notice.data.get("conclusion"):
