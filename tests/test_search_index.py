@@ -166,7 +166,34 @@ def test_every_key_lives_in_the_shard_its_hash_names(tmp_path: Path, monkeypatch
                 if value.startswith("@"):
                     own_files += 1
                     assert json.loads((root / value[1:]).read_text("utf-8"))["k"] == key
-    assert own_files and own_files == len(list((root / "terms").iterdir()))
+    postings = [p for p in (root / "terms").iterdir() if ".r" not in p.name]
+    assert own_files and own_files == len(postings)
+
+
+def test_a_frequent_bigram_alone_is_read_from_its_ranked_chunks_in_the_same_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_index, "OWN_FILE_BYTES", 8)  # most bigrams in files of their own
+    monkeypatch.setattr(search_index, "RANKED_CHUNK", 2)  # and several chunks for the common ones
+    build_search_index(DOCS, tmp_path)
+    reader = SearchIndexReader(tmp_path)
+    chunked = 0
+    for term in ["陶瓷", "烧成", "化工", "企业", "回收", "技术", "温度", "揭榜", "资源"]:
+        ranked = reader.search(term)
+        chunked += any(".r1.json" in name for name in reader.files_read)
+        by_positions = sorted(
+            ((not in_title, -count, doc) for doc, (count, in_title) in reader._term(list(term)).items())
+        )
+        assert [(not h.in_title, -h.count, h.doc_id) for h in ranked] == by_positions, term
+        assert reader.total == len(by_positions)
+        assert {h.url for h in ranked} == {d.url for d in DOCS if term in document_text(d)}
+    assert chunked
+    reader = SearchIndexReader(tmp_path)
+    first = reader.search("陶瓷", limit=2)
+    assert len(first) == 2 and reader.total == 3  # the first chunk gives the first page and the count
+    assert not any(
+        ".r1.json" in name or name.startswith("terms/") and ".r" not in name for name in reader.files_read
+    )
 
 
 def test_document_files_keep_title_url_meta_in_order_and_text(tmp_path: Path) -> None:
@@ -176,8 +203,9 @@ def test_document_files_keep_title_url_meta_in_order_and_text(tmp_path: Path) ->
         "url": DOCS[0].url,
         "title": DOCS[0].title,
         "meta": [list(kv) for kv in DOCS[0].meta.items()],
-        "text": DOCS[0].text,
     }
+    text = json.loads((tmp_path / "index" / "text" / "0.json").read_text("utf-8"))
+    assert text == {"url": DOCS[0].url, "text": DOCS[0].text}
 
 
 @pytest.fixture(scope="module")
