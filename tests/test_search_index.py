@@ -266,7 +266,25 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     browser.write_search_page(root, "paged", page_size=2)
     browser.write_search_page(root, "broken", index="/nowhere/")
     build_search_index(DOCS, root / "search")
+    # Twelve documents that all hold 检测, indexed with ranked chunks of 4 documents.
+    browser.write_search_page(root, "ranked", page_size=8, index="/ranked/index/")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "OWN_FILE_BYTES", 8)
+        patch.setattr(search_index, "RANKED_CHUNK", 4)
+        build_search_index(MANY, root / "ranked")
     return root
+
+
+# Ranked by how often 检测 occurs: document n holds it n+1 times, and the last has it in its title.
+MANY = [
+    SearchDoc(
+        f"/lists/JDZ-2024-{n:03d}/",
+        "检测装置" if n == 11 else f"第{n}号示例项目",
+        "。".join(["开展检测"] * (n + 1)) + "。" + "其余说明文字。" * 40,
+        {"kind": "榜单"},
+    )
+    for n in range(12)
+]
 
 
 @pytest.fixture(scope="module")
@@ -375,3 +393,41 @@ def test_browser_tokenizer_and_hash_match_python(browser_page) -> None:
         assert browser_page.evaluate("(k) => window.jiebangSearch.shardOf(k, 65536)", key) == shard_of(
             key, 65536
         )
+
+
+@pytest.mark.browser
+def test_browser_two_characters_read_ranked_chunks_not_positions(browser_page, site: Path) -> None:
+    requested: list[str] = []
+    browser_page.on("request", lambda r: requested.append(r.url.split("/ranked/index/")[-1].split("?")[0]))
+    found = run_query(browser_page, "检测", path="ranked/")
+    expected = [d.url for d in sorted(MANY, key=lambda d: (d.title != "检测装置", -d.text.count("检测")))]
+    assert found == expected[:8]  # the title match first, then the most occurrences
+    assert browser_page.inner_text("#search-status") == "找到 12 条与“检测”相关的结果，已显示前 8 条。"
+    term_files = [name for name in requested if name.startswith("terms/")]
+    assert term_files and all(".r" in name for name in term_files)  # ranked chunks only, never positions
+    assert {name for name in term_files if name.endswith(".r0.json")} and not any(
+        ".r2." in n for n in term_files
+    )
+    browser_page.click("#search-more")
+    browser_page.wait_for_function("document.querySelectorAll('#search-results > li').length === 12")
+    assert browser.result_links(browser_page) == expected
+    assert browser_page.inner_text("#search-status") == "找到 12 条与“检测”相关的结果。"
+    assert any(".r2.json" in name for name in requested)
+
+
+@pytest.mark.browser
+def test_browser_fetches_a_snippet_when_its_result_comes_into_view(browser_page) -> None:
+    browser_page.set_viewport_size({"width": 800, "height": 300})
+    try:
+        run_query(browser_page, "检测", path="ranked/")
+        snippets = browser_page.locator(".search-result-snippet")
+        assert "检测" in snippets.nth(0).inner_text()  # the first results come with their text
+        last = snippets.nth(7)
+        assert last.inner_text() == ""  # far below the fold: not fetched yet
+        last.scroll_into_view_if_needed()
+        browser_page.wait_for_function(
+            "() => document.querySelectorAll('.search-result-snippet')[7].textContent.includes('检测')"
+        )
+        assert last.locator("mark").first.inner_text() == "检测"  # highlighted like the others
+    finally:
+        browser_page.set_viewport_size({"width": 1280, "height": 720})
