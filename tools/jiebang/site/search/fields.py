@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import cn_date, wan
@@ -24,6 +24,10 @@ class Shown:
     path: str
     format: str = "text"  # text | markdown | date | wan | percent | tranche
     when: str | None = None  # a boolean key that must be true for the page to show the field
+    keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", tuple(self.path.split(".")))  # split once, not per record
 
 
 # In the order list.html shows them. Status, solvers and the notices' kinds come from other records
@@ -94,7 +98,7 @@ NOTICE_FIELDS: tuple[Shown, ...] = (
 )
 
 
-def _values(data: Any, keys: list[str]) -> Iterator[Any]:
+def _values(data: Any, keys: tuple[str, ...]) -> Iterator[Any]:
     if not keys:
         yield data
         return
@@ -146,7 +150,7 @@ def shown_texts(data: dict, fields: tuple[Shown, ...]) -> list[str]:
     for shown in fields:
         if shown.when and data.get(shown.when) is not True:
             continue
-        for value in _values(data, shown.path.split(".")):
+        for value in _values(data, shown.keys):
             text = as_shown(value, shown.format)
             if text.strip():
                 texts.append(text)
