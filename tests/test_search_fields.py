@@ -151,3 +151,14 @@ def test_a_sentinel_finds_only_the_pages_that_show_it(built) -> None:
     for sentinel in sorted(marker.planted)[::3]:
         expected = {url for url, shown in pages.items() if sentinel in shown}
         assert {hit.url for hit in reader.search(sentinel)} == expected, marker.planted[sentinel]
+
+
+def test_markdown_is_indexed_as_the_words_a_reader_sees() -> None:
+    from jiebang.site.search.fields import markdown_text
+
+    assert (
+        markdown_text("低温快烧**釉**料，见[《办法》第十条](https://example.gov.cn/x)")
+        == "低温快烧釉料，见《办法》第十条"
+    )
+    assert markdown_text("`SiC`陶瓷与*氮化硅*、__碳化硼__、~~旧~~新") == "SiC陶瓷与氮化硅、碳化硼、旧新"
+    assert markdown_text("- 5 * 10 与 2*3") == "- 5 * 10 与 2*3"  # a lone asterisk is no emphasis
