@@ -162,3 +162,21 @@ def test_markdown_is_indexed_as_the_words_a_reader_sees() -> None:
     )
     assert markdown_text("`SiC`陶瓷与*氮化硅*、__碳化硼__、~~旧~~新") == "SiC陶瓷与氮化硅、碳化硼、旧新"
     assert markdown_text("- 5 * 10 与 2*3") == "- 5 * 10 与 2*3"  # a lone asterisk is no emphasis
+
+
+def test_a_correction_notice_is_found_by_what_its_table_says_was_corrected(tmp_path: Path) -> None:
+    """The 更正前/更正后 texts come from git history (the sample content's), not from the notice's record."""
+    build_site(REPO, tmp_path / "site")
+    reader = SearchIndexReader(tmp_path / "site" / "search")
+    checked = 0
+    for page in sorted((tmp_path / "site" / "results").glob("*/index.html")):
+        tables = lxml.html.fromstring(page.read_bytes()).find_class("correction")
+        for row in tables[0].iter("tr") if tables else ():
+            cells = [td.text_content() for td in row.findall("td")]
+            if len(cells) != 4:
+                continue  # the header, or a row saying git has no record of the change
+            url = f"/results/{page.parent.name}/"
+            for text in cells[1:]:
+                assert url in {hit.url for hit in reader.search(text[:40])}, (url, text)
+                checked += 1
+    assert checked >= 3  # the sample has one 更正公告 whose change git shows: label, before, after
