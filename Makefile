@@ -10,8 +10,12 @@ PORT ?= 8000
 VNU_VERSION := 26.9.27
 VNU_DIR := $(VENV)/vnu
 VNU_STAMP := $(VNU_DIR)/.installed-$(VNU_VERSION)
+# axe-core, from npm, for the editor's accessibility tests (tests/test_editor_browser.py), likewise git-ignored.
+AXE_VERSION := 4.14.1
+AXE_DIR := $(VENV)/axe
+AXE_STAMP := $(AXE_DIR)/.installed-$(AXE_VERSION)
 
-.PHONY: html serve test validate lint clean vnu bench
+.PHONY: html serve test validate lint clean vnu axe bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -39,7 +43,18 @@ $(VNU_STAMP):
 		echo "npm 未安装：未安装 Nu HTML Checker（vnu.jar），HTML 校验测试将跳过（CI 中失败）。"; \
 	fi
 
-test: $(STAMP) $(VNU_STAMP)
+axe: $(AXE_STAMP)
+
+$(AXE_STAMP):
+	@if command -v npm >/dev/null 2>&1; then \
+		echo "npm install axe-core@$(AXE_VERSION) → $(AXE_DIR)"; \
+		npm install --silent --no-audit --no-fund --ignore-scripts --prefix $(AXE_DIR) axe-core@$(AXE_VERSION) \
+			&& touch $@ || echo "npm install axe-core 失败：编辑器的无障碍测试将跳过（CI 中失败）。"; \
+	else \
+		echo "npm 未安装：未安装 axe-core，编辑器的无障碍测试将跳过（CI 中失败）。"; \
+	fi
+
+test: $(STAMP) $(VNU_STAMP) $(AXE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

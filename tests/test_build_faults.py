@@ -20,7 +20,7 @@ import pytest
 
 from conftest import sample_project
 from jiebang.site import build as build_module
-from jiebang.site.build import BuildError, build_site, clear_leftovers
+from jiebang.site.build import BuildError, build_site, clear_leftovers, kept_beside
 
 REPO = Path(__file__).resolve().parents[1]
 JIEBANG = [sys.executable, "-m", "jiebang"]
@@ -40,7 +40,8 @@ def old_site(folder: Path) -> Path:
 
 
 def beside(site: Path) -> list[str]:
-    return sorted(p.name for p in site.parent.iterdir() if p.name != site.name)
+    """What is beside the site, but for what a good build keeps there by design (the spare site)."""
+    return sorted(p.name for p in site.parent.iterdir() if p.name not in {site.name, *kept_beside(site)})
 
 
 def start_build(project: Path, out: Path) -> subprocess.Popen:
@@ -75,6 +76,13 @@ def test_a_build_killed_between_its_two_renames_gets_its_site_back(tmp_path: Pat
     previous = old_site(tmp_path / "deploy").rename(tmp_path / "deploy" / ".site.old-4242")
     clear_leftovers(out)
     assert (out / "index.html").read_text("utf-8") == "<p>上一次发布的网站</p>" and not previous.exists()
+
+
+def test_a_build_killed_after_making_the_live_site_its_spare_gets_it_back(tmp_path: Path) -> None:
+    out = tmp_path / "deploy" / "site"
+    old_site(tmp_path / "deploy").rename(tmp_path / "deploy" / ".site.spare")  # the first rename, not the second
+    clear_leftovers(out)
+    assert (out / "index.html").read_text("utf-8") == "<p>上一次发布的网站</p>"
 
 
 def test_a_build_interrupted_with_ctrl_c_cleans_up_and_ends_quietly(project: Path, tmp_path: Path) -> None:

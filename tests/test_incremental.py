@@ -41,6 +41,10 @@ def files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
+def folders(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir()}
+
+
 def stored(project: Path) -> set[int]:
     """The inodes of the objects in the cache's store."""
     return {p.stat().st_ino for p in (project / "cache/output/objects").rglob("*") if p.is_file()}
@@ -139,21 +143,32 @@ SCENARIOS: list[tuple[str, Callable[[Path], None]]] = [
 
 
 def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Path, tmp_path: Path) -> None:
-    build_site(project, tmp_path / "first", commit="test")  # fills the cache
+    """The live site is built again after each change, as in use: from the second build on, each starts
+    from the spare site the one before left (build.recycle), and must still equal a cold build."""
+    live = tmp_path / "live"
+    build_site(project, live, commit="test")  # fills the cache
+    first = files(live)
     reuse = {}
     for name, change in SCENARIOS:
         change(project)
         before = stored(project)
-        warm, cold = build_both(project, tmp_path / name.replace(" ", "-"))
-        assert_same(warm, cold)
-        reuse[name] = reused(warm, before)
-    records = {p for p in files(tmp_path / "first") if p.startswith(("lists/JDZ-", "results/JDZ-"))
-               and p.endswith((".html", ".xml"))}  # a record's JSON is cheaper to write than to key
+        build_site(project, live, commit="test")
+        cold = tmp_path / name.replace(" ", "-")
+        build_site(project, cold, commit="test", use_cache=False)
+        assert_same(live, cold)
+        assert folders(live) == folders(cold)  # nothing a withdrawn page left, not even its empty folder
+        reuse[name] = reused(live, before)
+    assert (tmp_path / ".live.spare").is_dir()  # the later builds did start from it
+    records = {p for p in first if p.startswith(("lists/JDZ-", "results/JDZ-"))
+               and p.endswith((".html", ".xml", ".json"))}
     # The cache did its work: with nothing changed every record's pages and feeds came from it; a correction
     # made its list's files again and reused the other lists'; a template change made every list page.
     assert records <= reuse["nothing changed"]
     corrected = reuse["a list corrected and committed"]
     assert "lists/JDZ-2022-001/index.html" in corrected and "lists/JDZ-2026-001/index.html" not in corrected
+    assert "lists/JDZ-2022-001/JDZ-2022-001.json" in corrected and "lists/JDZ-2026-001/JDZ-2026-001.json" not in corrected
+    assert "data/deadlines.ics" not in corrected and "data/lists.json" not in corrected  # what shows the change
+    assert {"data/deadlines.ics", "data/lists.json"} <= reuse["a template changed"]
     assert not {p for p in reuse["a template changed"] if p.startswith("lists/JDZ-") and p.endswith("index.html")}
     assert "search/index/meta.json" in reuse["nothing changed"] and "search/index/meta.json" in reuse["a template changed"]
     assert "search/index/meta.json" not in corrected  # the corrected text is searchable at once
@@ -225,3 +240,25 @@ def test_a_rebuild_in_the_same_process_sees_an_edit_outside_git(tmp_path: Path) 
     warm, cold = build_both(project, tmp_path / "after-edit")
     assert_same(warm, cold)
     assert "（预览中修改）" in (warm / "lists/JDZ-2026-001/index.html").read_text("utf-8")
+
+
+def test_a_failed_build_from_the_spare_gives_it_back_and_the_next_is_still_cold_equal(tmp_path: Path) -> None:
+    from jiebang.site.build import BuildError
+
+    project = sample_project(tmp_path / "project")
+    live = tmp_path / "live"
+    build_site(project, live, commit="test")
+    edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: ", "title: （一改）")
+    build_site(project, live, commit="test")  # the first site is now the spare
+    before = (live / "SHA256SUMS").read_bytes()
+    good = (project / "content/lists/2026/JDZ-2026-002.yaml").read_text("utf-8")
+    edit(project / "content/lists/2026/JDZ-2026-002.yaml", "title: ", "title: [点此](javascript:alert(1))")
+    with pytest.raises(BuildError):
+        build_site(project, live, commit="test")
+    assert (live / "SHA256SUMS").read_bytes() == before
+    assert (tmp_path / ".live.spare").is_dir() and not list(tmp_path.glob(".live.build-*"))
+    (project / "content/lists/2026/JDZ-2026-002.yaml").write_text(good, "utf-8")
+    edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: （一改）", "title: （二改）")
+    build_site(project, live, commit="test")
+    build_site(project, tmp_path / "cold", commit="test", use_cache=False)
+    assert_same(live, tmp_path / "cold")

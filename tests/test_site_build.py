@@ -32,7 +32,7 @@ from conftest import ContentRoot, doc, good_list, parse_page
 from jiebang.records.content import load_tree
 from jiebang.records.schema import SCHEMAS
 from jiebang.rules.validate import validate
-from jiebang.site.build import BuildError, build_site, read_sums
+from jiebang.site.build import BuildError, build_site, kept_beside, read_sums
 from jiebang.site.markup import render_markdown
 
 REPO = Path(__file__).resolve().parents[1]
@@ -617,7 +617,8 @@ def copy_project(target: Path) -> Path:
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if p.name != out.name and p.name.startswith("."))
+    return sorted(p.name for p in out.parent.iterdir()
+                  if p.name not in {out.name, *kept_beside(out)} and p.name.startswith("."))
 
 
 @pytest.fixture

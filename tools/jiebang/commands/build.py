@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..rules.validate import find_root
+from ..records.roots import find_root
 from ..site.build import BuildError, build_site
 from ..site.rebuild import build_at
 
@@ -34,9 +34,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     try:
-        count = build_site(project, args.output, args.settings, use_cache=not args.no_cache)
+        built = build_site(project, args.output, args.settings, use_cache=not args.no_cache)
     except BuildError as exc:  # the generator validated: its findings, and the old output untouched
         print(f"jiebang build: {exc}\n原有输出保持不变。", file=sys.stderr)
         return 1
-    print(f"已生成 {count} 个文件到 {args.output}/，用时 {time.perf_counter() - started:.1f} 秒。")
+    took = time.perf_counter() - started
+    if built.unchanged:
+        print(f"内容、模板、设置和程序自上次生成以来均未改变：{args.output}/ 已是最新（{built.count} 个文件），用时 {took:.1f} 秒。")
+    else:
+        print(f"已生成 {built.count} 个文件到 {args.output}/，用时 {took:.1f} 秒。")
     return 0

@@ -1,9 +1,8 @@
-"""`jiebang import FORM.docx…`: turn filled-in 附件1 征集表 into list records.
+"""`jiebang import FORM|DIR… [--summary 汇总表]`: turn filled-in 附件1 征集表 into list records.
 
-Each form becomes one content/lists/<year>/<id>.yaml under the next free id, written atomically: a
-form that cannot be read writes nothing. The written file is then validated (when `jiebang.rules.validate`
-is available) so the editor sees at once what is still to be filled in. The 联系人 手机/邮箱 are left
-out of the record and the output says so (DESIGN.md privacy, 《政府信息公开条例》第十五条).
+All the work is `jiebang.desk.formimport.import_paths` (which the editor calls too); this prints its
+report — one line per file, what to check under each record, the 汇总表 cross-check, a summary table —
+and sets the exit code: 1 when a file failed or the 汇总表 disagrees, 2 for a usage error.
 """
 
 from __future__ import annotations
@@ -11,16 +10,21 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import unicodedata
 from pathlib import Path
 
-import yaml
-
 from ..desk import scaffold
+from ..desk.formimport import (
+    DUPLICATE,
+    FAILED,
+    IMPORTED,
+    SKIPPED,
+    FileOutcome,
+    ImportReport,
+    Written,
+    import_paths,
+)
 from ..desk.scaffold import ScaffoldError
-from ..desk.wordform import FormData, FormError, list_record, read_forms
-from ..desk.yamlwriter import render_list_yaml
-from ..records.schema import SCHEMAS
-from ..rules.validate import validate_paths
 from . import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, add_root_option, content_root
 
 PRIVACY_NOTE = (
@@ -39,15 +43,23 @@ def _date(text: str) -> dt.date:
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="把 Word 征集表（附件1）导入为榜单 YAML",
-        description="把企业填写的《“揭榜挂帅”重大技术需求征集表》（附件1，.docx）逐份导入为榜单 YAML。",
+        help="把 Word/WPS 征集表（附件1）导入为榜单 YAML",
+        description="把企业填写的《“揭榜挂帅”重大技术需求征集表》（附件1；.docx、.doc、.wps，按文件内容识别）"
+        "逐份导入为榜单 YAML；可给文件夹（含子文件夹），可用 --summary 与县区的汇总表（附件2）核对。",
     )
-    parser.add_argument("forms", nargs="+", metavar="FORM.docx", help="征集表文件（.docx），可多个")
+    parser.add_argument("forms", nargs="+", metavar="FORM|DIR", help="征集表文件或文件夹，可多个")
     add_root_option(parser)
     parser.add_argument(
         "--published", type=_date, help="发榜日期 YYYY-MM-DD（决定编号年份；默认今年，日期留待填写）"
     )
     parser.add_argument("--deadline", type=_date, help="揭榜截止日期 YYYY-MM-DD")
+    parser.add_argument(
+        "--summary",
+        type=Path,
+        metavar="汇总表",
+        help="县区报来的《重大技术需求征集汇总表》（附件2；.xlsx、.xls、.et、.docx、.doc、.wps）："
+        "逐行与征集表核对，并把“主管单位”写入记录",
+    )
     parser.set_defaults(run=run)
 
 
@@ -61,67 +73,60 @@ def run(args: argparse.Namespace) -> int:
         print(f"错误：揭榜截止日期 {args.deadline} 早于发榜日期 {args.published}。", file=sys.stderr)
         return EXIT_USAGE
     try:
-        regulation = scaffold.regulation_in_force(root, args.published or dt.date.today())
+        report = import_paths(
+            [Path(name) for name in args.forms],
+            root,
+            published=args.published,
+            deadline=args.deadline,
+            summary=args.summary,
+        )
     except ScaffoldError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
-    schema = SCHEMAS["list"]
-    year = (args.published or dt.date.today()).year
-    failed = 0
-    written: list[Path] = []
-    for name in args.forms:
-        try:
-            forms = read_forms(Path(name))
-            _refuse_duplicates(Path(name), forms, root / "lists")
-        except FormError as exc:
-            print(f"错误：{exc}", file=sys.stderr)
-            failed += 1
-            continue
-        for form in forms:
-            try:
-                path = _write(form, root, year, regulation, schema, args)
-            except ScaffoldError as exc:
-                print(f"错误：征集表《{Path(name).name}》：{exc}", file=sys.stderr)
-                failed += 1
-                break
-            written.append(path)
-            _report(form, path, schema, root)
-    print(f"共导入 {len(written)} 份榜单" + (f"，{failed} 个文件未导入。" if failed else "。"))
-    return EXIT_CONTENT if failed else EXIT_OK
+    print_report(report)
+    return EXIT_CONTENT if report.failed else EXIT_OK
 
 
-def _write(
-    form: FormData, root: Path, year: int, regulation: dict, schema: dict, args: argparse.Namespace
-) -> Path:
-    prefix = str(scaffold.regulation_value(regulation, "id_prefix", "JDZ"))
-    lists_dir = root / "lists"
-    notes: list[str] = []
-
-    def text_for(list_id: str) -> str:
-        record, found = list_record(
-            form,
-            list_id=list_id,
-            regulation=regulation,
-            schema=schema,
-            published=args.published,
-            deadline=args.deadline,
+def print_report(report: ImportReport) -> None:
+    for problem in report.environment:
+        print(f"错误：{problem}", file=sys.stderr)
+    for outcome in report.files:
+        _print_file(outcome)
+    if report.summary_error:
+        print(f"错误：{report.summary_error}", file=sys.stderr)
+    elif report.summary is not None:
+        table = report.summary
+        print(
+            f"汇总表《{table.source.name}》：{len(table.rows)} 项"
+            + (f"，主管推荐单位 {table.recommender}" if table.recommender else "")
+            + "。"
         )
-        notes[:] = found
-        return render_list_yaml(record, schema)
-
-    _, path = scaffold.write_with_next_id(
-        lambda: scaffold.next_list_id(lists_dir, prefix, year),
-        lambda list_id: lists_dir / str(year) / f"{list_id}.yaml",
-        text_for,
-    )
-    form.notes = notes
-    return path
+        for finding in report.findings:
+            print(f"  不一致：{finding}")
+        if not report.findings:
+            print("  与征集表逐项一致。")
+    _print_totals(report)
 
 
-def _report(form: FormData, path: Path, schema: dict, root: Path) -> None:
+def _print_file(outcome: FileOutcome) -> None:
+    name = outcome.source
+    if outcome.status == FAILED:
+        print(f"失败  {name}：{outcome.message}", file=sys.stderr)
+    elif outcome.status == SKIPPED:
+        print(f"跳过  {name}：{outcome.message}")
+    elif outcome.status == DUPLICATE:
+        print(f"已导入过  {name}：{outcome.message}")
+    for written in outcome.written:
+        _print_written(name, written)
+    if outcome.status == IMPORTED and outcome.message:
+        print(f"  {outcome.message}")
+
+
+def _print_written(name: Path, written: Written) -> None:
+    form = written.form
     which = f"（第 {form.part}/{form.parts} 份）" if form.parts > 1 else ""
-    print(f"已导入 {form.source.name}{which} → {path}")
-    for note in form.notes:
+    print(f"已导入  {name}{which} → {written.path}")
+    for note in written.notes:
         print(f"  注意：{note}")
     private = [
         word
@@ -134,28 +139,29 @@ def _report(form: FormData, path: Path, schema: dict, root: Path) -> None:
     ]
     if private:
         print("  " + PRIVACY_NOTE.format(what="、".join(private)))
-    record = yaml.safe_load(path.read_text(encoding="utf-8"))
-    todo = scaffold.placeholders_in(record, schema)
-    if todo:
-        print(f"  征集表未包含、仍需填写（文件中标有“（请填写：…）”）：{'、'.join(todo)}。")
-    diagnostics = validate_paths([path], root)
-    if diagnostics:
+    if written.todo:
+        print(f"  征集表未包含、仍需填写（文件中标有“（请填写：…）”）：{'、'.join(written.todo)}。")
+    if written.diagnostics:
         print("  校验结果：")
-        for diagnostic in diagnostics:
+        for diagnostic in written.diagnostics:
             print(f"    {diagnostic.as_text()}")
 
 
-def _refuse_duplicates(source: Path, forms: list[FormData], lists_dir: Path) -> None:
-    """A form imported twice would publish the same requirement under two ids; say which one exists."""
-    seen: dict[tuple[str, str], str] = {}
-    for path in sorted(lists_dir.rglob("*.yaml")) if lists_dir.is_dir() else []:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
-        if isinstance(data, dict) and isinstance(data.get("demander"), dict):
-            seen[(str(data.get("title", "")), str(data["demander"].get("name", "")))] = path.stem
-    for form in forms:
-        existing = seen.get((form.title, form.demander))
-        if existing:
-            raise FormError(source, f"“{form.title}”（{form.demander}）已导入为 {existing}，未重复导入。")
+def _pad(text: str, width: int) -> str:
+    """`text` left-aligned in `width` terminal columns: a Chinese character takes two."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - used, 0)
+
+
+def _print_totals(report: ImportReport) -> None:
+    rows = [(status, report.count(status)) for status in (IMPORTED, DUPLICATE, SKIPPED, FAILED)]
+    print("汇总：")
+    print(f"  {_pad('结果', 10)}文件数")
+    for status, count in rows:
+        print(f"  {_pad(status, 10)}{count:>6}")
+    tail = []
+    if report.count(FAILED):
+        tail.append(f"{report.count(FAILED)} 个文件未导入")
+    if report.findings or report.summary_error:
+        tail.append("汇总表与征集表不一致" if report.findings else "汇总表无法读取")
+    print(f"共导入 {report.records} 份榜单" + (f"；{'；'.join(tail)}。" if tail else "。"))

@@ -25,6 +25,7 @@ class FormError(Exception):
     def __init__(self, form: Path | str, message: str, fields: tuple[str, ...] = ()):
         self.form = Path(form)
         self.fields = fields
+        self.message = message  # without the file's name, for reports that name it already
         super().__init__(f"征集表《{self.form.name}》：{message}")
 
 
@@ -71,6 +72,7 @@ _LABELS = _FIELDS + _SUBLABELS
 _FIELD_KEYS = {label.key for label in _FIELDS}
 # The form is recognised when at least this many of its main labels are found.
 _MIN_LABELS = 4
+
 
 def comparable(text: str) -> str:
     """Label-comparison form: NFKC (full-width → ASCII), lower case, letters and digits only."""
@@ -123,29 +125,31 @@ _MAX_BYTES = 50 * 1024 * 1024  # a filled-in form is well under 1 MB; refuse wha
 _ENCRYPTED = "EncryptionInfo".encode("utf-16-le")  # the stream an encrypted .docx keeps in its OLE wrapper
 
 
-def _open(path: Path):
+def _open(path: Path, source: Path):
     import docx  # python-docx; imported here so the CLI starts fast
     from docx.opc.exceptions import PackageNotFoundError
 
     if not path.is_file():
-        raise FormError(path, "文件不存在。")
+        raise FormError(source, "文件不存在。")
     if path.stat().st_size > _MAX_BYTES:
-        raise FormError(path, "文件超过 50 MB，不像是一份征集表。")
+        raise FormError(source, "文件超过 50 MB，不像是一份征集表。")
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file
         if _ENCRYPTED in path.read_bytes():
-            raise FormError(path, "设置了打开密码，请在 Word 或 WPS 中取消密码并另存为 .docx 后再导入。")
+            raise FormError(source, "设置了打开密码，请在 Word 或 WPS 中取消密码并另存为 .docx 后再导入。")
+        # jiebang.desk.formimport converts these with LibreOffice first; a direct caller gets here.
         raise FormError(
-            path, "是旧版 Word（.doc）或 WPS（.wps）格式，请在 Word 或 WPS 中“另存为”.docx 后再导入。"
+            source,
+            "是旧版 Word（.doc）或 WPS（.wps）格式，需先转换为 .docx（jiebang import 会用 LibreOffice 自动转换）。",
         )
     if not head.startswith(b"PK"):
-        raise FormError(path, f"不是 Word 文档（.docx），无法作为{FORM_NAME}导入。")
+        raise FormError(source, f"不是 Word 文档（.docx），无法作为{FORM_NAME}导入。")
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise FormError(
-            path, "无法作为 Word 文档（.docx）打开，请在 Word 或 WPS 中另存为 .docx 后再导入。"
+            source, "无法作为 Word 文档（.docx）打开，请在 Word 或 WPS 中另存为 .docx 后再导入。"
         ) from exc
 
 
@@ -317,16 +321,18 @@ def _add_peer(form: RawForm, text: str) -> None:
             form.peers.append(name)
 
 
-def read_table(path: Path) -> list[RawForm]:
+def read_table(path: Path, source: Path | None = None) -> list[RawForm]:
     """Every 征集表 in a .docx (a county's compiled 需求表 holds several), as found in its tables;
-    FormError if the file cannot be opened or holds no such form."""
-    rows = _rows(_open(path))
+    FormError if the file cannot be opened or holds no such form. `source` is the file the messages
+    name, when `path` is a converted copy of it."""
+    source = Path(source or path)
+    rows = _rows(_open(path, source))
     forms = [
         raw for raw in _split_forms(rows) if len(raw.labels & {lab.key for lab in _FIELDS}) >= _MIN_LABELS
     ]
     if not forms:
         raise FormError(
-            path,
+            source,
             f"不是{FORM_NAME}：文档中找不到该表的栏目（所属行业领域、重大技术需求项目名称、"
             "技术需求单位、技术难题概述、经费预算等）。",
         )

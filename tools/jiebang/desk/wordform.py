@@ -50,6 +50,7 @@ class FormData:
     notes: list[str] = field(default_factory=list)  # what the reader noticed, in Chinese
     part: int = 1  # which form inside the file, for files that hold several
     parts: int = 1
+    competent_unit: str = ""  # 主管单位, from the county's 汇总表 when one is given (not on the form)
 
 
 # --------------------------------------------------------------------------- field texts → values
@@ -211,11 +212,15 @@ def _form_data(path: Path, raw: RawForm, part: int, parts: int) -> FormData:
     return data
 
 
-def read_forms(path: Path) -> list[FormData]:
-    """Every 征集表 in a .docx (a county's compiled 需求表 holds several); FormError if any is unusable."""
-    path = Path(path)
-    raws = read_table(path)
-    return [_form_data(path, raw, number, len(raws)) for number, raw in enumerate(raws, start=1)]
+def read_forms(path: Path, source: Path | None = None) -> list[FormData]:
+    """Every 征集表 in a .docx (a county's compiled 需求表 holds several); FormError if any is unusable.
+
+    `source` is the file the form came in, when `path` is a copy converted from it (a .doc, a .wps):
+    messages and `FormData.source` name that one.
+    """
+    source = Path(source or path)
+    raws = read_table(Path(path), source)
+    return [_form_data(source, raw, number, len(raws)) for number, raw in enumerate(raws, start=1)]
 
 
 def read_form(path: Path) -> FormData:
@@ -237,8 +242,11 @@ def list_record(
     schema: dict,
     published: dt.date | None,
     deadline: dt.date | None,
+    competent_unit: str = "",
 ) -> tuple[dict, list[str]]:
     """The list record for `form`, and notes on what was inferred and needs checking.
+
+    `competent_unit` is the 主管单位 the county's 汇总表 (附件2) gives for this form, if one was read.
 
     Fields the form does not carry get visible placeholders (“（请填写：…）”) named by their schema
     titles, so the editor sees them and `validate` complains until they are filled in.
@@ -272,6 +280,8 @@ def list_record(
     record.update(
         industry=industry, title=form.title, peers=form.peers, problem=form.problem, targets=form.targets
     )
+    if competent_unit:
+        record["competent_unit"] = competent_unit
     if form.subfield:
         record["subfield"] = form.subfield
     if form.benefits:

@@ -25,10 +25,10 @@ from typing import Any
 from ..records.content import as_date
 from ..records.diagnostics import Diagnostic, display_path
 from ..records.lifecycle import CORRECTION
+from ..records.roots import find_root
 from ..records.schema import field_name, subschema
 from ..rules import Rule
 from ..rules.audit import CHANGE_NOTE, IMMUTABLE
-from ..rules.validate import find_root
 from .compare import RecordChange, diff_revisions, tree_records
 from .diffs import FieldChange, covers, diff_records, field_keys, show
 from .git import Commit, GitError, Repo

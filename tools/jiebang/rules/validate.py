@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..records.cache import RecordCache
-from ..records.content import ContentTree, Record, load_tree
+from ..records.content import ContentTree, Prefetched, Record, load_record, load_tree
 from ..records.diagnostics import Diagnostic, RecordFindings, Severity, display_path, from_rows, to_rows
 from ..records.parallel import fork_map, worth_forking
+from ..records.roots import find_root
 from ..records.schema import schema_diagnostics
 from .registry import Findings, run_record_checks, run_tree_checks
 
@@ -36,18 +37,6 @@ class Report:
     @property
     def warnings(self) -> int:
         return sum(d.severity == Severity.WARNING for d in self.diagnostics)
-
-
-def is_content_root(folder: Path) -> bool:
-    return (folder / "regulation").is_dir() and ((folder / "lists").is_dir() or (folder / "results").is_dir())
-
-
-def find_root(path: Path) -> Path | None:
-    path = path.resolve()
-    for folder in [path, *path.parents]:
-        if folder.is_dir() and is_content_root(folder):
-            return folder
-    return None
 
 
 def check_tree(tree: ContentTree, loading: list[Diagnostic], workers: int | None = None) -> list[Diagnostic]:
@@ -126,6 +115,25 @@ def validate_root(root: Path, only: list[Path] | None = None, cache: CacheSettin
     # A crash in a whole-tree rule concerns every file, so it is never filtered away.
     diagnostics = [d for d in diagnostics if d.file in shown or d.rule == "internal.error"]
     return tree, Report(sorted(set(diagnostics), key=Diagnostic.sort_key), len(files))
+
+
+def check_draft(root: Path, rel: str, raw: bytes, cache: CacheSetting = True) -> list[Diagnostic]:
+    """Every rule over the tree as it would be with `raw` at `rel` (below `root`): the editor's live check.
+
+    The same loading and checks as `validate_root`; the draft's bytes replace the file's only in memory,
+    and the cache is read but not written, so nothing that is not on disk is ever remembered."""
+    tree, loading = load_tree(root, cache=open_cache(cache, root))
+    tree.cache = None
+    kind = "list" if rel.startswith("lists/") else "result"
+    loaded = load_record(root, kind, rel, Prefetched(raw, (0, 0, 0, 0)))
+    shown = display_path(root / rel)
+    loading = [d for d in loading if d.file != shown] + loaded.problems
+    records = tree.lists if kind == "list" else tree.results
+    records[:] = [r for r in records if r.rel != rel] + ([loaded.record] if loaded.record else [])
+    records.sort(key=lambda r: r.rel)
+    if (kind, rel) not in tree.files:
+        tree.files.append((kind, rel))
+    return sorted(set(check_tree(tree, loading, workers=1)), key=Diagnostic.sort_key)
 
 
 def validate_paths(paths: list[Path], root: Path | None = None) -> list[Diagnostic]:

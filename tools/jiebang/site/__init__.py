@@ -11,8 +11,6 @@ functions because Pelican holds them by weak reference.
 
 from __future__ import annotations
 
-from pelican import signals
-
 
 def _generators(pelican_object):
     from .generator import JiebangGenerator
@@ -31,5 +29,8 @@ def _escape_by_default(pelican_object) -> None:
 
 
 def register() -> None:
+    # Imported here, not at the top: `jiebang build` finds an unchanged site without loading Pelican.
+    from pelican import signals
+
     signals.initialized.connect(_escape_by_default)
     signals.get_generators.connect(_generators)

@@ -15,11 +15,19 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from .freshness import build_inputs, fresh_build, remember_build
 from .outputcache import OutputCache, code_version
 
 SUMS = "SHA256SUMS"
+
+
+@dataclass(frozen=True)
+class Built:
+    count: int  # files in the site
+    unchanged: bool = False  # the live site was already the build of these inputs: nothing was made
 
 
 class BuildError(Exception):
@@ -39,8 +47,9 @@ def source_commit(project: Path) -> str:
 
 
 def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.py", overrides: dict | None = None,
-                use_cache: bool = True) -> OutputCache:
-    """Run Pelican into `output`; return the output cache it used (disabled when `use_cache` is off)."""
+                use_cache: bool = True, notes: list[str] | None = None) -> OutputCache:
+    """Run Pelican into `output`; return the output cache it used (disabled when `use_cache` is off).
+    The warnings the content has are printed, and added to `notes`."""
     from pelican import Pelican
     from pelican.log import FatalLogger, console
     from pelican.settings import read_settings
@@ -59,6 +68,7 @@ def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.p
     # be written (that was said once already).
     settings["JIEBANG_CACHE_PATH"] = str(project / where) if cache.enabled else None
     settings["JIEBANG_OUTPUT_CACHE"] = cache
+    settings["JIEBANG_NOTES"] = notes if notes is not None else []
     # Pelican logs a failing reader and carries on with exit 0: make every warning fatal instead.
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.WARNING
     # Pelican's "Done: Processed 0 articles, 0 drafts …" reads like a failure to a clerk: ours says it.
@@ -76,19 +86,37 @@ def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.p
 
 
 def hash_tree(folder: Path, known: dict[str, str] | None = None) -> dict[str, str]:
-    """SHA-256 of every file; `known` gives those the build already hashed as it wrote them."""
+    """SHA-256 of every file, by name in sorted order; `known` gives those the build already hashed as
+    it wrote them."""
     known = known or {}
     sums = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name != SUMS:
-            name = path.relative_to(folder).as_posix()
-            sums[name] = known.get(name) or hashlib.sha256(path.read_bytes()).hexdigest()
+    for name in sorted(tree_files(folder)):
+        if name != SUMS:
+            sums[name] = known.get(name) or hashlib.sha256((folder / name).read_bytes()).hexdigest()
     return sums
 
 
-def write_sums(folder: Path, commit: str, known: dict[str, str] | None = None) -> None:
-    lines = [f"# source-commit: {commit}"] + [f"{digest}  {name}" for name, digest in hash_tree(folder, known).items()]
+def tree_files(folder: Path) -> dict[str, os.stat_result]:
+    """Every file below `folder` (by its path relative to it, with "/") and its status; os.scandir, not
+    pathlib, because a national site has hundreds of thousands."""
+    found, pending = {}, [("", str(folder))]
+    while pending:
+        prefix, where = pending.pop()
+        with os.scandir(where) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    found[prefix + entry.name] = entry.stat(follow_symlinks=False)
+    return found
+
+
+def write_sums(folder: Path, commit: str, known: dict[str, str] | None = None) -> int:
+    """Write SHA256SUMS; return the number of files in the site, itself included."""
+    sums = hash_tree(folder, known)
+    lines = [f"# source-commit: {commit}"] + [f"{digest}  {name}" for name, digest in sums.items()]
     (folder / SUMS).write_text("\n".join(lines) + "\n", "utf-8")
+    return len(sums) + 1
 
 
 def read_sums(folder: Path) -> tuple[str, dict[str, str]]:
@@ -103,44 +131,132 @@ def read_sums(folder: Path) -> tuple[str, dict[str, str]]:
 
 
 def build_site(project: Path, output: Path, settings_file: str = "pelicanconf.py", overrides: dict | None = None,
-               commit: str | None = None, use_cache: bool = True) -> int:
-    """Build into a sibling folder and swap it in; return the number of files written. With the cache,
-    files whose inputs are unchanged since the last build are reused rather than made again.
+               commit: str | None = None, use_cache: bool = True) -> Built:
+    """Build into a sibling folder and swap it in. With the cache, files whose inputs are unchanged
+    since the last build are reused rather than made again, and a build whose inputs are all unchanged
+    (freshness.py) makes nothing: it repeats the last build's warnings and says so.
 
     One build at a time per output folder (a second one waits, and says so); what builds that died left
     beside the output is cleared first; a full disk or any other write failure ends in a BuildError that
     names the cause, with the previous site untouched and nothing left beside it."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    inputs = build_inputs(project, output, settings_file, overrides, commit) if use_cache else None
     with build_lock(output):
+        last = fresh_build(output, inputs)
+        if last is not None:
+            for note in last.get("notes", []):
+                print(note, file=sys.stderr)
+            return Built(last.get("count", 0), unchanged=True)
         clear_leftovers(output)
         staging = output.parent / f".{output.name}.build-{os.getpid()}"
+        kept = None
         try:
-            staging.mkdir()
-            cache = run_pelican(project, staging, settings_file, overrides, use_cache)
-            write_sums(staging, commit or source_commit(project), cache.digests)
-            count = sum(1 for p in staging.rglob("*") if p.is_file())
+            kept = recycle(spare_of(output), staging) if use_cache else None
+            if kept is None:
+                staging.mkdir()
+            notes: list[str] = []
+            cache = run_pelican(project, staging, settings_file, overrides, use_cache, notes)
+            if kept is not None:
+                prune(staging, kept, cache.digests)
+            count = write_sums(staging, commit or source_commit(project), cache.digests)
             swap_in(staging, output)
         except OSError as exc:
             raise BuildError(write_failure(exc)) from None
         finally:
+            # A failed build that started from the spare gives it back: whatever state it stopped in,
+            # recycle() keeps only files linked from the store, which are checked when reused.
+            if staging.exists() and kept is not None and not spare_of(output).exists():
+                staging.rename(spare_of(output))
             shutil.rmtree(staging, ignore_errors=True)
         cache.save()  # only after a build that succeeded
-        return count
+        remember_build(output, inputs if cache.enabled else None, count, notes)
+        return Built(count)
+
+
+def kept_beside(output: Path) -> set[str]:
+    """The names of what a good build keeps beside the output by design (everything else there is a
+    dead build's, which the next one clears): the spare site and the key of the live site's inputs."""
+    from .freshness import stamp_path
+
+    return {spare_of(output).name, stamp_path(output).name}
+
+
+def spare_of(output: Path) -> Path:
+    """The site before the live one, kept beside it to be the next build's starting point."""
+    return output.parent / f".{output.name}.spare"
+
+
+@dataclass
+class Recycled:
+    kept: dict[str, tuple[int, int]]  # files linked from the store: (inode, mtime) when the build began
+    emptied: set[str]  # folders files were removed from before the build
+
+
+def recycle(spare: Path, staging: Path) -> Recycled | None:
+    """Start the build from the spare site rather than from nothing, so that a build costs what
+    changed, not the whole site: deleting a site and linking a new one file by file is most of an
+    incremental build's time at national scale.
+
+    Only files linked from the output cache's store are kept (the cache puts every file it made or
+    reused there): a kept file is either linked again by the cache, which checks its inode, or pruned
+    as stale after the build. Every other file is removed first, so that no writer that writes in
+    place (Pelican's, ours) writes through a link into the store. None when there is no spare."""
+    try:
+        spare.rename(staging)
+    except OSError:
+        return None
+    recycled = Recycled({}, set())
+    for name, status in tree_files(staging).items():
+        if status.st_nlink > 1:
+            recycled.kept[name] = (status.st_ino, status.st_mtime_ns)
+        else:
+            os.unlink(staging / name)
+            recycled.emptied.add(name.rpartition("/")[0])
+    return recycled
+
+
+def prune(staging: Path, recycled: Recycled, made: dict[str, str]) -> None:
+    """Remove what the spare had and this build did not make (a list withdrawn, a page no longer
+    paginated), and the folders that leaves empty. A file some writer replaced during the build has
+    another inode or mtime than when it was kept: it is this build's, not stale."""
+    folders = set(recycled.emptied)
+    for name, (inode, mtime) in recycled.kept.items():
+        if name in made:
+            continue
+        path = staging / name
+        try:
+            status = path.stat()
+        except FileNotFoundError:
+            continue
+        if (status.st_ino, status.st_mtime_ns) == (inode, mtime):
+            path.unlink()
+            folders.add(name.rpartition("/")[0])
+    for name in sorted(folders, key=len, reverse=True):  # the deepest first
+        folder = staging / name
+        while name and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            name = name.rpartition("/")[0]
+            folder = staging / name
 
 
 def swap_in(staging: Path, output: Path) -> None:
-    """Two renames; if the second fails, the previous site is put back where it was."""
+    """Two renames (the live site becomes the spare); if the second fails, the previous site is put
+    back where it was."""
+    spare = spare_of(output)
     old = output.parent / f".{output.name}.old-{os.getpid()}"
+    if spare.exists():  # a build that did not start from it (without the cache): no longer needed
+        spare.rename(old)
     if output.exists():
-        output.rename(old)
+        output.rename(spare)
     try:
         staging.rename(output)
     except OSError:
-        if old.exists():
-            old.rename(output)
+        if spare.exists() and not output.exists():
+            spare.rename(output)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_failure(exc: OSError) -> str:
@@ -177,8 +293,11 @@ def clear_leftovers(output: Path) -> None:
     so no other build of this output is running: every such folder is a dead build's."""
     for leftover in output.parent.glob(f".{output.name}.build-*"):
         shutil.rmtree(leftover, ignore_errors=True)
+    spare = spare_of(output)
+    if not output.exists() and spare.exists():  # killed between the two renames: the spare is the live site
+        spare.rename(output)
     for previous in sorted(output.parent.glob(f".{output.name}.old-*"), key=lambda p: p.stat().st_mtime):
-        if not output.exists():  # killed between the two renames: the previous site is the live one
+        if not output.exists():  # the same, by a build of an earlier version
             previous.rename(output)
         else:
             shutil.rmtree(previous, ignore_errors=True)

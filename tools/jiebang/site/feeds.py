@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
@@ -34,7 +35,7 @@ class Entry:
     published: date
     updated: date
     summary: str
-    html: bool = False  # summary is HTML (a notice's body), not plain text
+    html: bool = False  # summary is a notice's Markdown body, published as its cleaned HTML, not plain text
 
 
 def feed_paths(base: str) -> tuple[str, str]:
@@ -71,8 +72,15 @@ def list_entry(view: ListView, history=None) -> Entry:
 
 def notice_entry(notice: NoticeView, history=None) -> Entry:
     day = notice.date or date(1970, 1, 1)
+    # The body's Markdown, rendered only when a feed that holds it is made (most are reused).
     return Entry(notice.id, notice.title, notice.url, day, updated_on(notice, history),
-                 render_markdown(notice.data.get("body", "")), html=True)
+                 notice.data.get("body", ""), html=True)
+
+
+@lru_cache(maxsize=4096)
+def rendered(markdown: str) -> str:
+    """A notice body's HTML: the same body is in its list's, its industry's and the site's feeds."""
+    return render_markdown(markdown)
 
 
 def feed_author(settings: dict) -> dict:
@@ -119,7 +127,7 @@ def write_feed(entries: list[Entry], title: str, page_url: str, base: str, site_
         fe.published(_moment(entry.published))
         fe.updated(_moment(entry.updated))
         if entry.html:
-            fe.content(entry.summary or entry.title, type="html")
+            fe.content(rendered(entry.summary) or entry.title, type="html")
         else:
             fe.summary(entry.summary or entry.title)
     cache.write(output, atom_path, fg.atom_str(pretty=True), key and key + ".atom")

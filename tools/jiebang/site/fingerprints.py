@@ -64,6 +64,11 @@ class Fingerprints:
             # A committed revision's data is the blob at (commit, path): naming them states it.
             return ["revision", value.commit, value.path, value.status, value.author, value.subject, value.date,
                     value.changes_note, value.problem, value.kind, value.short]
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Revision) and value[0].commit:
+            # A step of a timeline (History.timeline): its changes are the diff of its revision against
+            # the one before it in the same timeline, both stated by name; stating them again costs most
+            # of a page's key and adds nothing.
+            return ["step", self.of(value[0])]
         if isinstance(value, dict):
             return ["dict", [[canonical(k), self.of(v)] for k, v in value.items()]]
         if isinstance(value, list | tuple):

@@ -107,8 +107,11 @@ class JiebangGenerator(Generator):
         errors = [d for d in diagnostics if d.severity == Severity.ERROR]
         if errors:
             raise ContentErrors("\n".join(d.as_text() for d in sorted(errors, key=Diagnostic.sort_key)))
+        notes = self.settings.get("JIEBANG_NOTES")
         for warning in sorted(set(diagnostics), key=Diagnostic.sort_key):
             print(warning.as_text(), file=sys.stderr)  # shown, not logged: Pelican's warnings are fatal
+            if notes is not None:  # repeated by a later build that finds nothing changed (freshness.py)
+                notes.append(warning.as_text())
         as_of = self.settings.get("JIEBANG_AS_OF") or content_as_of(content, tree)
         if isinstance(as_of, str):
             as_of = date.fromisoformat(as_of)
@@ -151,7 +154,7 @@ class JiebangGenerator(Generator):
                 misses.append((job, job.save_as, key))
         render_pages(misses, self._render, cache, output)
         feeds.write_feeds(self.site, self.settings, output, self.history, cache)
-        opendata.write_open_data(self.site, self.tree, self.settings, output, self.history, cache)
+        opendata.write_open_data(self.site, self.tree, self.settings, output, self.history, cache, prints)
         searchpages.write_search_index(self.site, output, cache, self.history)  # 更正公告 tables read history
         self.history.close()
         sitemap.write_sitemap(list(saved), self.settings, output, self.context, self.site, self.history)

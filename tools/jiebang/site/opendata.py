@@ -23,6 +23,7 @@ from ..records.lifecycle import OPEN
 from ..records.schema import title_of
 from .dataschemas import INDEX_FIELDS, schema_id, write_schemas
 from .feeds import list_page_updated
+from .fingerprints import Fingerprints
 from .model import ListView, SiteData, cn_date
 from .outputcache import OutputCache
 
@@ -100,31 +101,40 @@ def revision_json(history, record_id: str) -> dict:
 
 
 def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: Path, history=None,
-                    cache: OutputCache | None = None) -> None:
+                    cache: OutputCache | None = None, prints: Fingerprints | None = None) -> None:
+    """Every open-data file, each reused from the cache when what it is made from is unchanged: a
+    record's JSON by its view and its revisions, a calendar by its events, the collections by the
+    whole site model (so a correction remakes them, and nothing else does)."""
     cache = cache or OutputCache.disabled()
+    prints = prints or Fingerprints()
     site_url = settings.get("SITEURL", "")
-    data_dir = output / "data"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    lists = [list_json(v, site_url) for v in site.lists]
-    (data_dir / "lists.json").write_text(dumps({"$schema": schema_id(site_url, "data/lists"),
-                                                "as_of": site.as_of.isoformat(), "lists": lists}), "utf-8")
-    results = [notice_json(n, site_url) for n in site.results]
-    (data_dir / "results.json").write_text(dumps({"$schema": schema_id(site_url, "data/results"),
-                                                  "as_of": site.as_of.isoformat(), "results": results}), "utf-8")
-    (data_dir / "lists-index.json").write_text(lists_index(site, site_url), "utf-8")
-    (data_dir / "lists.csv").write_bytes(lists_csv(site.lists, site_url))
-    # Cheaper to write than to key: written every build, hashed as written (for SHA256SUMS).
-    for view in site.lists:
-        cache.write(output, f"{view.url}{view.id}.json", dumps({
-            "$schema": schema_id(site_url, "data/list"), **list_json(view, site_url),
-            **revision_json(history, view.id)}).encode("utf-8"), None)
-    for notice in site.results:
-        cache.write(output, f"{notice.url}{notice.id}.json", dumps({
-            "$schema": schema_id(site_url, "data/result"), **notice_json(notice, site_url),
-            **revision_json(history, notice.id)}).encode("utf-8"), None)
+    (output / "data").mkdir(parents=True, exist_ok=True)
+    whole = prints.site(site) if cache.enabled else None
+
+    def collection(save_as: str, make) -> None:
+        cache.file(output, save_as, whole and cache.key("open-data", save_as, whole, site_url), make)
+
+    collection("data/lists.json", lambda: dumps({"$schema": schema_id(site_url, "data/lists"), "as_of": site.as_of.isoformat(),
+                                                 "lists": [list_json(v, site_url) for v in site.lists]}).encode("utf-8"))
+    collection("data/results.json", lambda: dumps({
+        "$schema": schema_id(site_url, "data/results"), "as_of": site.as_of.isoformat(),
+        "results": [notice_json(n, site_url) for n in site.results]}).encode("utf-8"))
+    collection("data/lists-index.json", lambda: lists_index(site, site_url).encode("utf-8"))
+    collection("data/lists.csv", lambda: lists_csv(site.lists, site_url))
+    timeline = history.timeline if history is not None and history.ok else None
+    for view, kind, shown in [(v, "list", list_json) for v in site.lists] + [(n, "result", notice_json) for n in site.results]:
+        key = cache.key("record-json", prints.view(view), site_url,
+                        [prints.of(step) for step in timeline(view.id)] if timeline else None) if cache.enabled else None
+        cache.file(output, f"{view.url}{view.id}.json", key, lambda view=view, kind=kind, shown=shown: dumps({
+            "$schema": schema_id(site_url, f"data/{kind}"), **shown(view, site_url),
+            **revision_json(history, view.id)}).encode("utf-8"))
     for name, target in calendars(site).items():
-        write_calendar(calendar_lists(site, name), calendar_title(name), data_dir / target, site_url, site.as_of,
-                       history)
+        views = calendar_lists(site, name)
+        events = [[v.id, v.title, v.deadline, v.status, (v.data.get("budget") or {}).get("to_solver_wan"),
+                   list_page_updated(v, history)] for v in views] if cache.enabled else None
+        key = cache.key("calendar", name, site_url, site.as_of, events) if cache.enabled else None
+        cache.file(output, f"data/{target}", key, lambda views=views, name=name: calendar_bytes(
+            views, calendar_title(name), site_url, site.as_of, history))
     write_schemas(site_url, output)
     write_summaries(site, output, cache)
 
@@ -179,7 +189,7 @@ def _stamp(day: date) -> datetime:
     return datetime.combine(day, time(0), CHINA).astimezone(UTC)
 
 
-def write_calendar(views: list[ListView], name: str, target: Path, site_url: str, as_of: date, history=None) -> None:
+def calendar_bytes(views: list[ListView], name: str, site_url: str, as_of: date, history=None) -> bytes:
     """One all-day event per list on its deadline; a past one says so in its summary."""
     calendar = Calendar()
     calendar.add("prodid", "-//jiebang//揭榜挂帅榜单//ZH")
@@ -203,7 +213,7 @@ def write_calendar(views: list[ListView], name: str, target: Path, site_url: str
                                  f"揭榜截止日期 {cn_date(view.deadline)}；截至 {cn_date(as_of)}，状态：{view.status}。")
         event.add("url", f"{site_url}/{view.url}")
         calendar.add_component(event)
-    target.write_bytes(calendar.to_ical())
+    return calendar.to_ical()
 
 
 def write_summaries(site: SiteData, output: Path, cache: OutputCache) -> None:

@@ -33,8 +33,10 @@ from typing import Any
 FORMAT = 1
 MANIFEST = "manifest.json"
 TREE = "tree"  # an entry naming the files a writer made together (the search index), each under its own key
-# Settings that say where things are, not what they contain (the contents are keyed on their own).
-LOCATION_SETTINGS = {"PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH", "JIEBANG_CACHE_PATH", "PELICAN_CLASS"}
+# Settings that say where things are, not what they contain (the contents are keyed on their own),
+# and the build's own state the builder hands the generator (its cache, the list its warnings go to).
+LOCATION_SETTINGS = {"PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH", "JIEBANG_CACHE_PATH", "PELICAN_CLASS",
+                     "JIEBANG_OUTPUT_CACHE", "JIEBANG_NOTES"}
 
 
 class Uncacheable(Exception):
@@ -92,6 +94,15 @@ def settings_digest(settings: dict) -> str:
         except Uncacheable:
             stated[key] = ["unstated", type(settings[key]).__name__]
     return digest_of(stated)
+
+
+def _linkable(source: Path, target: Path) -> bool:
+    """Link `target` to `source`; False when the file system refuses (then the caller copies)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
 
 
 class OutputCache:
@@ -171,11 +182,17 @@ class OutputCache:
             stat = source.stat()
             if (stat.st_size, stat.st_mtime_ns) != (size, mtime):  # changed since it was stored: not trusted
                 return False
-            target.parent.mkdir(parents=True, exist_ok=True)
             try:
-                os.link(source, target)
-            except OSError:  # another file system, or links refused: copy
-                target.write_bytes(source.read_bytes())
+                here = os.lstat(target)
+            except FileNotFoundError:
+                here = None
+                target.parent.mkdir(parents=True, exist_ok=True)
+            # A build that started from the spare site (build.recycle) may have the file linked already.
+            if here is None or (here.st_ino, here.st_dev) != (stat.st_ino, stat.st_dev):
+                if here is not None:
+                    target.unlink()  # never write through it: it may be another stored object
+                if not _linkable(source, target):  # another file system, or links refused: copy
+                    target.write_bytes(source.read_bytes())
         except OSError:
             return False
         self.used[key] = [sha, size, mtime]

@@ -31,7 +31,11 @@ def _demander(data: dict) -> dict:
 
 
 def competent_unit(data: dict) -> str:
-    """主管单位 (通知第6、7条): the county's 科技局 for an enterprise, 市科技局 for 高校、科研院所等事业单位."""
+    """主管单位 (通知第6、7条): as the record gives it (read from the county's 汇总表 by `jiebang import
+    --summary`), else the county's 科技局 for an enterprise, 市科技局 for 高校、科研院所等事业单位."""
+    own = data.get("competent_unit")
+    if isinstance(own, str) and own.strip() and not is_placeholder(own):
+        return own.strip()
     demander = _demander(data)
     kind = demander.get("kind")
     if kind in ("高校", "科研院所", "其他事业单位"):

@@ -1,0 +1,132 @@
+"""A build whose inputs are all unchanged makes nothing, says so and repeats the warnings; a change to
+any input — content, theme, settings, environment, the git commit, the site itself — builds again."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import sample_project
+from jiebang.site import freshness
+from jiebang.site.build import build_site
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def git(project: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2026-11-27T10:00:00+08:00", "GIT_COMMITTER_DATE": "2026-11-27T10:00:00+08:00",
+           "GIT_AUTHOR_NAME": "计划科", "GIT_AUTHOR_EMAIL": "jhk@example.gov.cn", "GIT_COMMITTER_NAME": "计划科",
+           "GIT_COMMITTER_EMAIL": "jhk@example.gov.cn"}
+    subprocess.run(["git", *args], cwd=project, check=True, capture_output=True, env=env)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    """The sample with one warning (a five-year term), committed; files count as settled at once."""
+    monkeypatch.setattr(freshness, "RACY_SECONDS", 0)
+    project = sample_project(tmp_path / "project")
+    record = project / "content/lists/2026/JDZ-2026-001.yaml"
+    record.write_text(record.read_text("utf-8").replace("period_years: 3", "period_years: 5"), "utf-8")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "样例内容")
+    return project
+
+
+def build(project: Path, out: Path, capsys, **kwargs):
+    built = build_site(project, out, **kwargs)
+    return built, capsys.readouterr().err
+
+
+def test_a_second_build_of_the_same_inputs_makes_nothing_and_repeats_the_warnings(project, tmp_path, capsys) -> None:
+    out = tmp_path / "site"
+    first, warned = build(project, out, capsys)
+    assert not first.unchanged and "[period.years]" in warned
+    page = out / "lists/JDZ-2026-001/index.html"
+    inode = page.stat().st_ino
+    second, again = build(project, out, capsys)
+    assert second.unchanged and second.count == first.count
+    assert again == warned  # the clerk still sees what needs a look
+    assert page.stat().st_ino == inode  # the live site was not swapped
+
+
+def test_the_command_says_the_site_is_up_to_date(project) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "tools")}
+    runs = [subprocess.run([sys.executable, "-m", "jiebang", "build"], cwd=project, capture_output=True, text=True, env=env)
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0]
+    assert runs[0].stdout.startswith("已生成 ")
+    # The second may still find the files racy (written under two seconds ago): then it builds again.
+    assert runs[1].stdout.startswith(("已生成 ", "内容、模板、设置和程序自上次生成以来均未改变：output/ 已是最新"))
+
+
+def change_content(project: Path) -> None:
+    record = project / "content/lists/2026/JDZ-2026-002.yaml"
+    record.write_text(record.read_text("utf-8").replace("title: ", "title: （改）", 1), "utf-8")
+
+
+def change_theme(project: Path) -> None:
+    (project / "theme/static/css/site.css").open("a", encoding="utf-8").write("\n/* 改 */\n")
+
+
+def change_settings(project: Path) -> None:
+    (project / "pelicanconf.py").open("a", encoding="utf-8").write("\nJIEBANG_PAGE_SIZE = 7\n")
+
+
+def change_commit(project: Path) -> None:
+    git(project, "commit", "-q", "--allow-empty", "-m", "另一个提交")  # new history, same files
+
+
+def change_site(project: Path) -> None:
+    (project / "output/index.html").write_text("改过的首页", "utf-8")
+    subprocess.run(["sh", "-c", "echo x >> output/SHA256SUMS"], cwd=project, check=True)
+
+
+def remove_site(project: Path) -> None:
+    import shutil
+
+    shutil.rmtree(project / "output")
+
+
+@pytest.mark.parametrize("change", [change_content, change_theme, change_settings, change_commit, change_site, remove_site])
+def test_any_changed_input_builds_again(project, capsys, change) -> None:
+    out = project / "output"
+    assert (project / "theme/static/css/site.css").is_file()
+    build(project, out, capsys)
+    assert build(project, out, capsys)[0].unchanged  # so what follows is the change's doing
+    change(project)
+    again, _ = build(project, out, capsys)
+    assert not again.unchanged
+    assert (out / "index.html").read_text("utf-8") != "改过的首页"
+
+
+def test_an_environment_setting_builds_again(project, tmp_path, capsys, monkeypatch) -> None:
+    out = tmp_path / "site"
+    build(project, out, capsys)
+    assert build(project, out, capsys)[0].unchanged
+    monkeypatch.setenv("JIEBANG_SITEURL", "https://another.example.gov.cn")
+    assert not build(project, out, capsys)[0].unchanged
+    monkeypatch.setenv("JIEBANG_WORKERS", "1")  # how many processes, not what they make
+    assert build(project, out, capsys)[0].unchanged
+
+
+def test_without_the_cache_every_build_builds(project, tmp_path, capsys) -> None:
+    out = tmp_path / "site"
+    build(project, out, capsys)
+    assert not build(project, out, capsys, use_cache=False)[0].unchanged
+    # …and leaves no key behind: a later build with the cache builds too.
+    assert not freshness.stamp_path(out.resolve()).exists()
+
+
+def test_a_file_saved_just_before_the_build_is_not_trusted_to_show_the_next_edit(project, tmp_path, capsys,
+                                                                                  monkeypatch) -> None:
+    monkeypatch.setattr(freshness, "RACY_SECONDS", 2)
+    change_content(project)  # now: the next edit in this same instant could keep size and mtime
+    out = tmp_path / "site"
+    build(project, out, capsys)
+    assert not freshness.stamp_path(out.resolve()).exists()
+    assert not build(project, out, capsys)[0].unchanged

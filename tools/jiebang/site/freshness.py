@@ -1,0 +1,117 @@
+"""Whether the live site is already the build of what is on disk: then a build has nothing to do.
+
+A build's inputs are this package and the libraries it names (outputcache.code_version), the project's
+settings files, the environment's JIEBANG_* settings, the theme and content trees, the git commit the
+history comes from, and the build's own arguments. Their statement — for files, the status git's index
+keeps (size, inode, mtime, ctime), which an edit cannot leave unchanged — is the build's key. After a
+good build the key is written beside the output with the digest of its SHA256SUMS; a later build
+whose key is the same, and whose output still has those sums, is done before it starts.
+
+Like git's index (and records/cache.py), a file changed within RACY_SECONDS of the build's start may
+change again without its status changing: such a build writes no key, so the next one builds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .outputcache import canonical, code_version, digest_of
+
+RACY_SECONDS = 2
+NOT_SETTINGS = {"JIEBANG_WORKERS"}  # how many processes render, not what they write
+
+
+@dataclass(frozen=True)
+class Inputs:
+    key: str
+    trusted: bool  # no file changed so recently that its status may not show the next edit
+
+
+def stamp_path(output: Path) -> Path:
+    return output.parent / f".{output.name}.inputs.json"
+
+
+def _statuses(folder: Path, floor_ns: int) -> tuple[list, bool]:
+    """(path, size, inode, mtime, ctime) of every file below `folder`, and whether none is racy."""
+    found, trusted, pending = [], True, [folder]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        pending.append(entry.path)
+                    continue
+                status = entry.stat(follow_symlinks=False)
+                found.append((os.path.relpath(entry.path, folder), status.st_size, status.st_ino,
+                              status.st_mtime_ns, status.st_ctime_ns))
+                trusted &= max(status.st_mtime_ns, status.st_ctime_ns) < floor_ns
+    found.sort()
+    return found, trusted
+
+
+def _head(project: Path) -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def build_inputs(project: Path, output: Path, settings_file: str, overrides: dict | None,
+                 commit: str | None) -> Inputs | None:
+    """The key of a build of `project` into `output`; None when an argument cannot be stated."""
+    floor = time.time_ns() - RACY_SECONDS * 1_000_000_000
+    trusted, trees = True, []
+    for name in ("content", "theme"):
+        statuses, fresh = _statuses(project / name, floor) if (project / name).is_dir() else ([], True)
+        trees.append(statuses)
+        trusted &= fresh
+    # Settings are Python and may import one another (publishconf imports pelicanconf): all of them.
+    configs = [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(project.glob("*.py"))]
+    environment = sorted((k, v) for k, v in os.environ.items() if k.startswith("JIEBANG_") and k not in NOT_SETTINGS)
+    try:
+        arguments = canonical([str(output), settings_file, overrides, commit])
+    except Exception:  # noqa: BLE001 - any value canonical() cannot state: no key, so a full build
+        return None
+    return Inputs(digest_of(code_version(), configs, environment, trees, _head(project), arguments), trusted)
+
+
+def sums_digest(output: Path) -> str | None:
+    try:
+        return hashlib.sha256((output / "SHA256SUMS").read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def fresh_build(output: Path, inputs: Inputs | None) -> dict | None:
+    """What the last build said (file count, warnings), when the live site is its output for `inputs`."""
+    if inputs is None:
+        return None
+    try:
+        stamp = json.loads(stamp_path(output).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamp, dict) or stamp.get("key") != inputs.key or stamp.get("sums") != sums_digest(output):
+        return None
+    return stamp
+
+
+def remember_build(output: Path, inputs: Inputs | None, count: int, notes: list[str]) -> None:
+    """Write the key of the build just swapped in (or remove an old one, when this build has none)."""
+    target = stamp_path(output)
+    if inputs is None or not inputs.trusted:
+        target.unlink(missing_ok=True)
+        return
+    temporary = target.with_name(f"{target.name}.{os.getpid()}")
+    try:
+        temporary.write_text(json.dumps({"key": inputs.key, "sums": sums_digest(output), "count": count,
+                                         "notes": notes}, ensure_ascii=False), "utf-8")
+        os.replace(temporary, target)
+    except OSError:  # a build without a key only means the next one builds
+        temporary.unlink(missing_ok=True)
