@@ -166,7 +166,34 @@ def test_every_key_lives_in_the_shard_its_hash_names(tmp_path: Path, monkeypatch
                 if value.startswith("@"):
                     own_files += 1
                     assert json.loads((root / value[1:]).read_text("utf-8"))["k"] == key
-    assert own_files and own_files == len(list((root / "terms").iterdir()))
+    postings = [p for p in (root / "terms").iterdir() if ".r" not in p.name]
+    assert own_files and own_files == len(postings)
+
+
+def test_a_frequent_bigram_alone_is_read_from_its_ranked_chunks_in_the_same_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_index, "OWN_FILE_BYTES", 8)  # most bigrams in files of their own
+    monkeypatch.setattr(search_index, "RANKED_CHUNK", 2)  # and several chunks for the common ones
+    build_search_index(DOCS, tmp_path)
+    reader = SearchIndexReader(tmp_path)
+    chunked = 0
+    for term in ["陶瓷", "烧成", "化工", "企业", "回收", "技术", "温度", "揭榜", "资源"]:
+        ranked = reader.search(term)
+        chunked += any(".r1.json" in name for name in reader.files_read)
+        by_positions = sorted(
+            ((not in_title, -count, doc) for doc, (count, in_title) in reader._term(list(term)).items())
+        )
+        assert [(not h.in_title, -h.count, h.doc_id) for h in ranked] == by_positions, term
+        assert reader.total == len(by_positions)
+        assert {h.url for h in ranked} == {d.url for d in DOCS if term in document_text(d)}
+    assert chunked
+    reader = SearchIndexReader(tmp_path)
+    first = reader.search("陶瓷", limit=2)
+    assert len(first) == 2 and reader.total == 3  # the first chunk gives the first page and the count
+    assert not any(
+        ".r1.json" in name or name.startswith("terms/") and ".r" not in name for name in reader.files_read
+    )
 
 
 def test_document_files_keep_title_url_meta_in_order_and_text(tmp_path: Path) -> None:
@@ -176,8 +203,9 @@ def test_document_files_keep_title_url_meta_in_order_and_text(tmp_path: Path) ->
         "url": DOCS[0].url,
         "title": DOCS[0].title,
         "meta": [list(kv) for kv in DOCS[0].meta.items()],
-        "text": DOCS[0].text,
     }
+    text = json.loads((tmp_path / "index" / "text" / "0.json").read_text("utf-8"))
+    assert text == {"url": DOCS[0].url, "text": DOCS[0].text}
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +266,25 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     browser.write_search_page(root, "paged", page_size=2)
     browser.write_search_page(root, "broken", index="/nowhere/")
     build_search_index(DOCS, root / "search")
+    # Twelve documents that all hold 检测, indexed with ranked chunks of 4 documents.
+    browser.write_search_page(root, "ranked", page_size=8, index="/ranked/index/")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "OWN_FILE_BYTES", 8)
+        patch.setattr(search_index, "RANKED_CHUNK", 4)
+        build_search_index(MANY, root / "ranked")
     return root
+
+
+# Ranked by how often 检测 occurs: document n holds it n+1 times, and the last has it in its title.
+MANY = [
+    SearchDoc(
+        f"/lists/JDZ-2024-{n:03d}/",
+        "检测装置" if n == 11 else f"第{n}号示例项目",
+        "。".join(["开展检测"] * (n + 1)) + "。" + "其余说明文字。" * 40,
+        {"kind": "榜单"},
+    )
+    for n in range(12)
+]
 
 
 @pytest.fixture(scope="module")
@@ -347,3 +393,41 @@ def test_browser_tokenizer_and_hash_match_python(browser_page) -> None:
         assert browser_page.evaluate("(k) => window.jiebangSearch.shardOf(k, 65536)", key) == shard_of(
             key, 65536
         )
+
+
+@pytest.mark.browser
+def test_browser_two_characters_read_ranked_chunks_not_positions(browser_page, site: Path) -> None:
+    requested: list[str] = []
+    browser_page.on("request", lambda r: requested.append(r.url.split("/ranked/index/")[-1].split("?")[0]))
+    found = run_query(browser_page, "检测", path="ranked/")
+    expected = [d.url for d in sorted(MANY, key=lambda d: (d.title != "检测装置", -d.text.count("检测")))]
+    assert found == expected[:8]  # the title match first, then the most occurrences
+    assert browser_page.inner_text("#search-status") == "找到 12 条与“检测”相关的结果，已显示前 8 条。"
+    term_files = [name for name in requested if name.startswith("terms/")]
+    assert term_files and all(".r" in name for name in term_files)  # ranked chunks only, never positions
+    assert {name for name in term_files if name.endswith(".r0.json")} and not any(
+        ".r2." in n for n in term_files
+    )
+    browser_page.click("#search-more")
+    browser_page.wait_for_function("document.querySelectorAll('#search-results > li').length === 12")
+    assert browser.result_links(browser_page) == expected
+    assert browser_page.inner_text("#search-status") == "找到 12 条与“检测”相关的结果。"
+    assert any(".r2.json" in name for name in requested)
+
+
+@pytest.mark.browser
+def test_browser_fetches_a_snippet_when_its_result_comes_into_view(browser_page) -> None:
+    browser_page.set_viewport_size({"width": 800, "height": 300})
+    try:
+        run_query(browser_page, "检测", path="ranked/")
+        snippets = browser_page.locator(".search-result-snippet")
+        assert "检测" in snippets.nth(0).inner_text()  # the first results come with their text
+        last = snippets.nth(7)
+        assert last.inner_text() == ""  # far below the fold: not fetched yet
+        last.scroll_into_view_if_needed()
+        browser_page.wait_for_function(
+            "() => document.querySelectorAll('.search-result-snippet')[7].textContent.includes('检测')"
+        )
+        assert last.locator("mark").first.inner_text() == "检测"  # highlighted like the others
+    finally:
+        browser_page.set_viewport_size({"width": 1280, "height": 720})

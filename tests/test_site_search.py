@@ -1,7 +1,9 @@
 """Search that works in Chinese, proved in a real browser on the sample site (issue 3).
 
 50 two-to-four-character Chinese terms are taken from the sample lists' own texts; for each, the
-search page must list every list whose text contains the term. The recall is printed.
+search page must list every list whose text contains the term. The recall is printed. That it lists
+nothing else is checked against the whole text of every page in test_search_terms.py: the pages show
+more than these fields (the solvers, the notices, the contact), and search finds all of it.
 """
 
 from __future__ import annotations
@@ -90,19 +92,16 @@ def test_fifty_chinese_terms_find_every_list_that_contains_them(page):
     terms = pick_terms(texts)
     assert len(terms) == 50
     assert {len(t) for t in terms} == {2, 3, 4}
-    missed, wrong, expected_total = {}, {}, 0
+    missed, expected_total = {}, 0
     for term in terms:
         expected = expected_lists(term, texts)
         expected_total += len(expected)
         found = search(page, term)
         if expected - found:
             missed[term] = sorted(expected - found)
-        if found - expected:
-            wrong[term] = sorted(found - expected)
     found_total = expected_total - sum(len(v) for v in missed.values())
     print(f"\nsearch recall on the sample site: {found_total}/{expected_total} lists over {len(terms)} terms")
     assert missed == {}, f"lists not found: {missed}"
-    assert wrong == {}, f"lists found that do not contain the term: {wrong}"
 
 
 def test_a_demander_name_and_a_list_id_are_found(page):

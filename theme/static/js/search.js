@@ -25,6 +25,8 @@
     [0x1f000, 0x1faff]
   ];
   var DEFAULT_PAGE_SIZE = 50;
+  var FORMAT_VERSION = 2;  // FORMAT_VERSION in tools/jiebang/site/search/index.py
+  var SNIPPETS_AT_ONCE = 5;  // results whose text comes with the page; the rest's as they come into view
 
   function isBreak(cp) {
     for (var i = 0; i < BREAK_RANGES.length; i++) {
@@ -168,18 +170,24 @@
     // Revalidate meta.json so a redeployed site never pairs old shards with new document numbers.
     if (!this.meta) {
       var meta = await this.fetchJSON('meta.json', { cache: 'no-cache' });
-      if (!meta || meta.version !== 1) throw new Error('no search index of version 1 at ' + this.base.href);
+      if (!meta || meta.version !== FORMAT_VERSION) {
+        throw new Error('no search index of version ' + FORMAT_VERSION + ' at ' + this.base.href);
+      }
       this.meta = meta;
     }
     return this.meta;
   };
-  Index.prototype.lookup = async function (kind, key) {
+  // A key's value in its shard: postings, '@terms/<name>.json' for a key with a file of its own, or ''.
+  Index.prototype.shardValue = async function (kind, key) {
     var meta = await this.load();
     var name = shardOf(key, meta.shards).toString(16);
     while (name.length < meta.shard_digits) name = '0' + name;
     var shard = await this.fetchJSON('shards/' + name + '.json');
     var value = shard ? shard[kind][key] : undefined;
-    if (value === undefined) return '';
+    return value === undefined ? '' : value;
+  };
+  Index.prototype.lookup = async function (kind, key) {
+    var value = await this.shardValue(kind, key);
     if (value.charAt(0) === '@') value = (await this.fetchJSON(value.slice(1))).v;
     return value;
   };
@@ -211,9 +219,48 @@
     });
     return out;
   };
-  // Ranked doc ids: title matches first, then more occurrences, then index order (URL order).
+  // A frequent bigram's documents, best first, read chunk by chunk from terms/<name>.r<k>.json as the
+  // pages shown need them: a two-character query never reads the bigram's positions.
+  function RankedHits(index, termFile, first) {
+    this.index = index;
+    this.file = termFile;
+    this.total = first.n;
+    this.chunks = first.c;
+    this.loaded = 0;
+    this.hits = [];
+    this.add(first);
+  }
+  RankedHits.prototype.add = function (chunk) {
+    var n = decode(chunk.r), i = 0;
+    while (i < n.length) {
+      var count = n[i] >> 1, inTitle = (n[i] & 1) === 1, size = n[i + 1], doc = 0;
+      for (var j = 0; j < size; j++) {
+        doc += n[i + 2 + j];
+        this.hits.push({ doc: doc, count: count, inTitle: inTitle });
+      }
+      i += 2 + size;
+    }
+    this.loaded += 1;
+  };
+  RankedHits.prototype.upTo = async function (count) {
+    while (this.hits.length < count && this.loaded < this.chunks) {
+      this.add(await this.index.fetchJSON(this.file.replace(/\.json$/, '.r' + this.loaded + '.json')));
+    }
+    return this.hits.slice(0, count);
+  };
+  function AllHits(hits) { this.hits = hits; this.total = hits.length; }
+  AllHits.prototype.upTo = async function (count) { return this.hits.slice(0, count); };
+
+  // Ranked hits ({total, upTo(n)}): title matches first, then more occurrences, then index order.
   Index.prototype.search = async function (terms) {
     var self = this;
+    if (terms.length === 1 && terms[0].length === 2) {
+      var value = await this.shardValue('b', terms[0][0] + terms[0][1]);
+      if (value.charAt(0) === '@') {
+        var file = value.slice(1);
+        return new RankedHits(this, file, await this.fetchJSON(file.replace(/\.json$/, '.r0.json')));
+      }
+    }
     var found = await Promise.all(terms.map(function (t) { return self.term(t); }));
     var hits = [];
     found[0].forEach(function (_, doc) {
@@ -229,9 +276,10 @@
     hits.sort(function (a, b) {
       return (b.inTitle - a.inTitle) || (b.count - a.count) || (a.doc - b.doc);
     });
-    return hits;
+    return new AllHits(hits);
   };
   Index.prototype.doc = function (id) { return this.fetchJSON('docs/' + id + '.json'); };
+  Index.prototype.text = function (id) { return this.fetchJSON('text/' + id + '.json'); };
 
   // Raw-text ranges [start, end) where any term occurs, merged and sorted.
   function matchRanges(text, terms) {
@@ -267,9 +315,7 @@
     if (at < to) parent.appendChild(document.createTextNode(text.slice(at, to)));
   }
 
-  function snippet(text, terms) {
-    var p = document.createElement('p');
-    p.className = 'search-result-snippet';
+  function fillSnippet(p, text, terms) {
     var ranges = matchRanges(text, terms);
     var from = 0, to = Math.min(text.length, 120);
     if (ranges.length) {
@@ -279,7 +325,6 @@
     if (from > 0) p.appendChild(document.createTextNode('…'));
     appendMarked(p, text, ranges, from, to);
     if (to < text.length) p.appendChild(document.createTextNode('…'));
-    return p;
   }
 
   function renderHit(doc, terms) {
@@ -304,7 +349,9 @@
       });
       li.appendChild(meta);
     }
-    li.appendChild(snippet(doc.text, terms));
+    var p = document.createElement('p');
+    p.className = 'search-result-snippet';
+    li.appendChild(p);  // filled when the document's text has come (loadSnippet)
     return li;
   }
 
@@ -329,18 +376,49 @@
 
     function report(state) {
       var q = '“' + state.query.trim() + '”';
-      if (!state.hits.length) return '没有找到与' + q + '相关的结果。';
-      var text = '找到 ' + state.hits.length + ' 条与' + q + '相关的结果';
-      return state.shown < state.hits.length ? text + '，已显示前 ' + state.shown + ' 条。' : text + '。';
+      var total = state.results.total;
+      if (!total) return '没有找到与' + q + '相关的结果。';
+      var text = '找到 ' + total + ' 条与' + q + '相关的结果';
+      return state.shown < total ? text + '，已显示前 ' + state.shown + ' 条。' : text + '。';
     }
 
+    function loadSnippet(p, id, terms) {
+      if (p.dataset.loading) return Promise.resolve();
+      p.dataset.loading = 'true';
+      return index.text(id).then(function (doc) { if (doc) fillSnippet(p, doc.text, terms); })
+        .catch(function () { delete p.dataset.loading; });
+    }
+    // A snippet needs the document's whole text: fetch it only for results that come into view.
+    var watcher = 'IntersectionObserver' in window ? new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        watcher.unobserve(entry.target);
+        var p = entry.target;
+        if (p.searchState === current) loadSnippet(p, p.searchDoc, current.terms);
+      });
+    }, { rootMargin: '200px' }) : null;
+
     async function showPage(state) {
-      var ids = state.hits.slice(state.shown, state.shown + pageSize).map(function (h) { return h.doc; });
+      var hits = (await state.results.upTo(state.shown + pageSize)).slice(state.shown);
+      var ids = hits.map(function (h) { return h.doc; });
       var docs = await Promise.all(ids.map(function (id) { return index.doc(id); }));
       if (state !== current) return;
-      docs.forEach(function (doc) { if (doc) list.appendChild(renderHit(doc, state.terms)); });
+      var first = [];
+      docs.forEach(function (doc, i) {
+        if (!doc) return;
+        var li = renderHit(doc, state.terms), p = li.lastChild;
+        list.appendChild(li);
+        if (i < SNIPPETS_AT_ONCE || !watcher) {
+          first.push(loadSnippet(p, ids[i], state.terms));
+        } else {
+          p.searchState = state;
+          p.searchDoc = ids[i];
+          watcher.observe(p);
+        }
+      });
+      await Promise.all(first);
       state.shown += ids.length;
-      more.hidden = state.shown >= state.hits.length;
+      more.hidden = state.shown >= state.results.total;
       status.textContent = report(state);
     }
 
@@ -359,9 +437,9 @@
       list.setAttribute('aria-busy', 'true');
       status.textContent = '正在搜索…';
       try {
-        var hits = await index.search(terms);
+        var results = await index.search(terms);
         if (mine !== generation) return;
-        var state = { hits: hits, terms: terms, query: query, shown: 0 };
+        var state = { results: results, terms: terms, query: query, shown: 0 };
         current = state;
         list.textContent = '';
         await showPage(state);

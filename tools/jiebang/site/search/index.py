@@ -12,10 +12,17 @@ the units of jiebang.site.search.tokens):
 - `shards/<hex>.json`: `{"b": {bigram: postings}, "u": {unit: doc list}}` for the keys whose FNV-1a
   hash falls in that shard; a value `"@terms/<name>.json"` points to a key too big to share a shard.
 - `terms/<name>.json`: `{"k": key, "v": postings}` for one frequent key.
-- `docs/<id>.json`: `{"url", "title", "meta": [[key, value], ...], "text"}` for rendering a result.
+- `terms/<name>.r<k>.json`: `{"n": documents, "c": chunks, "r": ranked}` for a frequent bigram: its
+  documents in rank order, RANKED_CHUNK a file. A query of that one bigram (any two-character query)
+  reads the first chunk, not the postings: at national scale 技术 is in 85,000 documents, and its
+  positions alone are 890 KB.
+- `docs/<id>.json`: `{"url", "title", "meta": [[key, value], ...]}`, what a result shows of it;
+  `text/<id>.json`: `{"url", "text"}`, read for the snippet only when the result comes into view.
 
 Postings are strings of base-32 varints (see `_encode`): per document `doc-delta, 2*count+has_title,
-[title-count], position-deltas...` for bigrams, and just `doc-delta` for single units.
+[title-count], position-deltas...` for bigrams, and just `doc-delta` for single units. Ranked chunks are
+groups `2*count+has_title, group-size, doc, doc-deltas...`, best first (in title, then more often,
+then by number), each chunk starting a group afresh.
 """
 
 from __future__ import annotations
@@ -36,13 +43,18 @@ from pathlib import Path
 from .documents import SearchDoc
 from .tokens import bigram_offsets, doc_units, query_terms
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # A shard holds about this many bytes of postings: small enough that a query pays little for the keys
 # it does not need, large enough that a 20,000-document site keeps a few thousand files.
 TARGET_SHARD_BYTES = 8 * 1024
 # A key whose postings alone pass this gets its own file, so rare keys never ride along with 技术.
 OWN_FILE_BYTES = 2 * 1024
 MAX_SHARDS = 1 << 16
+# Documents per ranked chunk: the first holds 80 result pages of 50 in a few KB, and a frequent bigram
+# (技术, in 85,000 documents at national scale) needs some 20 files, not a hundred.
+RANKED_CHUNK = 4000
+# Results whose snippet text search.js fetches with the page (about a screenful); the others' when seen.
+SNIPPETS_AT_ONCE = 5
 
 # Varint digits: the first 32 end a number, the last 32 carry 5 more high bits.
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
@@ -141,6 +153,44 @@ def _term_file(kind: str, key: str) -> str:
     return "terms/" + hashlib.sha256(f"{kind}:{key}".encode()).hexdigest()[:20] + ".json"
 
 
+def _ranked_file(term_file: str, chunk: int) -> str:
+    """terms/<name>.json -> terms/<name>.r<chunk>.json (search.js derives it the same way)."""
+    return term_file.removesuffix(".json") + f".r{chunk}.json"
+
+
+def _ranked_entries(numbers: list[int]) -> list[tuple[int, int, int]]:
+    """A bigram's postings as (not in title, -count, doc), sorted: the order search.js ranks them in."""
+    entries, i, doc = [], 0, 0
+    while i < len(numbers):
+        doc += numbers[i]
+        count, has_title = divmod(numbers[i + 1], 2)
+        entries.append((1 - has_title, -count, doc))
+        i += 2 + has_title + count
+    entries.sort()
+    return entries
+
+
+def _ranked_chunks(numbers: list[int]) -> tuple[int, list[str]]:
+    """How many documents hold the bigram, and their ranked chunks."""
+    entries = _ranked_entries(numbers)
+    chunks = []
+    for start in range(0, len(entries), RANKED_CHUNK):
+        out: list[int] = []
+        group, size, size_at, last = None, 0, 0, 0
+        for not_title, neg_count, doc in entries[start : start + RANKED_CHUNK]:
+            if (not_title, neg_count) != group:
+                if group is not None:
+                    out[size_at] = size
+                group, size, last = (not_title, neg_count), 0, 0
+                out += [2 * -neg_count + 1 - not_title, 0]
+                size_at = len(out) - 1
+            out.append(doc - last)
+            last, size = doc, size + 1
+        out[size_at] = size
+        chunks.append(_encode(out))
+    return len(entries), chunks
+
+
 def _index_files(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     bigrams, unigrams = _postings(docs)
     encoded = {
@@ -155,6 +205,10 @@ def _index_files(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
                 name = _term_file(kind, key)
                 files[name] = _dump({"k": key, "v": value})
                 table[key] = "@" + name
+                if kind == "b":
+                    total, chunks = _ranked_chunks(bigrams[key])
+                    for k, chunk in enumerate(chunks):
+                        files[_ranked_file(name, k)] = _dump({"c": len(chunks), "n": total, "r": chunk})
             small_bytes += len(key.encode()) + len(table[key]) + 6
     shards = _shard_count(small_bytes)
     width = max(1, len(f"{shards - 1:x}"))
@@ -166,9 +220,8 @@ def _index_files(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
         files[f"shards/{number:0{width}x}.json"] = _dump(content)
     for doc_id, doc in enumerate(docs):
         meta = [[k, v] for k, v in doc.meta.items()]
-        files[f"docs/{doc_id}.json"] = _dump(
-            {"meta": meta, "text": doc.text, "title": doc.title, "url": doc.url}
-        )
+        files[f"docs/{doc_id}.json"] = _dump({"meta": meta, "title": doc.title, "url": doc.url})
+        files[f"text/{doc_id}.json"] = _dump({"text": doc.text, "url": doc.url})
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name] + b"\0")
@@ -251,12 +304,36 @@ class SearchIndexReader:
         self.files_read.add(name)
         return json.loads((self.root / name).read_text("utf-8"))
 
-    def _lookup(self, kind: str, key: str) -> str | None:
+    def _shard_value(self, kind: str, key: str) -> str | None:
         name = f"shards/{shard_of(key, self.meta['shards']):0{self.meta['shard_digits']}x}.json"
-        value = self._load(name)[kind].get(key) if (self.root / name).exists() else None
+        return self._load(name)[kind].get(key) if (self.root / name).exists() else None
+
+    def _lookup(self, kind: str, key: str) -> str | None:
+        value = self._shard_value(kind, key)
         if value is not None and value.startswith("@"):
             value = self._load(value[1:])["v"]
         return value
+
+    def _ranked(self, key: str, limit: int | None) -> tuple[int, list[Hit]] | None:
+        """A frequent bigram's documents in rank order from its ranked chunks, as far as `limit` needs."""
+        value = self._shard_value("b", key)
+        if value is None or not value.startswith("@"):
+            return None
+        hits: list[Hit] = []
+        chunk, chunks, total = 0, 1, 0
+        while chunk < chunks and (limit is None or len(hits) < limit):
+            content = self._load(_ranked_file(value[1:], chunk))
+            chunks, total = content["c"], content["n"]
+            numbers, i = decode(content["r"]), 0
+            while i < len(numbers):
+                (count, has_title), size = divmod(numbers[i], 2), numbers[i + 1]
+                doc = 0
+                for delta in numbers[i + 2 : i + 2 + size]:
+                    doc += delta
+                    hits.append(Hit(doc, "", bool(has_title), count))
+                i += 2 + size
+            chunk += 1
+        return total, hits
 
     def _bigram(self, key: str) -> dict[int, tuple[list[int], int]]:
         """doc id -> (positions, how many of them are in the title)."""
@@ -301,18 +378,36 @@ class SearchIndexReader:
                 result[doc] = (len(matches), in_title > 0 and matches[0] <= first[in_title - 1])
         return result
 
-    def search(self, query: str) -> list[Hit]:
+    def search(self, query: str, limit: int | None = None) -> list[Hit]:
+        """The hits, best first: all of them, or at least the first `limit` (what search.js reads for its
+        first page). `self.total` is then how many there are."""
         terms = query_terms(query)
+        self.total = 0
         if not terms:
             return []
-        found = [self._term(t) for t in terms]
-        docs = set(found[0]).intersection(*found[1:])
-        hits = []
-        for doc in docs:
-            count = sum(f[doc][0] for f in found)
-            in_title = any(f[doc][1] for f in found)
-            hits.append(Hit(doc, "", in_title, count))
-        hits.sort(key=lambda h: (not h.in_title, -h.count, h.doc_id))
+        ranked = (
+            self._ranked(terms[0][0] + terms[0][1], limit) if len(terms) == 1 and len(terms[0]) == 2 else None
+        )
+        if ranked is not None:
+            self.total, hits = ranked
+        else:
+            found = [self._term(t) for t in terms]
+            docs = set(found[0]).intersection(*found[1:])
+            hits = []
+            for doc in docs:
+                count = sum(f[doc][0] for f in found)
+                in_title = any(f[doc][1] for f in found)
+                hits.append(Hit(doc, "", in_title, count))
+            hits.sort(key=lambda h: (not h.in_title, -h.count, h.doc_id))
+            self.total = len(hits)
+        hits = hits if limit is None else hits[:limit]
         for hit in hits:
             hit.url = self._load(f"docs/{hit.doc_id}.json")["url"]
         return hits
+
+    def page_files(self, hits: Sequence[Hit]) -> list[str]:
+        """The files search.js fetches to show these hits as one page: every result's card, and the text
+        of the first SNIPPETS_AT_ONCE for their snippets (the rest as they scroll into view)."""
+        return [f"docs/{h.doc_id}.json" for h in hits] + [
+            f"text/{h.doc_id}.json" for h in hits[:SNIPPETS_AT_ONCE]
+        ]
