@@ -8,7 +8,7 @@ from ..records.content import ContentTree, Record, id_year, is_misnamed_yaml
 from ..records.diagnostics import display_path
 from .registry import ERROR, Findings, declare, record_check, tree_check
 
-FILENAME = declare("id.filename", ERROR, "完整性", "编号与文件名不同")
+FILENAME = declare("id.filename", ERROR, "完整性", "编号与文件名不同，或文件扩展名不是 .yaml")
 DUPLICATE = declare("id.duplicate", ERROR, "完整性", "两条记录编号相同")
 YEAR_FOLDER = declare("id.year_folder", ERROR, "完整性", "文件不在其年份目录下")
 
