@@ -23,9 +23,10 @@ HANDLED = {"type", "properties", "required", "additionalProperties", "enum", "co
 ANNOTATIONS = {"$schema", "$id", "title", "description", "examples", "default"}
 
 # Text as a clerk's record holds it, with what an attacker adds: markup, hidden and direction characters.
+CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 TEXT = st.text(
     st.one_of(
-        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),  # CJK
+        CJK,
         st.sampled_from(list("abcXYZ0123456789 ，。：；、（）《》〔〕“”-—_.@#*&<>[]()!|`~\\/\n\t%+")),
         st.sampled_from(["\u200b", "\u202e", "\u2066", "\ufeff", "\u3000", "Ａ", "１", "é"]),
     ),
@@ -63,8 +64,9 @@ def _string(node: dict) -> st.SearchStrategy[str]:
     if "pattern" in node:
         return st.from_regex(node["pattern"], fullmatch=True)
     low, high = node.get("minLength", 0), node.get("maxLength")
-    text = TEXT.filter(lambda s: len(s.strip()) >= low) if low else TEXT
-    return text.filter(lambda s: len(s) <= high) if high is not None else text
+    # minLength counts after trimming in our schema check: begin with that many CJK characters.
+    text = st.builds(str.__add__, st.text(CJK, min_size=low, max_size=low), TEXT) if low else TEXT
+    return text.map(lambda s: s[:high]) if high is not None else text
 
 
 def _number(node: dict, kind: str) -> st.SearchStrategy:
