@@ -7,8 +7,9 @@
     huge or nested values) never raise, never take over 1 s a file, and every finding has a rule id
     and a line ≥ 1.
 
-Each example is one file in a content root of its own beside the regulation, validated as a clerk does
-(`jiebang validate ROOT --format json`, in process). The quick profile runs in `make test`; the long one by
+Each example is one file put into a copy of the sample content (in place of the sample it was made from,
+which is put back after), and the whole root validated as a clerk does (`jiebang validate ROOT --format
+json`, in process), so a mutated notice meets its list and the notices before it. The quick profile runs in `make test`; the long one by
 hand: `JIEBANG_HYPOTHESIS=long .venv/bin/python -m pytest -q tests/test_generated_inputs.py` (profiles in
 conftest.py).
 """
@@ -29,7 +30,7 @@ import yaml
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from conftest import REGULATION, REPO
+from conftest import REPO
 from jiebang.cli import main
 from jiebang.rules import RULES
 from schema_strategies import ANNOTATIONS, HANDLED, keywords, record, schema
@@ -41,12 +42,14 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 LIMIT = 1.0  # seconds a file
 
 
+LIST_IDS = sorted(Path(rel).stem for rel in SAMPLES if rel.startswith("lists/"))
+
+
 @pytest.fixture(scope="module")
 def root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("generated") / "content"
-    shutil.copytree(REGULATION, root / "regulation")
-    (root / "lists").mkdir()
-    (root / "results").mkdir()
+    for folder in ("regulation", "lists", "results"):
+        shutil.copytree(REPO / "content" / folder, root / folder)
     return root
 
 
@@ -62,23 +65,28 @@ def check_file(root: Path, rel: str, raw: bytes) -> list[dict]:
     """Validate `raw` saved at `rel` in `root`: the findings, after asserting what every input must give."""
     target = root / rel
     target.parent.mkdir(parents=True, exist_ok=True)
+    sample = target.read_bytes() if target.is_file() else None
     target.write_bytes(raw)
     try:
         code, out, err, seconds = _validate(root)
         if seconds > LIMIT:  # the machine is shared: a slow input is slow twice
             code, out, err, seconds = _validate(root)
     finally:
-        target.unlink()
+        if sample is None:
+            target.unlink()
+        else:
+            target.write_bytes(sample)
     assert seconds <= LIMIT, f"{rel} 用时 {seconds:.2f} 秒"
     assert code in (0, 1), (code, err)
     assert "Traceback" not in err, err
-    findings = json.loads(out)
-    for d in findings:
+    findings = [d for d in json.loads(out) if Path(d["file"]).resolve() == target.resolve()]
+    others = [d for d in json.loads(out) if d not in findings]
+    # What one file does to the others (a notice's list changed, an id taken twice) must be named too.
+    for d in findings + others:
         assert d["rule"] in NAMED, d
         assert isinstance(d["line"], int) and d["line"] >= 1, d
         assert CJK.search(d["message"]), d
-        assert Path(d["file"]).name == target.name, d
-    assert (code == 1) == any(d["severity"] == "error" for d in findings), findings
+    assert (code == 1) == any(d["severity"] == "error" for d in findings + others), findings + others
     for rule in sorted({d["rule"] for d in findings}) or ["（无）"]:
         event(f"规则 {rule}")  # --hypothesis-show-statistics: what the inputs reached
     return findings
@@ -94,13 +102,18 @@ def test_every_schema_keyword_is_understood() -> None:
 
 def _rel(kind: str, data: dict) -> str:
     folder = "lists" if kind == "list" else "results"
-    return f"{folder}/2022/{data['id']}.yaml" if re.fullmatch(r"[A-Z]+-\d{4}-\d{3}(-R\d{2})?", data["id"]) else f"{folder}/2022/x.yaml"
+    if re.fullmatch(r"[A-Z]+-\d{4}-\d{3}(-R\d{2})?", data["id"]):
+        return f"{folder}/{data['id'].split('-')[1]}/{data['id']}.yaml"
+    return f"{folder}/2022/x.yaml"
 
 
 @pytest.mark.parametrize("kind", ["list", "result"])
 @given(drawn=st.data())
 def test_records_drawn_from_the_schema_fail_only_with_named_rules(root: Path, kind: str, drawn) -> None:
     data = drawn.draw(record(kind), label="record")
+    if kind == "result" and drawn.draw(st.booleans(), label="of a sample list"):
+        data["list"] = drawn.draw(st.sampled_from(LIST_IDS), label="list")
+        data["id"] = f"{data['list']}-R{drawn.draw(st.integers(1, 12), label='number'):02d}"
     raw = yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
     findings = check_file(root, _rel(kind, data), raw)
     # The record is what its schema accepts: the loader may not refuse it, nor the schema, but for what
@@ -119,8 +132,9 @@ TOKENS = [b": ", b":", b"\n", b"\n  - ", b"- ", b"&a ", b"*a", b"!!python/object
           b"---\n", b"...\n", b"? ", b"<<: ", b"~", b"%YAML 1.1\n", b"\\", b"\r", b"\xe2\x80\xae", b"9" * 40]
 
 BYTE_EDIT = st.one_of(
-    st.tuples(st.just("flip"), st.integers(0), st.integers(0, 255)),
-    st.tuples(st.just("insert"), st.integers(0), st.binary(min_size=1, max_size=8)),
+    st.tuples(st.just("flip"), st.integers(0), st.integers(32, 126)),  # ASCII: most edits keep it UTF-8
+    st.tuples(st.just("insert"), st.integers(0), st.text(max_size=8).map(str.encode)),
+    st.tuples(st.just("insert"), st.integers(0), st.binary(min_size=1, max_size=4)),
     st.tuples(st.just("token"), st.integers(0), st.sampled_from(TOKENS)),
     st.tuples(st.just("delete"), st.integers(0), st.integers(1, 40)),
     st.tuples(st.just("duplicate"), st.integers(0), st.integers(1, 400)),
