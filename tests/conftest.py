@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 import shutil
 import subprocess
 import sys
@@ -12,8 +13,18 @@ from pathlib import Path
 import lxml.html
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Hypothesis (tests/test_generated_inputs.py): a quick profile in `make test`, a long one by hand with
+# JIEBANG_HYPOTHESIS=long. Each example validates a file, so Hypothesis's own per-example deadline is off
+# (the tests time each file against the 1 s limit themselves) and slow generation is expected.
+settings.register_profile("quick", max_examples=25, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("long", max_examples=2000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile(os.environ.get("JIEBANG_HYPOTHESIS", "quick"))
 REGULATION = REPO / "content" / "regulation"
 
 # Credit codes with correct check characters (GB 32100-2015).

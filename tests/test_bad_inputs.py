@@ -2,7 +2,7 @@
 
 Every file in tests/bad/ is one record (a list or a notice) that opens with a header of YAML comments:
 
-    # path: lists/2022/JDZ-2022-002.yaml   where the file goes inside a content root
+    # path: lists/2022/JDZ-2022-002.yaml   where the file goes inside a content root (.yml: a misnamed file)
     # with: awarded                         optional: the base it is checked beside (SCENARIOS below)
     # pad-to: 1153434                       optional: padded with comment lines to this many bytes at run time
     # expect: money.list_amount_min 31      one or more: a rule id and the 1-based line of THIS file
@@ -148,8 +148,8 @@ def read_case(file: Path) -> Case:
                 case.problems.append(f"expect 行格式应为“RULE LINE”：{value!r}")
                 continue
             case.expects.append((rule.strip(), int(line_no)))
-    if not re.fullmatch(r"(lists|results)/.+\.yaml", case.path):
-        case.problems.append(f"path 应在 lists/ 或 results/ 下并以 .yaml 结尾：{case.path!r}")
+    if not re.fullmatch(r"(lists|results)/.+\.(?i:ya?ml)", case.path):  # .yml, .YAML: misnamed-file cases
+        case.problems.append(f"path 应在 lists/ 或 results/ 下并以 .yaml（或 .yml 等）结尾：{case.path!r}")
     if not case.expects:
         case.problems.append("至少要有一行 # expect:")
     case.problems += [f"未知规则 {rule}" for rule in case.rules if rule not in RULES]

@@ -32,6 +32,7 @@ CHECK_RULES: dict[str, set[str]] = {
     "doc_numbers.doc_number": {"doc_number.format"},
     "ids.id_matches_file": {"id.filename", "id.year_folder"},
     "ids.ids_unique": {"id.duplicate"},
+    "ids.files_named_yaml": {"id.filename"},  # a record saved as .yml, .YAML …
     "lifecycle.list_references": {"result.list_ref"},
     "lifecycle.notice_order": {"lifecycle.order", "midterm.stop", "termination.funding"},
     "money.list_amounts": {"money.list_amount_min", "money.budget"},

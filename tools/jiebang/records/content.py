@@ -135,6 +135,7 @@ class ContentTree:
     cache: Any = None  # the records.cache.RecordCache it was loaded through, if any
     timelines: dict = field(default_factory=dict, repr=False)  # records.lifecycle.Timeline.of keeps them here
     files: list[tuple[str, str]] = field(default_factory=list, repr=False)  # (kind, rel) of every record file
+    misnamed: list[str] = field(default_factory=list, repr=False)  # rel of lists/, results/ files named .yml, .YAML …
 
     @cached_property
     def list_by_id(self) -> dict[str, Record]:
@@ -160,17 +161,24 @@ class ContentTree:
         return self.lists + self.results
 
 
-def scan(root: Path) -> list[tuple[str, str]]:
+def scan(root: Path, misnamed: list[str] | None = None) -> list[tuple[str, str]]:
     """(kind, path below the root) of every record file: lists/**/*.yaml, then results/**/*.yaml, in the
     order `sorted(folder.rglob("*.yaml"))` gives (by path components; symlinked folders not entered,
-    symlinked files taken), with one os.scandir per folder and no Path objects."""
+    symlinked files taken), with one os.scandir per folder and no Path objects. The paths of files that
+    are YAML by another name (.yml, .YAML …), which are not records, go to `misnamed`."""
     found: list[tuple[str, str]] = []
     for kind, folder in FOLDERS.items():
-        _scan_folder(os.path.join(root, folder), folder + "/", kind, found)
+        _scan_folder(os.path.join(root, folder), folder + "/", kind, found, misnamed)
     return found
 
 
-def _scan_folder(folder: str, prefix: str, kind: str, found: list[tuple[str, str]]) -> None:
+def is_misnamed_yaml(name: str) -> bool:
+    """A YAML file by a name other than *.yaml: read by no one, so a record saved so is never published."""
+    return name.lower().endswith((".yaml", ".yml")) and not name.endswith(".yaml")
+
+
+def _scan_folder(folder: str, prefix: str, kind: str, found: list[tuple[str, str]],
+                 misnamed: list[str] | None) -> None:
     # Entries in name order, folders walked where they fall: the order of sorted path components.
     try:
         with os.scandir(folder) as listing:
@@ -183,7 +191,9 @@ def _scan_folder(folder: str, prefix: str, kind: str, found: list[tuple[str, str
             if name.endswith(".yaml") and entry.is_file():
                 found.append((kind, prefix + name))
             elif entry.is_dir() and not entry.is_symlink():
-                _scan_folder(entry.path, prefix + name + "/", kind, found)
+                _scan_folder(entry.path, prefix + name + "/", kind, found, misnamed)
+            elif misnamed is not None and is_misnamed_yaml(name) and entry.is_file():
+                misnamed.append(prefix + name)
         except OSError:
             continue
 
@@ -236,7 +246,7 @@ def load_tree(root: Path, cache: Any = None, workers: int | None = None) -> tupl
     to parse are parsed by forked workers (records/parallel.py); `workers` overrides how many."""
     regulations, diagnostics = load_regulations(root / "regulation")
     tree = ContentTree(root, regulations, cache=cache)
-    files = tree.files = scan(root)
+    files = tree.files = scan(root, tree.misnamed)
     found = cache.take(root, files) if cache is not None else [None] * len(files)
     todo = [i for i, hit in enumerate(found) if hit is None or isinstance(hit, Prefetched)]
     for i, loaded in zip(todo, _load_all(root, [(*files[i], found[i]) for i in todo], workers), strict=True):

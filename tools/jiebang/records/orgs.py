@@ -1,20 +1,23 @@
-"""统一社会信用代码 (GB 32100-2015): its check character and its region code."""
+"""统一社会信用代码 (GB 32100-2015): its check character and its region code, by python-stdnum."""
 
 from __future__ import annotations
 
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, Z, S, V
-WEIGHTS = [pow(3, i, 31) for i in range(17)]
+import re
+
+from stdnum.cn import uscc
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
+# GB 32100-2015 allows a letter in the first two places (登记管理部门 N 农业, Y 其他 …; 机构类别), which
+# stdnum.cn.uscc.validate() refuses; its check-character computation covers the whole alphabet.
+WELL_FORMED = re.compile(f"[{ALPHABET}]{{2}}[0-9]{{6}}[{ALPHABET}]{{10}}")
 
 
 def check_character(first17: str) -> str:
-    total = sum(ALPHABET.index(ch) * weight for ch, weight in zip(first17, WEIGHTS, strict=True))
-    return ALPHABET[(31 - total % 31) % 31]
+    return uscc.calc_check_digit(first17)
 
 
 def credit_code_valid(code: str) -> bool:
-    if len(code) != 18 or any(ch not in ALPHABET for ch in code):
-        return False
-    return check_character(code[:17]) == code[17]
+    return bool(WELL_FORMED.fullmatch(code)) and check_character(code[:17]) == code[17]
 
 
 def region_code(code: str) -> str:

@@ -1,13 +1,21 @@
-"""Chinese telephone numbers and e-mail addresses, as published on a bulletin (附件1 联系方式)."""
+"""Chinese telephone numbers and e-mail addresses, as published on a bulletin (附件1 联系方式).
+
+The patterns say how a bulletin writes a number (区号-号码, 转 for an extension); Google's numbering
+plan (the phonenumbers package, kept up to date) says whether the number can exist: an area code no
+city has, a local number one digit too long for its area, a mobile prefix no carrier was given.
+"""
 
 from __future__ import annotations
 
 import re
 
-MOBILE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}$")
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+MOBILE = re.compile(r"^(?:\+?86[- ]?)?(?P<number>1[3-9]\d[- ]?\d{4}[- ]?\d{4})$")
 # Landline with area code (010, 0798 …), optional extension; or a 400/800 service number.
-LANDLINE = re.compile(r"^(?:\(?0\d{2,3}\)?[- ]?)[2-9]\d{6,7}(?:(?:-|转|ext\.?)\d{1,6})?$")
-SERVICE = re.compile(r"^[48]00[- ]?\d{3}[- ]?\d{4}$")
+LANDLINE = re.compile(r"^(?P<number>\(?0\d{2,3}\)?[- ]?[2-9]\d{6,7})(?:(?:-|转|ext\.?)\d{1,6})?$")
+SERVICE = re.compile(r"^(?P<number>[48]00[- ]?\d{3}[- ]?\d{4})$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 
 PERSONAL_MAIL_DOMAINS = {
@@ -15,11 +23,30 @@ PERSONAL_MAIL_DOMAINS = {
     "sohu.com", "139.com", "189.cn", "wo.cn", "aliyun.com", "gmail.com", "hotmail.com", "outlook.com", "live.com",
     "icloud.com", "yahoo.com",
 }
+_MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+def _in_plan(number: str, types: set[int] | None = None) -> bool:
+    """Whether China's numbering plan has `number` (digits, maybe with separators), of one of `types`."""
+    try:
+        parsed = phonenumbers.parse(number, "CN")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(parsed) and (types is None or phonenumbers.number_type(parsed) in types)
+
+
+def is_mobile_number(digits: str) -> bool:
+    """11 digits starting with 1: a number China's plan gives to mobiles."""
+    return _in_plan(digits, _MOBILE_TYPES)
 
 
 def is_phone(text: str) -> bool:
     text = text.strip()
-    return bool(MOBILE.match(text) or LANDLINE.match(text) or SERVICE.match(text))
+    match = MOBILE.match(text)
+    if match:
+        return is_mobile_number(match["number"])
+    match = LANDLINE.match(text) or SERVICE.match(text)
+    return bool(match) and _in_plan(match["number"])
 
 
 def is_email(text: str) -> bool:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from ..records.content import ContentTree, Record, id_year
+import os
+
+from ..records.content import ContentTree, Record, id_year, is_misnamed_yaml
+from ..records.diagnostics import display_path
 from .registry import ERROR, Findings, declare, record_check, tree_check
 
-FILENAME = declare("id.filename", ERROR, "完整性", "编号与文件名不同")
+FILENAME = declare("id.filename", ERROR, "完整性", "编号与文件名不同，或文件扩展名不是 .yaml")
 DUPLICATE = declare("id.duplicate", ERROR, "完整性", "两条记录编号相同")
 YEAR_FOLDER = declare("id.year_folder", ERROR, "完整性", "文件不在其年份目录下")
 
@@ -36,3 +39,20 @@ def ids_unique(tree: ContentTree, findings: Findings) -> None:
         first = seen.setdefault(value, record)
         if first is not record:
             findings.add(DUPLICATE, record, ("id",), f"编号 {value} 已被 {first.file} 使用；每条记录的编号必须唯一。")
+
+
+_WHAT = {"lists": "其中的榜单不会发布", "results": "其中的公告不会发布", "regulation": "其中的管理办法数据不会生效"}
+
+
+@tree_check
+def files_named_yaml(tree: ContentTree, findings: Findings) -> None:
+    """A record saved as .yml or .YAML is read by no one: say so, or the list is silently never published."""
+    try:
+        regulation = sorted(name for name in os.listdir(tree.root / "regulation") if is_misnamed_yaml(name))
+    except OSError:
+        regulation = []
+    for rel in [*tree.misnamed, *(f"regulation/{name}" for name in regulation)]:
+        name = rel.rsplit("/", 1)[-1]
+        findings.add_file(FILENAME, display_path(tree.root / rel),
+                          f"文件扩展名不是 .yaml，jiebang 不读取这个文件，{_WHAT[rel.split('/', 1)[0]]}："
+                          f"请重命名为 {name.rsplit('.', 1)[0]}.yaml。")

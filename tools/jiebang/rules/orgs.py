@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from ..records.content import Record
-from ..records.orgs import check_character, credit_code_valid, region_code
+from ..records.orgs import WELL_FORMED, check_character, credit_code_valid, region_code
 from ..records.regulation import Regulation
 from .registry import ERROR, Findings, declare, record_check
 
 CREDIT_CODE = declare("org.credit_code", ERROR, "GB 32100-2015", "统一社会信用代码校验位错误")
 LOCAL = declare("org.local", ERROR, "通知第1条、第五条（五）", "企业需求方或承接企业不在本市")
-
-_PATTERN_OK = set("0123456789ABCDEFGHJKLMNPQRTUWXY")
 
 
 def credit_code_paths(record: Record) -> list[tuple]:
@@ -26,7 +24,7 @@ def credit_codes(record: Record, regulation: Regulation, tree, findings: Finding
     for path in credit_code_paths(record):
         code = record.get(*path)
         # The schema reports a wrong length or alphabet; only a well-formed code gets its check here.
-        if isinstance(code, str) and len(code) == 18 and set(code) <= _PATTERN_OK and not credit_code_valid(code):
+        if isinstance(code, str) and WELL_FORMED.fullmatch(code) and not credit_code_valid(code):
             findings.add(CREDIT_CODE, record, path,
                          f"统一社会信用代码 {code} 的校验位应为 {check_character(code[:17])}，现为 {code[17]}："
                          "请对照营业执照核对，通常是某一位抄错了。")

@@ -11,36 +11,27 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..records.content import Record
-from ..records.phones import PERSONAL_MAIL_DOMAINS
+from ..records.personal import id_card_shaped, is_bank_card, is_id_card
+from ..records.phones import PERSONAL_MAIL_DOMAINS, is_mobile_number
 from .registry import ERROR, WARNING, Findings, declare, record_check
 
 PII = declare("privacy.pii", ERROR, "个人信息保护", "含身份证号或银行卡号")
 PERSONAL_CONTACT = declare("privacy.personal_contact", WARNING, "《政府信息公开条例》第十五条", "含手机号或个人邮箱")
 
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])(?![0-9A-Za-z])")
-_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-_CARD = re.compile(r"(?<![\d\-])((?:\d[ \-]?){15,18}\d)(?![\d\-])")
-_MOBILE = re.compile(r"(?<![\d\-])(?:\+?86[- ]?)?(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?![\d\-])")
+# Candidates only: whether a candidate is a real number is for records/personal.py and records/phones.py.
+_ID_CARD = re.compile(r"(?<![0-9A-Za-z])([1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+_CARD = re.compile(r"(?<![0-9\-])((?:[0-9][ \-]?){15,18}[0-9])(?![0-9\-])")
+_MOBILE = re.compile(r"(?<![0-9\-])(?:\+?86[- ]?)?(1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4})(?![0-9\-])")
 _MAILBOX = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
-_WORTH_SCANNING = re.compile(r"[0-9@]")
-_HIDDEN = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+_HIDDEN_CHARS = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_HIDDEN = re.compile(f"[{_HIDDEN_CHARS}]")
+_FULL_WIDTH = re.compile("[０-９Ｘｘ]")
+_TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")  # what a Chinese IME may type
+# The prefilter: eleven digits in a row (a mobile number, the shortest of the three), hidden characters
+# and full-width digits included, or the scans below would not see a number they would find.
+_ELEVEN_DIGITS = re.compile(f"[0-9０-９](?:[ \\-{_HIDDEN_CHARS}]*[0-9０-９]){{10}}")
 _SKIP_KEYS = frozenset({"credit_code"})  # an all-digit 统一社会信用代码 is not personal data
-
-
-def id_card_valid(number: str) -> bool:
-    """GB 11643-1999 check digit."""
-    total = sum(int(ch) * weight for ch, weight in zip(number[:17], _ID_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11] == number[17].upper()
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        n = int(ch)
-        if i % 2:
-            n = n * 2 - 9 if n > 4 else n * 2
-        total += n
-    return total % 10 == 0
 
 
 def strings(value: Any, path: tuple = (), skip: frozenset[str] = frozenset()) -> Iterator[tuple[tuple, str]]:
@@ -63,24 +54,41 @@ def _mask(text: str) -> str:
 @record_check()
 def personal_information(record: Record, regulation, tree, findings: Findings) -> None:
     for path, text in strings(record.data, skip=_SKIP_KEYS):
-        if not _WORTH_SCANNING.search(text):
-            continue
-        text = _HIDDEN.sub("", text)  # an RTL override must not hide a number from the scan
-        cards = set()
-        for match in _ID_CARD.finditer(text):
-            if id_card_valid(match.group(1)):
-                cards.add(match.group(1))
-                findings.add(PII, record, path, f"含有居民身份证号码（{_mask(match.group(1))}）：公开记录中不得出现，请删除。")
-        for match in _CARD.finditer(text):
-            digits = re.sub(r"\D", "", match.group(1))
-            if 16 <= len(digits) <= 19 and digits[0] in "3456" and luhn_valid(digits) and digits not in cards:
-                findings.add(PII, record, path, f"含有银行卡号（{_mask(digits)}）：公开记录中不得出现，请删除。")
-        for match in _MOBILE.finditer(text):
-            digits = re.sub(r"\D", "", match.group(1))
+        numbers = _ELEVEN_DIGITS.search(text) is not None
+        mail = "@" in text
+        if not (numbers or mail):
+            continue  # most texts: the scans below cost several times this look
+        # An RTL override or a zero-width space must not hide a number from the scan, nor full-width digits.
+        text = _HIDDEN.sub("", text)
+        if _FULL_WIDTH.search(text):
+            text = text.translate(_TO_ASCII)
+        if numbers:
+            _numbers(record, path, text, findings)
+        if mail:
+            _mailboxes(record, path, text, findings)
+
+
+def _numbers(record: Record, path: tuple, text: str, findings: Findings) -> None:
+    ids = set()  # made like a 身份证号, so not taken for a bank card even when no person can have it
+    for match in _ID_CARD.finditer(text):
+        if id_card_shaped(match.group(1)):
+            ids.add(match.group(1))
+        if is_id_card(match.group(1)):
+            findings.add(PII, record, path, f"含有居民身份证号码（{_mask(match.group(1))}）：公开记录中不得出现，请删除。")
+    for match in _CARD.finditer(text):
+        digits = _NOT_DIGIT.sub("", match.group(1))
+        if is_bank_card(digits) and digits not in ids:
+            findings.add(PII, record, path, f"含有银行卡号（{_mask(digits)}）：公开记录中不得出现，请删除。")
+    for match in _MOBILE.finditer(text):
+        digits = _NOT_DIGIT.sub("", match.group(1))
+        if is_mobile_number(digits):
             findings.add(PERSONAL_CONTACT, record, path,
                          f"含有手机号码（{_mask(digits)}）：公开个人手机号须经本人同意；"
                          "请改用办公电话，或确认已取得本人同意。")
-        for match in _MAILBOX.finditer(text):
-            if match.group(1).lower() in PERSONAL_MAIL_DOMAINS:
-                findings.add(PERSONAL_CONTACT, record, path,
-                             f"含有个人邮箱（@{match.group(1)}）：公开个人邮箱须经本人同意；请改用单位邮箱，或确认已取得本人同意。")
+
+
+def _mailboxes(record: Record, path: tuple, text: str, findings: Findings) -> None:
+    for match in _MAILBOX.finditer(text):
+        if match.group(1).lower() in PERSONAL_MAIL_DOMAINS:
+            findings.add(PERSONAL_CONTACT, record, path,
+                         f"含有个人邮箱（@{match.group(1)}）：公开个人邮箱须经本人同意；请改用单位邮箱，或确认已取得本人同意。")

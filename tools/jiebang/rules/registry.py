@@ -49,6 +49,10 @@ class Findings:
         self.items.append(Diagnostic(record.file, line, column, rule.severity, rule.id,
                                      article or rule.article, message))
 
+    def add_file(self, rule: Rule, file: str, message: str) -> None:
+        """A finding about a file that holds no record (its first line: editors jump there)."""
+        self.items.append(Diagnostic(file, 1, 1, rule.severity, rule.id, rule.article, message))
+
 
 RecordCheck = Callable[[Record, Regulation, ContentTree, Findings], None]
 TreeCheck = Callable[[ContentTree, Findings], None]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..records.cache import RecordCache
-from ..records.content import ContentTree, Prefetched, Record, load_record, load_tree
+from ..records.content import ContentTree, Prefetched, Record, is_misnamed_yaml, load_record, load_tree
 from ..records.diagnostics import Diagnostic, RecordFindings, Severity, display_path, from_rows, to_rows
 from ..records.parallel import fork_map, worth_forking
 from ..records.roots import find_root
@@ -104,11 +104,12 @@ def validate_root(root: Path, only: list[Path] | None = None, cache: CacheSettin
         found = "".join("\n" + d.as_text() for d in loading if "regulation" in d.file)
         raise ContentRootError(f"{display_path(root / 'regulation')} 中没有可用的管理办法数据文件（如 2022-09-05.yaml）。{found}")
     diagnostics = check_tree(tree, loading, workers)
-    count = len(tree.files)
-    regulation_files = sorted((root / "regulation").glob("*.yaml"))
+    count = len(tree.files) + len(tree.misnamed)
+    regulation_files = sorted(path for path in (root / "regulation").iterdir()
+                              if path.name.endswith(".yaml") or is_misnamed_yaml(path.name))
     if not only:
         return tree, Report(sorted(set(diagnostics), key=Diagnostic.sort_key), count + len(regulation_files))
-    files = [root / rel for _, rel in tree.files] + regulation_files
+    files = [root / rel for _, rel in tree.files] + [root / rel for rel in tree.misnamed] + regulation_files
     wanted = [p.resolve() for p in only]
     files = [f for f in files if any(f.resolve() == w or w in f.resolve().parents for w in wanted)]
     shown = {display_path(f) for f in files}
