@@ -114,8 +114,10 @@ def main() -> None:
                              capture_output=True, text=True, env={**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"})
         print(out.stdout.strip())
         hugo = [line.split() for line in out.stdout.splitlines() if line.startswith("hugo ")]
-        if hugo:
-            rows.append(("Hugo (hugo_side_by_side.sh, its own layouts)", float(hugo[0][1]), float(hugo[0][2]), ""))
+        if not hugo:  # never a table without the figure everything is judged against, silently
+            raise SystemExit(f"hugo_side_by_side.sh gave no Hugo figure (exit {out.returncode}; it needs "
+                             f"{REPO}/.venv):\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
+        rows.append(("Hugo (hugo_side_by_side.sh, its own layouts)", float(hugo[0][1]), float(hugo[0][2]), ""))
 
     output = project / "output"
     shutil.rmtree(project / "cache", ignore_errors=True)
