@@ -53,7 +53,7 @@ _CARD = re.compile(r"(?<![0-9A-Za-z\-])\d(?:[ \-]?\d){14,18}(?![0-9A-Za-z\-])")
 _MAIL = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
 _HIDDEN = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")  # would split a number up
 
-TEXT_SUFFIXES = {".html", ".xml", ".json", ".csv", ".ics", ".txt", ".js", ".css"}
+TEXT_SUFFIXES = {".html", ".xml", ".json", ".csv", ".ics", ".txt", ".js", ".css", ".svg"}
 
 
 @dataclass(frozen=True)
