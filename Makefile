@@ -23,7 +23,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The pre-commit hook README promises (jiebang validate before each commit); never replaces another hook.
 html: $(STAMP)
+	$(BIN)/python -m jiebang.desk.githook
 	$(BIN)/jiebang build --output $(OUTPUT)
 
 serve: $(STAMP)

@@ -902,6 +902,20 @@ def test_acceptance_deadline_ordinary_day(root):
     assert [d.rule for d in found] == ["acceptance.deadline"]
 
 
+def test_acceptance_deadline_across_the_new_year(root):
+    """A term ending in December: the month (第十三条) ends in January of the next year (mutmut: the
+    year carry of add_months was untested)."""
+    notices = lifecycle()
+    notices[1]["term"] = {"start": "2023-01-10", "end": "2025-12-15"}
+    notices[5].update(applied="2026-01-15", date="2026-02-01")
+    notices[6]["date"] = "2026-02-10"
+    assert check(root, good_list(), *notices) == []
+    notices[5]["applied"] = "2026-01-16"
+    found = check(root, good_list(), *notices)
+    path = path_of(root, "JDZ-2022-001-R06")
+    expect(found, "acceptance.deadline", path, line_of(path, "applied"), "error", "第十三条", "2025-12-15", "2026-01-15")
+
+
 def test_acceptance_early_application_passes(root):
     notices = lifecycle()
     notices[5].update(applied="2025-12-01", date="2025-12-20")

@@ -81,8 +81,10 @@ def search(page, term: str) -> set[str]:
     page.goto(f"/search/?q={quote(term)}")
     wait_for_search(page, term)
     while page.locator("#search-more:visible").count():
+        # aria-busy may still read "false" from before the click: wait for the list itself to grow.
+        shown = page.locator("#search-results > li").count()
         page.click("#search-more")
-        page.wait_for_selector('#search-results[aria-busy="false"]', state="attached")
+        page.wait_for_function("n => document.querySelectorAll('#search-results > li').length > n", arg=shown)
     hrefs = page.eval_on_selector_all("#search-results a[href]", "links => links.map(a => a.getAttribute('href'))")
     return {m.group(1) for href in hrefs if (m := re.search(r"/lists/([A-Z]+-\d{4}-\d{3})/$", href))}
 
