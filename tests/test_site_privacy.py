@@ -195,7 +195,7 @@ def test_the_built_site_holds_no_personal_data(site: Path, project: Path) -> Non
     # the scan really read every kind of file the site publishes
     for kind in (".html", ".xml", ".json", ".csv", ".xlsx", ".ics", ".js", ".css", "SHA256SUMS"):
         assert kinds[kind], f"no {kind} file was scanned: {dict(kinds)}"
-    assert any(site.glob("search/index/docs/*.json")), "the search index's documents are not where the scan looks"
+    assert any(site.glob("search/index/text/*.json")), "the search index's texts are not where the scan looks"
     assert len(list(site.glob("lists/*/index.html"))) == 16  # the sample's 15 lists and the imported one
 
 
@@ -252,4 +252,4 @@ def test_a_private_field_copied_into_a_record_is_found_everywhere_it_is_publishe
     build_site(leaky, tmp_path / "site", "publishconf.py", use_cache=False)
     files = {f.file for f in leaks(tmp_path / "site", leaky) if f.value == PRIVATE.mobile}
     assert {f"lists/{IMPORTED_ID}/index.html", "data/lists.json"} <= files, files
-    assert any(f.startswith("search/index/docs/") for f in files), files
+    assert any(f.startswith("search/index/text/") for f in files), files  # where a result's snippet comes from
