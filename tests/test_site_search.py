@@ -111,3 +111,19 @@ def test_a_demander_name_and_a_list_id_are_found(page):
     some_id, fields = next(iter(texts.items()))
     assert some_id in search(page, fields[-1])  # the demander's full name
     assert some_id in search(page, some_id)
+
+
+def test_a_result_snippet_comes_from_prose_not_from_a_run_of_facts(tmp_path: Path) -> None:
+    """The snippet is cut around the first match: the text a result's snippet comes from starts with the
+    page's prose (its 技术难题概述), and its dates, amounts and codes come after."""
+    import json
+
+    out = tmp_path / "site"
+    build_site(REPO, out)
+    texts = [json.loads(p.read_text("utf-8")) for p in (out / "search/index/text").glob("*.json")]
+    record = next(t for t in texts if t["url"] == "/lists/JDZ-2026-001/")
+    data = yaml.safe_load((REPO / "content/lists/2026/JDZ-2026-001.yaml").read_text("utf-8"))
+    first = record["text"].split("\n\n")[0]
+    assert first.startswith(data["problem"].strip().split("\n")[0][:15])
+    before = record["text"][: record["text"].index("陶瓷")]
+    assert data["demander"]["credit_code"] not in before and "2026年" not in before

@@ -13,11 +13,16 @@ from .outputcache import OutputCache
 from .search.fields import LIST_FIELDS, NOTICE_FIELDS, shown_texts
 from .search.index import SearchDoc, index_files
 
+PROSE = 20  # characters: a text at least this long is prose (a problem, a body), not a fact (a date, a code)
+
 
 def _text(parts: list[str], meta: dict[str, str]) -> str:
     # A blank line between fields, so no term runs from one into the next; what meta holds is indexed there.
+    # Prose first (stable otherwise): a result's snippet is cut around the first match, and a sentence
+    # reads better there than a run of unlabelled dates, amounts and codes.
     shown = set(meta.values())
-    return "\n\n".join(dict.fromkeys(p for p in parts if p and p not in shown))
+    kept = dict.fromkeys(p for p in parts if p and p not in shown)
+    return "\n\n".join(sorted(kept, key=lambda p: len(p) < PROSE))
 
 
 def list_document(view: ListView, corrections: list[NoticeView]) -> SearchDoc:
