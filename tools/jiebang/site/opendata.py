@@ -138,7 +138,7 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
             views, calendar_title(name), site_url, site.as_of, history))
     write_schemas(site_url, output)
     write_summaries(site, output, cache)
-    write_ocds(site, settings, output, history, cache)  # /data/ocds/: OCDS 1.1 packages (site/ocds/)
+    write_ocds(site, settings, output, history, cache, prints)  # /data/ocds/: OCDS 1.1 packages (site/ocds/)
 
 
 CSV_COLUMNS = [

@@ -289,6 +289,33 @@ class OutputCache:
         if key and self.enabled:
             self.used[key] = [TREE, sorted(files)]
 
+    def fragment(self, key: str | None, make: Callable[[], bytes]) -> bytes:
+        """Bytes a writer puts together with others into one file (a list's lines of the OCDS packages):
+        kept under `key` like a file, but in no file of the site of their own."""
+        entry = self.entries.get(key) if key and self.enabled else None
+        if entry and entry[0] != TREE:
+            sha, size, mtime = entry
+            try:
+                source = self._object(sha)
+                stat = source.stat()
+                if (stat.st_size, stat.st_mtime_ns) == (size, mtime):
+                    data = source.read_bytes()
+                    if hashlib.sha256(data).hexdigest() == sha:  # read whole, so checked whole
+                        self.used[key] = entry
+                        return data
+            except OSError:
+                pass
+        data = make()
+        if key and self.enabled:
+            try:
+                _, (size, mtime) = self._store(hashlib.sha256(data).hexdigest(), data)
+            except OSError as exc:
+                self.say(f"生成缓存无法写入（{exc.strerror or exc}），本次不再使用缓存。")
+                self.folder = None
+            else:
+                self.used[key] = [hashlib.sha256(data).hexdigest(), size, mtime]
+        return data
+
     def file(self, staging: Path, save_as: str, key: str | None, make: Callable[[], bytes]) -> None:
         """Reuse the file under `key`, or make it."""
         if not self.reuse(staging, save_as, key):

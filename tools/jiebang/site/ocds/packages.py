@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..fingerprints import Fingerprints
 from ..model import SiteData
 from ..outputcache import OutputCache
 from .process import releases_of
@@ -75,22 +76,31 @@ def package_head(publisher: Publisher, path: str) -> dict:
     }
 
 
+def process(view, publisher: Publisher, history=None) -> tuple[list[dict], dict]:
+    """One list's releases and its record."""
+    base = f"{publisher.site_url}/{RELEASES}"
+    found = releases_of(view, publisher, history)
+    compiled, versioned = merged(found)
+    return found, {
+        "ocid": publisher.ocid(view.id),
+        "releases": [{"url": f"{base}#{r['id']}", "date": r["date"], "tag": r["tag"]} for r in found],
+        "compiledRelease": compiled,
+        "versionedRelease": versioned,
+    }
+
+
 def processes(site: SiteData, settings: dict, history=None) -> Iterator[tuple[list[dict], dict]]:
     """Each list's releases and its record, by list id, one list at a time."""
     publisher = Publisher.of(settings, site.as_of)
-    base = f"{publisher.site_url}/{RELEASES}"
     for view in sorted(site.lists, key=lambda v: v.id):
-        found = releases_of(view, publisher, history)
-        compiled, versioned = merged(found)
-        yield (
-            found,
-            {
-                "ocid": publisher.ocid(view.id),
-                "releases": [{"url": f"{base}#{r['id']}", "date": r["date"], "tag": r["tag"]} for r in found],
-                "compiledRelease": compiled,
-                "versionedRelease": versioned,
-            },
-        )
+        yield process(view, publisher, history)
+
+
+def list_lines(view, publisher: Publisher, history=None) -> bytes:
+    """A list's lines of both packages: its releases, one a line, then a NUL, then its record's line."""
+    found, record = process(view, publisher, history)
+    releases = ",\n".join(json.dumps(r, **COMPACT) for r in found)
+    return (releases + "\0" + json.dumps(record, **COMPACT)).encode("utf-8")
 
 
 def ocds_key(site: SiteData, history, cache: OutputCache) -> str | None:
@@ -107,25 +117,29 @@ def ocds_key(site: SiteData, history, cache: OutputCache) -> str | None:
     )
 
 
-def write_ocds(
-    site: SiteData, settings: dict, output: Path, history=None, cache: OutputCache | None = None
-) -> None:
-    """The two packages, reused from the build cache when nothing they are made of changed."""
+def write_ocds(site: SiteData, settings: dict, output: Path, history=None, cache: OutputCache | None = None,
+               prints: Fingerprints | None = None) -> None:
+    """The two packages, reused from the build cache when nothing they are made of changed; otherwise
+    put together from each list's lines, themselves reused for every list whose record, notices and
+    revisions are unchanged (mapping and merging is the step's cost, not writing)."""
     cache = cache or OutputCache.disabled()
     key = ocds_key(site, history, cache)
     keys = {path: key and f"{key}/{path}" for path in (RELEASES, RECORDS)}
     if all(cache.reuse(output, path, keys[path]) for path in (RELEASES, RECORDS)):
         return
-    write_packages(site, settings, output, history)
+    write_packages(site, settings, output, history, cache, prints or Fingerprints())
     for path in (RELEASES, RECORDS):
         cache.keep(output, path, keys[path])
 
 
-def write_packages(site: SiteData, settings: dict, output: Path, history=None) -> None:
-    """The two packages under data/ocds/, written as each list is mapped: at national scale the record
-    package is the largest file of the site, and held whole it would be most of the build's memory.
-    Each release and each record is one line (a list's release ids are unique within its ocid, as in OCDS)."""
+def write_packages(site: SiteData, settings: dict, output: Path, history=None, cache: OutputCache | None = None,
+                   prints: Fingerprints | None = None) -> None:
+    """The two packages under data/ocds/, written list by list: at national scale the record package is
+    the largest file of the site, and held whole it would be most of the build's memory. Each release
+    and each record is one line (a list's release ids are unique within its ocid, as in OCDS)."""
+    cache, prints = cache or OutputCache.disabled(), prints or Fingerprints()
     publisher = Publisher.of(settings, site.as_of)
+    timeline = history.timeline if history is not None and history.ok else None
     (output / "data" / "ocds").mkdir(parents=True, exist_ok=True)
     for path in (RELEASES, RECORDS):  # a build from the spare site may hold a link into the cache's store here:
         (output / path).unlink(missing_ok=True)  # never write through it
@@ -135,12 +149,19 @@ def write_packages(site: SiteData, settings: dict, output: Path, history=None) -
     ):
         releases.write(json.dumps(package_head(publisher, RELEASES), **COMPACT)[:-1] + ',"releases":[')
         records.write(json.dumps(package_head(publisher, RECORDS), **COMPACT)[:-1] + ',"records":[')
-        first = True
-        for found, record in processes(site, settings, history):
-            releases.writelines(
-                ("\n" if first and n == 0 else ",\n") + json.dumps(r, **COMPACT) for n, r in enumerate(found)
-            )
-            records.write(("\n" if first else ",\n") + json.dumps(record, **COMPACT))
+        first = first_release = True
+        for view in sorted(site.lists, key=lambda v: v.id):
+            # A list's lines are made of its view (record, status, notices), the revisions of it and of
+            # each of its notices in git, and the day statuses are computed for; the settings are in scope.
+            key = cache.key("ocds-list", prints.view(view), site.as_of, [
+                [prints.of(step) for step in timeline(record_id)] for record_id in [view.id, *(n.id for n in view.notices)]
+            ] if timeline else None) if cache.enabled else None
+            found, record = cache.fragment(key, lambda view=view: list_lines(view, publisher, history)).decode(
+                "utf-8").split("\0")
+            if found:
+                releases.write(("\n" if first_release else ",\n") + found)
+                first_release = False
+            records.write(("\n" if first else ",\n") + record)
             first = False
         releases.write("\n]}\n")
         records.write("\n]}\n")
