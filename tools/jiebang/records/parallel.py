@@ -39,6 +39,29 @@ def worth_forking(count: int, workers: int | None = None) -> bool:
             and "fork" in multiprocessing.get_all_start_methods())
 
 
+def die_with_parent(parent: int) -> None:
+    """A worker's initializer: end when the process that forked it ends, even by `kill -9`. Otherwise
+    its workers outlive a killed build, waiting for work that never comes and holding what they
+    inherited — the build's lock among it, so the next build would wait for ever (Linux's
+    PR_SET_PDEATHSIG; elsewhere nothing is done)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # the parent died before the request was made
+            os._exit(1)
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Forked workers that die with this process."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
+                               initargs=(os.getpid(),))
+
+
 def fork_map(task: Callable[[Any, int, int], list], shared: Any, count: int, workers: int | None = None) -> Iterator[list]:
     """task(shared, start, end) for consecutive chunks of range(count), in forked workers; the chunks'
     results in order. `shared` reaches the workers through fork, never pickled."""
@@ -48,7 +71,7 @@ def fork_map(task: Callable[[Any, int, int], list], shared: Any, count: int, wor
     sys.stderr.flush()
     chunks = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
     try:
-        with ProcessPoolExecutor(workers or cores(), mp_context=multiprocessing.get_context("fork")) as pool:
+        with worker_pool(workers or cores()) as pool:
             yield from pool.map(_run, chunks)
     finally:
         _SHARED = None

@@ -11,10 +11,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ..records.parallel import worker_pool
 from .outputcache import OutputCache
 
 PARALLEL_FROM = 300  # pages: below this, starting processes costs more than it saves (measured on the sample)
@@ -50,7 +50,7 @@ def render_pages(misses: Sequence[tuple[Any, str, str | None]], render: Callable
     _work = (render, misses, cache, output)
     chunks = [range(start, min(start + CHUNK, len(misses))) for start in range(0, len(misses), CHUNK)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with worker_pool(workers) as pool:  # dying with the build: a killed build leaves no worker holding its lock
             for done, still_caching in pool.map(_render_chunk, chunks):
                 for save_as, sha, key, entry in done:
                     cache.digests[save_as] = sha
