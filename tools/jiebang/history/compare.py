@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..records.content import FOLDERS
-from ..records.load import Document, parse_document
+from ..records.load import parse_document
+from ..records.positions import Document
 from ..records.schema import SCHEMAS
 from .diffs import FieldChange, diff_records
 from .git import BlobReader, Commit, GitError, Repo, read_worktree_file

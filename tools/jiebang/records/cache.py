@@ -54,7 +54,8 @@ import yaml
 
 from .content import ContentTree, Loaded, Prefetched, Record, file_status
 from .diagnostics import Diagnostic, display_path, from_rows, to_rows
-from .load import MAX_BYTES, marks_to_bytes
+from .load import MAX_BYTES
+from .positions import marks_to_bytes
 
 FORMAT = 1
 MAGIC = b"jiebang record cache\n"

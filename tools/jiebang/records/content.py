@@ -17,8 +17,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 from .diagnostics import Diagnostic, display_path
-from .load import Document, marks_from_bytes, marks_to_bytes, parse_document, read_bytes
+from .load import parse_document, read_bytes
 from .parallel import fork_map, worth_forking
+from .positions import Document, marks_from_bytes, marks_to_bytes
 from .regulation import Regulations, load_regulations
 from .schema import SCHEMAS
 

@@ -15,8 +15,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, Severity
-from .load import Document
 from .placeholders import is_placeholder
+from .positions import Document
 from .schemacheck import certainly_valid, compile_or_none
 
 if TYPE_CHECKING:

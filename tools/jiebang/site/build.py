@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .freshness import build_inputs, fresh_build, remember_build
-from .outputcache import OutputCache, code_version
+from .outputcache import OutputCache, code_version, tree_files
 
 SUMS = "SHA256SUMS"
 
@@ -94,21 +94,6 @@ def hash_tree(folder: Path, known: dict[str, str] | None = None) -> dict[str, st
         if name != SUMS:
             sums[name] = known.get(name) or hashlib.sha256((folder / name).read_bytes()).hexdigest()
     return sums
-
-
-def tree_files(folder: Path) -> dict[str, os.stat_result]:
-    """Every file below `folder` (by its path relative to it, with "/") and its status; os.scandir, not
-    pathlib, because a national site has hundreds of thousands."""
-    found, pending = {}, [("", str(folder))]
-    while pending:
-        prefix, where = pending.pop()
-        with os.scandir(where) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((f"{prefix}{entry.name}/", entry.path))
-                else:
-                    found[prefix + entry.name] = entry.stat(follow_symlinks=False)
-    return found
 
 
 def write_sums(folder: Path, commit: str, known: dict[str, str] | None = None) -> int:

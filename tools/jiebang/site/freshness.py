@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .outputcache import canonical, code_version, digest_of
+from .outputcache import canonical, code_version, digest_of, tree_files
 
 RACY_SECONDS = 2
 NOT_SETTINGS = {"JIEBANG_WORKERS"}  # how many processes render, not what they write
@@ -39,18 +39,12 @@ def stamp_path(output: Path) -> Path:
 
 def _statuses(folder: Path, floor_ns: int) -> tuple[list, bool]:
     """(path, size, inode, mtime, ctime) of every file below `folder`, and whether none is racy."""
-    found, trusted, pending = [], True, [folder]
-    while pending:
-        with os.scandir(pending.pop()) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if entry.name != "__pycache__":
-                        pending.append(entry.path)
-                    continue
-                status = entry.stat(follow_symlinks=False)
-                found.append((os.path.relpath(entry.path, folder), status.st_size, status.st_ino,
-                              status.st_mtime_ns, status.st_ctime_ns))
-                trusted &= max(status.st_mtime_ns, status.st_ctime_ns) < floor_ns
+    found, trusted = [], True
+    for name, status in tree_files(folder).items():
+        if "__pycache__" in name.split("/"):
+            continue
+        found.append((name, status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns))
+        trusted &= max(status.st_mtime_ns, status.st_ctime_ns) < floor_ns
     found.sort()
     return found, trusted
 
