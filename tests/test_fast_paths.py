@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import REPO
-from jiebang.records import load, schema, textcount
+from jiebang.records import load, positions, schema, textcount
 from jiebang.records.content import scan
 from jiebang.records.schemacheck import certainly_valid
 
@@ -60,7 +60,7 @@ def test_fast_loading_gives_the_careful_values_and_positions(path: Path) -> None
         for key in (True, False):
             assert fast.locate(path_, key) == slow.locate(path_, key), (path_, key)
     assert (fast.positions, fast.key_positions, fast.containers) == (slow.positions, slow.key_positions, slow.containers)
-    again = load.marks_from_bytes(load.marks_to_bytes(fast.marks))
+    again = positions.marks_from_bytes(positions.marks_to_bytes(fast.marks))
     assert list(again) == list(fast.marks)
 
 
