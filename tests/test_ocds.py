@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -504,3 +505,44 @@ def test_a_rebuild_reuses_the_packages_until_a_record_changes(tmp_path: Path, mo
     assert made == [1]
     release = next(r for r in package(out, "releases.json")["releases"] if r["id"] == "JDZ-2024-001-R01")
     assert release["tender"]["documents"][0]["description"] == "无符合条件的揭榜单位。"
+
+
+
+def test_a_later_day_remakes_only_the_lists_it_changes(tmp_path: Path, monkeypatch) -> None:
+    """A list's lines of the packages are keyed on what the day decides (statuses, ended 公示期), not on
+    the day: a commit on the next day remakes none of them; one on the day after JDZ-2025-001's 公示期
+    ends (2025-10-21) remakes that list's, and both give a cold build's bytes."""
+    from jiebang.site.ocds import packages
+
+    project = sample_project(tmp_path / "project")
+    about = project / "content/pages/about.md"
+
+    def commit(day: str) -> None:
+        about.write_text(about.read_text("utf-8") + "\n", "utf-8")
+        env = {"GIT_AUTHOR_DATE": f"{day}T10:00:00+08:00", "GIT_COMMITTER_DATE": f"{day}T10:00:00+08:00",
+               "GIT_AUTHOR_NAME": "计划科", "GIT_AUTHOR_EMAIL": "jhk@example.gov.cn",
+               "GIT_COMMITTER_NAME": "计划科", "GIT_COMMITTER_EMAIL": "jhk@example.gov.cn"}
+        for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", day]):
+            subprocess.run(["git", *args], cwd=project, check=True, capture_output=True, env={**os.environ, **env})
+
+    made: list[str] = []
+    real = packages.list_lines
+    monkeypatch.setattr(packages, "list_lines", lambda view, *a: made.append(view.id) or real(view, *a))
+
+    def build(use_cache: bool = True) -> bytes:
+        out = tmp_path / ("live" if use_cache else "cold")
+        build_site(project, out, use_cache=use_cache)
+        return (out / "data/ocds/records.json").read_bytes()
+
+    commit("2025-10-20")
+    build()
+    commit("2025-10-21")
+    made.clear()
+    warm = build()
+    assert made == []
+    assert warm == build(use_cache=False)
+    commit("2025-10-22")
+    made.clear()
+    warm = build()
+    assert made == ["JDZ-2025-001"]
+    assert warm == build(use_cache=False)

@@ -20,7 +20,7 @@ from typing import Any
 from ..fingerprints import Fingerprints
 from ..model import SiteData
 from ..outputcache import OutputCache
-from .process import releases_of
+from .process import releases_of, what_the_day_decides
 from .values import Publisher, stamp
 
 VERSION = "1.1"
@@ -152,8 +152,8 @@ def write_packages(site: SiteData, settings: dict, output: Path, history=None, c
         first = first_release = True
         for view in sorted(site.lists, key=lambda v: v.id):
             # A list's lines are made of its view (record, status, notices), the revisions of it and of
-            # each of its notices in git, and the day statuses are computed for; the settings are in scope.
-            key = cache.key("ocds-list", prints.view(view), site.as_of, [
+            # each of its notices in git, and what the day decides; the settings are in scope.
+            key = cache.key("ocds-list", prints.view(view), what_the_day_decides(view, site.as_of), [
                 [prints.of(step) for step in timeline(record_id)] for record_id in [view.id, *(n.id for n in view.notices)]
             ] if timeline else None) if cache.enabled else None
             found, record = cache.fragment(key, lambda view=view: list_lines(view, publisher, history)).decode(

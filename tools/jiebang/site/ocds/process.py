@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from ...records.content import as_date
@@ -214,7 +214,7 @@ class Process:
             tender={"id": self.view.id, "status": "complete", "tenderers": suppliers},
         )
         end = as_date(period.get("end"))
-        if end and end < self.publisher.as_of:  # the 公示期 is over: the award stands
+        if notice_period_over(notice, self.publisher.as_of):  # the award stands
             yield self.release(
                 f"{notice.id}-active",
                 stamp(end + timedelta(days=1)),
@@ -397,6 +397,19 @@ KINDS = {
     TERMINATION: "terminated",
     CORRECTION: "corrected",
 }
+
+
+def notice_period_over(notice: NoticeView, as_of: date) -> bool:
+    """Whether an award notice's 公示期 has ended by `as_of`."""
+    end = as_date((notice.data.get("notice_period") or {}).get("end"))
+    return bool(end and end < as_of)
+
+
+def what_the_day_decides(view: ListView, as_of: date) -> list[bool]:
+    """All a list's releases take from the day they are made for, beyond the status its view holds:
+    whether each award's 公示期 is over. The cache keys a list's lines on this rather than on the day,
+    so a build on a later day remakes only the lists whose 公示期 that day ended."""
+    return [notice_period_over(n, as_of) for n in view.notices if n.kind == AWARD]
 
 
 def list_versions(view: ListView, history) -> tuple[dict, list[Version]]:
