@@ -142,17 +142,23 @@ SCENARIOS: list[tuple[str, Callable[[Path], None]]] = [
 ]
 
 
-def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Path, tmp_path: Path) -> None:
+def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Path, tmp_path: Path, monkeypatch) -> None:
     """The live site is built again after each change, as in use: from the second build on, each starts
     from the spare site the one before left (build.recycle), and must still equal a cold build."""
+    from jiebang.site import searchpages
+
     live = tmp_path / "live"
     build_site(project, live, commit="test")  # fills the cache
     first = files(live)
-    reuse = {}
+    reuse, indexed_whole, calls = {}, {}, []
+    whole = searchpages.built_index
+    monkeypatch.setattr(searchpages, "built_index", lambda docs: calls.append(1) or whole(docs))
     for name, change in SCENARIOS:
         change(project)
         before = stored(project)
+        calls.clear()
         build_site(project, live, commit="test")
+        indexed_whole[name] = bool(calls)
         cold = tmp_path / name.replace(" ", "-")
         build_site(project, cold, commit="test", use_cache=False)
         assert_same(live, cold)
@@ -172,6 +178,9 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
     assert not {p for p in reuse["a template changed"] if p.startswith("lists/JDZ-") and p.endswith("index.html")}
     assert "search/index/meta.json" in reuse["nothing changed"] and "search/index/meta.json" in reuse["a template changed"]
     assert "search/index/meta.json" not in corrected  # the corrected text is searchable at once
+    # ... and the index was updated from the last build's, not built whole again (search/update.py)
+    assert not indexed_whole["a list corrected and committed"] and not indexed_whole["a notice added"]
+    assert indexed_whole["a setting changed"]  # every key changed with the settings: built afresh
     assert "lists/JDZ-2022-001/index.html" in reuse["the stylesheet changed"]  # no page is made of the CSS
 
 

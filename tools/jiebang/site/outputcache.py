@@ -301,36 +301,72 @@ class OutputCache:
     def write_tree(self, staging: Path, folder: str, files: dict[str, bytes], key: str | None) -> None:
         for name, data in files.items():
             self.write(staging, f"{folder}{name}", data, key and f"{key}/{name}")
-        if key and self.enabled:
-            self.used[key] = [TREE, sorted(files)]
+        self.record_tree(key, files)
+
+    def load(self, key: str | None, keep: bool = True) -> bytes | None:
+        """The bytes stored under `key`, when they are still whole; with `keep`, kept for the next build
+        too (a writer's own state is read with keep=False: it stores what follows)."""
+        entry = self.entries.get(key) if key and self.enabled else None
+        if not entry or entry[0] == TREE:
+            return None
+        sha, size, mtime = entry
+        try:
+            source = self._object(sha)
+            stat = source.stat()
+            if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+                return None
+            data = source.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != sha:  # read whole, so checked whole
+            return None
+        if keep:
+            self.used[key] = entry
+        return data
+
+    def store(self, key: str | None, data: bytes) -> None:
+        """Keep `data` under `key` for the next build, in no file of the site."""
+        if not key or not self.enabled:
+            return
+        sha = hashlib.sha256(data).hexdigest()
+        try:
+            _, (size, mtime) = self._store(sha, data)
+        except OSError as exc:
+            self.say(f"生成缓存无法写入（{exc.strerror or exc}），本次不再使用缓存。")
+            self.folder = None
+        else:
+            self.used[key] = [sha, size, mtime]
 
     def fragment(self, key: str | None, make: Callable[[], bytes]) -> bytes:
         """Bytes a writer puts together with others into one file (a list's lines of the OCDS packages):
         kept under `key` like a file, but in no file of the site of their own."""
-        entry = self.entries.get(key) if key and self.enabled else None
-        if entry and entry[0] != TREE:
-            sha, size, mtime = entry
-            try:
-                source = self._object(sha)
-                stat = source.stat()
-                if (stat.st_size, stat.st_mtime_ns) == (size, mtime):
-                    data = source.read_bytes()
-                    if hashlib.sha256(data).hexdigest() == sha:  # read whole, so checked whole
-                        self.used[key] = entry
-                        return data
-            except OSError:
-                pass
-        data = make()
-        if key and self.enabled:
-            sha = hashlib.sha256(data).hexdigest()
-            try:
-                _, (size, mtime) = self._store(sha, data)
-            except OSError as exc:
-                self.say(f"生成缓存无法写入（{exc.strerror or exc}），本次不再使用缓存。")
-                self.folder = None
-            else:
-                self.used[key] = [sha, size, mtime]
+        data = self.load(key)
+        if data is None:
+            data = make()
+            self.store(key, data)
         return data
+
+    def tree_names(self, key: str | None) -> list[str] | None:
+        """The files of a folder the last build made together under `key`."""
+        entry = self.entries.get(key) if key and self.enabled else None
+        return list(entry[1]) if entry and entry[0] == TREE else None
+
+    def sha_of(self, key: str) -> str | None:
+        entry = self.entries.get(key)
+        return entry[0] if entry and entry[0] != TREE else None
+
+    def carry(self, staging: Path, save_as: str, old: str, new: str) -> bool:
+        """Link the file the last build kept under `old` into the new site, kept now under `new` (a file
+        of a folder updated in part: the search index)."""
+        if not self.reuse(staging, save_as, old):
+            return False
+        self.used[new] = self.used.pop(old)
+        return True
+
+    def record_tree(self, key: str | None, names: Iterable[str]) -> None:
+        """Name the files written or carried under `key`/<name> as one folder, for reuse_tree."""
+        if key and self.enabled:
+            self.used[key] = [TREE, sorted(names)]
 
     def file(self, staging: Path, save_as: str, key: str | None, make: Callable[[], bytes]) -> None:
         """Reuse the file under `key`, or make it."""

@@ -11,7 +11,8 @@ from ..records.schema import title_of
 from .model import ListView, NoticeView, SiteData, cn_date, cn_dates, wan
 from .outputcache import OutputCache
 from .search.fields import LIST_FIELDS, NOTICE_FIELDS, shown_texts
-from .search.index import SearchDoc, index_files
+from .search.index import SearchDoc, built_index, numbered
+from .search.update import IndexState, doc_digest, updated_files
 
 PROSE = 20  # characters: a text at least this long is prose (a problem, a body), not a fact (a date, a code)
 
@@ -23,6 +24,12 @@ def _text(parts: list[str], meta: dict[str, str]) -> str:
     shown = set(meta.values())
     kept = dict.fromkeys(p for p in parts if p and p not in shown)
     return "\n\n".join(sorted(kept, key=lambda p: len(p) < PROSE))
+
+
+def _order(view: ListView | NoticeView) -> str:
+    """Numbered by the day it was published: a new record is numbered after the rest (search/update.py)."""
+    day = view.record.date
+    return day.isoformat() if day else ""
 
 
 def list_document(view: ListView, corrections: list[NoticeView]) -> SearchDoc:
@@ -45,7 +52,7 @@ def list_document(view: ListView, corrections: list[NoticeView]) -> SearchDoc:
         elif notice.data.get("conclusion"):
             parts.append(str(notice.data["conclusion"]))
     parts += [n.title for n in corrections]
-    return SearchDoc(url="/" + view.url, title=view.title, text=_text(parts, meta), meta=meta)
+    return SearchDoc(url="/" + view.url, title=view.title, text=_text(parts, meta), meta=meta, order=_order(view))
 
 
 def notice_document(notice: NoticeView, correction_rows: list[Any]) -> SearchDoc:
@@ -60,7 +67,7 @@ def notice_document(notice: NoticeView, correction_rows: list[Any]) -> SearchDoc
         else:
             fields = notice.data.get("fields") or []
             parts += [title_of("list", tuple(f.split("."))) for f in fields if isinstance(f, str)]
-    return SearchDoc(url="/" + notice.url, title=notice.title, text=_text(parts, meta), meta=meta)
+    return SearchDoc(url="/" + notice.url, title=notice.title, text=_text(parts, meta), meta=meta, order=_order(notice))
 
 
 def search_documents(site: SiteData, history: Any = None) -> list[SearchDoc]:
@@ -72,12 +79,48 @@ def search_documents(site: SiteData, history: Any = None) -> list[SearchDoc]:
     return docs
 
 
+FOLDER = "search/index/"
+
+
 def write_search_index(
     site: SiteData, output: Path, cache: OutputCache | None = None, history: Any = None
 ) -> None:
-    """Every list and notice into the index; reused whole from the cache while no document changed."""
-    docs = search_documents(site, history)
+    """Every list and notice into the index: reused whole while no document changed; updated file by
+    file from the last build's when a few did (search/update.py); otherwise built afresh."""
     cache = cache or OutputCache.disabled()
-    key = cache.key("search", docs)
-    if not cache.reuse_tree(output, "search/index/", key):
-        cache.write_tree(output, "search/index/", index_files(docs), key)
+    docs = numbered(search_documents(site, history))
+    if not cache.enabled:
+        cache.write_tree(output, FOLDER, built_index(docs)[0], None)
+        return
+    digests = [doc_digest(d) for d in docs]
+    key, state_key = cache.key("search", digests), cache.key("search-state")
+    if cache.reuse_tree(output, FOLDER, key):
+        state = IndexState.from_bytes(cache.load(state_key, keep=False))
+        if state is not None and state.docs == digests:
+            cache.store(state_key, state.to_bytes())  # kept for the next build's update
+        return
+    state = IndexState.from_bytes(cache.load(state_key, keep=False))
+    names = cache.tree_names(state.tree) if state else None
+    if state and names is not None and _updated(cache, output, state, docs, digests, names, key):
+        return
+    files, small_bytes = built_index(docs)
+    cache.write_tree(output, FOLDER, files, key)
+    cache.store(state_key, IndexState(digests, small_bytes, key).to_bytes())
+
+
+def _updated(cache: OutputCache, output: Path, state: IndexState, docs: list[SearchDoc], digests: list[str],
+             names: list[str], key: str) -> bool:
+    """Bring the last build's index up to `docs` in the new site; False (nothing written) when it cannot."""
+    result = updated_files(state, docs, digests, names, lambda name: cache.load(f"{state.tree}/{name}", keep=False),
+                           lambda name: cache.sha_of(f"{state.tree}/{name}"))
+    if result is None:
+        return False
+    files, removed, small_bytes = result
+    kept = [name for name in names if name not in removed and name not in files]
+    if not all(cache.carry(output, FOLDER + name, f"{state.tree}/{name}", f"{key}/{name}") for name in kept):
+        return False  # a stored file went missing: the caller builds afresh, over what was carried
+    for name, data in files.items():
+        cache.write(output, FOLDER + name, data, f"{key}/{name}")
+    cache.record_tree(key, [*kept, *files])
+    cache.store(cache.key("search-state"), IndexState(digests, small_bytes, key).to_bytes())
+    return True

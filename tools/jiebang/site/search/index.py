@@ -33,6 +33,7 @@ import json
 import math
 import operator
 import os
+import re
 import shutil
 import tempfile
 from collections import Counter
@@ -74,6 +75,8 @@ def shard_of(key: str, shards: int) -> int:
 
 
 def _encode(numbers: Sequence[int]) -> str:
+    if max(numbers, default=0) < 1024:  # nearly every list: one table lookup a number
+        return "".join(map(_SMALL.__getitem__, numbers))
     out = []
     for n in numbers:
         if n < 1024:
@@ -88,7 +91,7 @@ def _encode(numbers: Sequence[int]) -> str:
     return "".join(out)
 
 
-def decode(encoded: str) -> list[int]:
+def _decode_slow(encoded: str) -> list[int]:
     numbers, acc = [], 0
     for ch in encoded:
         d = _DIGIT[ch]
@@ -100,11 +103,45 @@ def decode(encoded: str) -> list[int]:
     return numbers
 
 
+_NUMBER = re.compile(r"[w-zA-Z_-]*[0-9a-v]")  # one varint: carry digits, then an end digit
+_VALUES = {text: n for n, text in enumerate(_SMALL)}
+
+
+def decode(encoded: str) -> list[int]:
+    """The numbers of a postings string (the regular expression splits it at C speed; an update of the
+    index decodes the postings of every frequent key a changed document holds)."""
+    values = _VALUES
+    return [n if (n := values.get(t)) is not None else _decode_slow(t)[0] for t in _NUMBER.findall(encoded)]
+
+
 # --- building ---
 
 
-def _dump(obj: object) -> bytes:
+def as_json(obj: object) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def doc_postings(doc: SearchDoc) -> tuple[dict[str, list[int]], list[str]]:
+    """One document's part of the postings: for each bigram the numbers after its doc-delta
+    (2*n+has_title, [title n], position deltas), and its distinct units."""
+    units, title_len = doc_units(doc)
+    positions: dict[str, list[int]] = {}
+    for pos, (a, b) in enumerate(zip(units, units[1:])):
+        if a is not None and b is not None:
+            key = a + b
+            plist = positions.get(key)
+            if plist is None:
+                positions[key] = [pos]
+            else:
+                plist.append(pos)
+    tails: dict[str, list[int]] = {}
+    for key, plist in positions.items():
+        in_title = bisect.bisect_left(plist, title_len)  # title units come first
+        tail = [2 * len(plist) + 1, in_title, plist[0]] if in_title else [2 * len(plist), plist[0]]
+        if len(plist) > 1:
+            tail += map(operator.sub, plist[1:], plist)
+        tails[key] = tail
+    return tails, [unit for unit in dict.fromkeys(units) if unit is not None]
 
 
 def _postings(docs: Sequence[SearchDoc]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
@@ -115,36 +152,24 @@ def _postings(docs: Sequence[SearchDoc]) -> tuple[dict[str, list[int]], dict[str
     last_bigram: dict[str, int] = {}
     last_unigram: dict[str, int] = {}
     for doc_id, doc in enumerate(docs):
-        units, title_len = doc_units(doc)
-        positions: dict[str, list[int]] = {}
-        for pos, (a, b) in enumerate(zip(units, units[1:])):
-            if a is not None and b is not None:
-                key = a + b
-                plist = positions.get(key)
-                if plist is None:
-                    positions[key] = [pos]
-                else:
-                    plist.append(pos)
-        for key, plist in positions.items():
+        tails, units = doc_postings(doc)
+        for key, tail in tails.items():
             out = bigrams.get(key)
             if out is None:
                 out = bigrams[key] = []
-            in_title = bisect.bisect_left(plist, title_len)  # title units come first
-            if in_title:
-                out += (doc_id - last_bigram.get(key, 0), 2 * len(plist) + 1, in_title, plist[0])
-            else:
-                out += (doc_id - last_bigram.get(key, 0), 2 * len(plist), plist[0])
-            if len(plist) > 1:
-                out += map(operator.sub, plist[1:], plist)
+            out.append(doc_id - last_bigram.get(key, 0))
+            out += tail
             last_bigram[key] = doc_id
-        for unit in set(units):
-            if unit is not None:
-                unigrams.setdefault(unit, []).append(doc_id - last_unigram.get(unit, 0))
-                last_unigram[unit] = doc_id
+        for unit in units:
+            out = unigrams.get(unit)
+            if out is None:
+                out = unigrams[unit] = []
+            out.append(doc_id - last_unigram.get(unit, 0))
+            last_unigram[unit] = doc_id
     return bigrams, unigrams
 
 
-def _shard_count(total_bytes: int) -> int:
+def shard_count(total_bytes: int) -> int:
     wanted = max(1, math.ceil(total_bytes / TARGET_SHARD_BYTES))
     return min(MAX_SHARDS, 1 << (wanted - 1).bit_length())
 
@@ -153,7 +178,7 @@ def _term_file(kind: str, key: str) -> str:
     return "terms/" + hashlib.sha256(f"{kind}:{key}".encode()).hexdigest()[:20] + ".json"
 
 
-def _ranked_file(term_file: str, chunk: int) -> str:
+def ranked_file(term_file: str, chunk: int) -> str:
     """terms/<name>.json -> terms/<name>.r<chunk>.json (search.js derives it the same way)."""
     return term_file.removesuffix(".json") + f".r{chunk}.json"
 
@@ -191,69 +216,95 @@ def _ranked_chunks(numbers: list[int]) -> tuple[int, list[str]]:
     return len(entries), chunks
 
 
-def _index_files(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
+def key_files(kind: str, key: str, numbers: list[int]) -> tuple[str, dict[str, bytes]]:
+    """What the index holds for one key: the value its shard keeps, and the files of its own a frequent
+    key has (its postings and, for a bigram, its ranked chunks)."""
+    value = _encode(numbers)
+    if len(value) <= OWN_FILE_BYTES:
+        return value, {}
+    name = _term_file(kind, key)
+    files = {name: as_json({"k": key, "v": value})}
+    if kind == "b":
+        total, chunks = _ranked_chunks(numbers)
+        for k, chunk in enumerate(chunks):
+            files[ranked_file(name, k)] = as_json({"c": len(chunks), "n": total, "r": chunk})
+    return "@" + name, files
+
+
+def shard_bytes(key: str, value: str) -> int:
+    """What a key adds to its shard (the shard count follows the sum)."""
+    return len(key.encode()) + len(value) + 6
+
+
+def shard_name(number: int, shards: int) -> str:
+    return f"shards/{number:0{max(1, len(f'{shards - 1:x}'))}x}.json"
+
+
+def doc_files(doc_id: int, doc: SearchDoc) -> dict[str, bytes]:
+    meta = [[k, v] for k, v in doc.meta.items()]
+    return {f"docs/{doc_id}.json": as_json({"meta": meta, "title": doc.title, "url": doc.url}),
+            f"text/{doc_id}.json": as_json({"text": doc.text, "url": doc.url})}
+
+
+def meta_file(docs: int, shards: int, digests: dict[str, str]) -> bytes:
+    """meta.json; its fingerprint (search.js adds it to every address, so a browser never mixes files of
+    two builds) is of every other file's name and SHA-256."""
+    fingerprint = hashlib.sha256()
+    for name in sorted(digests):
+        fingerprint.update(f"{name}\0{digests[name]}\0".encode())
+    return as_json({"docs": docs, "fingerprint": fingerprint.hexdigest()[:16],
+                  "shard_digits": max(1, len(f"{shards - 1:x}")), "shards": shards, "version": FORMAT_VERSION})
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def built_index(docs: Sequence[SearchDoc]) -> tuple[dict[str, bytes], int]:
+    """The index's files for documents already numbered, and the bytes its shards hold."""
     bigrams, unigrams = _postings(docs)
-    encoded = {
-        "b": {k: _encode(v) for k, v in bigrams.items()},
-        "u": {k: _encode(v) for k, v in unigrams.items()},
-    }
     files: dict[str, bytes] = {}
+    tables: dict[str, dict[str, str]] = {"b": {}, "u": {}}
     small_bytes = 0
-    for kind, table in encoded.items():
-        for key, value in table.items():
-            if len(value) > OWN_FILE_BYTES:
-                name = _term_file(kind, key)
-                files[name] = _dump({"k": key, "v": value})
-                table[key] = "@" + name
-                if kind == "b":
-                    total, chunks = _ranked_chunks(bigrams[key])
-                    for k, chunk in enumerate(chunks):
-                        files[_ranked_file(name, k)] = _dump({"c": len(chunks), "n": total, "r": chunk})
-            small_bytes += len(key.encode()) + len(table[key]) + 6
-    shards = _shard_count(small_bytes)
-    width = max(1, len(f"{shards - 1:x}"))
+    for kind, postings in (("b", bigrams), ("u", unigrams)):
+        for key, numbers in postings.items():
+            value, own = key_files(kind, key, numbers)
+            tables[kind][key] = value
+            files.update(own)
+            small_bytes += shard_bytes(key, value)
+    shards = shard_count(small_bytes)
     grouped: dict[int, dict[str, dict[str, str]]] = {}
-    for kind, table in encoded.items():
+    for kind, table in tables.items():
         for key, value in table.items():
             grouped.setdefault(shard_of(key, shards), {"b": {}, "u": {}})[kind][key] = value
     for number, content in grouped.items():
-        files[f"shards/{number:0{width}x}.json"] = _dump(content)
+        files[shard_name(number, shards)] = as_json(content)
     for doc_id, doc in enumerate(docs):
-        meta = [[k, v] for k, v in doc.meta.items()]
-        files[f"docs/{doc_id}.json"] = _dump({"meta": meta, "title": doc.title, "url": doc.url})
-        files[f"text/{doc_id}.json"] = _dump({"text": doc.text, "url": doc.url})
-    digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0" + files[name] + b"\0")
-    files["meta.json"] = _dump(
-        {
-            "docs": len(docs),
-            "fingerprint": digest.hexdigest()[:16],
-            "shard_digits": width,
-            "shards": shards,
-            "version": FORMAT_VERSION,
-        }
-    )
-    return files
+        files.update(doc_files(doc_id, doc))
+    files["meta.json"] = meta_file(len(docs), shards, {name: sha256_of(data) for name, data in files.items()})
+    return files, small_bytes
 
 
-def index_files(docs: Iterable[SearchDoc]) -> dict[str, bytes]:
-    """The index's files (names relative to `index/`) for `docs`.
-
-    Documents are numbered in URL order, so the output depends only on the set of documents: two
-    builds of the same content are byte-identical.
-    """
-    ordered = sorted(docs, key=lambda d: d.url)
+def numbered(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
+    """The documents in the order they are numbered in: by `order` (the site's publication day), then
+    URL, so the numbers depend only on the set of documents."""
+    ordered = sorted(docs, key=lambda d: (d.order, d.url))
     duplicates = sorted(url for url, n in Counter(d.url for d in ordered).items() if n > 1)
     if duplicates:
         raise ValueError(f"duplicate search document URLs: {', '.join(duplicates)}")
     for doc in ordered:
         # A date or number from YAML would otherwise fail deep inside NFKC or json.dumps.
-        fields = {"url": doc.url, "title": doc.title, "text": doc.text, **doc.meta}
+        fields = {"url": doc.url, "title": doc.title, "text": doc.text, "order": doc.order, **doc.meta}
         wrong = sorted(name for name, value in fields.items() if not isinstance(value, str))
         if wrong:
             raise TypeError(f"search document {doc.url}: {', '.join(wrong)} must be str")
-    return _index_files(ordered)
+    return ordered
+
+
+def index_files(docs: Iterable[SearchDoc]) -> dict[str, bytes]:
+    """The index's files (names relative to `index/`) for `docs`: two builds of the same documents are
+    byte-identical."""
+    return built_index(numbered(docs))[0]
 
 
 def build_search_index(docs: Iterable[SearchDoc], out_dir: Path) -> None:
@@ -305,7 +356,7 @@ class SearchIndexReader:
         return json.loads((self.root / name).read_text("utf-8"))
 
     def _shard_value(self, kind: str, key: str) -> str | None:
-        name = f"shards/{shard_of(key, self.meta['shards']):0{self.meta['shard_digits']}x}.json"
+        name = shard_name(shard_of(key, self.meta["shards"]), self.meta["shards"])
         return self._load(name)[kind].get(key) if (self.root / name).exists() else None
 
     def _lookup(self, kind: str, key: str) -> str | None:
@@ -322,7 +373,7 @@ class SearchIndexReader:
         hits: list[Hit] = []
         chunk, chunks, total = 0, 1, 0
         while chunk < chunks and (limit is None or len(hits) < limit):
-            content = self._load(_ranked_file(value[1:], chunk))
+            content = self._load(ranked_file(value[1:], chunk))
             chunks, total = content["c"], content["n"]
             numbers, i = decode(content["r"]), 0
             while i < len(numbers):

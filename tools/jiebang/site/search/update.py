@@ -1,0 +1,201 @@
+"""Bring a built search index up to date with a few changed documents, file by file.
+
+A cold build tokenizes every document and encodes every key: at national scale most of a rebuild.
+When only some documents changed (a correction, a new notice), the keys whose postings change are
+those the changed documents hold, before or after; each is decoded from the last build's files, its
+changed documents' entries are taken out and put back, and it is encoded again. The shards those keys
+are in, their own files, the changed documents' files and meta.json are written; every other file is
+the last build's. The result is the cold build's, byte for byte (tests/test_search_update.py builds
+both): documents keep their numbers (search/documents.py), entries are kept in document order, and
+where the shard count would change, or too much changed to pay, `updated_files` says so and the
+caller builds cold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+from operator import itemgetter
+
+from . import index
+from .documents import SearchDoc
+from .index import (
+    as_json,
+    decode,
+    doc_files,
+    doc_postings,
+    key_files,
+    meta_file,
+    ranked_file,
+    sha256_of,
+    shard_bytes,
+    shard_count,
+    shard_name,
+    shard_of,
+)
+
+FORMAT = 1
+# Past this share of changed documents a cold build costs less than decoding the keys they hold.
+MOST_CHANGED = 1 / 16
+
+
+def doc_digest(doc: SearchDoc) -> str:
+    """What a document's files and postings are made of (its number aside)."""
+    stated = [doc.url, doc.title, doc.text, list(doc.meta.items()), doc.order]
+    return hashlib.sha256(json.dumps(stated, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What an update needs to know of the last index beside its files: each numbered document's digest,
+    the bytes its shards hold (which fix the shard count), and the cache key its files are kept under."""
+
+    docs: list[str]
+    small_bytes: int
+    tree: str = ""
+
+    def to_bytes(self) -> bytes:
+        return json.dumps({"format": FORMAT, "docs": self.docs, "small": self.small_bytes, "tree": self.tree}).encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes | None) -> IndexState | None:
+        try:
+            stated = json.loads(data) if data else None
+            if stated and stated.get("format") == FORMAT:
+                return cls(list(map(str, stated["docs"])), int(stated["small"]), str(stated.get("tree", "")))
+        except (ValueError, TypeError, KeyError):
+            pass
+        return None
+
+
+def _bigram_entries(numbers: list[int]) -> list[tuple[int, list[int]]]:
+    """(doc, the numbers after its doc-delta) for each document a bigram's postings hold."""
+    entries, i, doc, end = [], 0, 0, len(numbers)
+    while i < end:
+        doc += numbers[i]
+        field = numbers[i + 1]
+        stop = i + 2 + (field & 1) + (field >> 1)
+        entries.append((doc, numbers[i + 1 : stop]))
+        i = stop
+    return entries
+
+
+def _bigram_numbers(entries: list[tuple[int, list[int]]]) -> list[int]:
+    numbers: list[int] = []
+    last = 0
+    for doc, tail in entries:
+        numbers.append(doc - last)
+        numbers += tail
+        last = doc
+    return numbers
+
+
+def _old_doc(doc_id: int, read: Callable[[str], bytes | None]) -> SearchDoc | None:
+    card, text = read(f"docs/{doc_id}.json"), read(f"text/{doc_id}.json")
+    if card is None or text is None:
+        return None
+    card_data, text_data = json.loads(card), json.loads(text)
+    return SearchDoc(card_data["url"], card_data["title"], text_data["text"], dict(card_data["meta"]))
+
+
+def updated_files(
+    state: IndexState,
+    docs: Sequence[SearchDoc],
+    digests: Sequence[str],
+    names: Iterable[str],
+    read: Callable[[str], bytes | None],
+    sha: Callable[[str], str | None],
+) -> tuple[dict[str, bytes], set[str], int] | None:
+    """The files that differ from the last index (`names`, read with `read`, each file's SHA-256 from
+    `sha`) once it holds `docs` (numbered, with their `digests`), the names it no longer has, and the
+    bytes its shards now hold; None when a cold build is needed (or cheaper)."""
+    old_count, new_count = len(state.docs), len(docs)
+    changed = [i for i in range(max(old_count, new_count))
+               if i >= old_count or i >= new_count or state.docs[i] != digests[i]]
+    if not changed or len(changed) > max(64, new_count * MOST_CHANGED):
+        return None
+    changed_set, names = set(changed), set(names)
+    old_parts = []
+    for i in changed:
+        if i < old_count:
+            old = _old_doc(i, read)
+            if old is None:
+                return None
+            old_parts.append(doc_postings(old))
+    new_parts = {i: doc_postings(docs[i]) for i in changed if i < new_count}
+    new_units = {i: set(units) for i, (_, units) in new_parts.items()}
+    affected: dict[str, set[str]] = {"b": set(), "u": set()}
+    for tails, units in [*old_parts, *new_parts.values()]:
+        affected["b"].update(tails)
+        affected["u"].update(units)
+
+    shards = shard_count(state.small_bytes)
+    contents: dict[int, dict[str, dict[str, str]]] = {}
+    files: dict[str, bytes] = {}
+    removed: set[str] = set()
+    small_bytes = state.small_bytes
+    for kind in ("b", "u"):
+        for key in sorted(affected[kind]):
+            number = shard_of(key, shards)
+            if number not in contents:
+                name, raw = shard_name(number, shards), None
+                if name in names and (raw := read(name)) is None:
+                    return None
+                contents[number] = json.loads(raw) if raw else {"b": {}, "u": {}}
+            table = contents[number][kind]
+            value = table.pop(key, None)
+            old_numbers: list[int] = []
+            if value is not None:
+                small_bytes -= shard_bytes(key, value)
+                if value.startswith("@"):
+                    raw = read(value[1:])
+                    if raw is None:
+                        return None
+                    old_numbers = decode(json.loads(raw)["v"])
+                    removed.add(value[1:])
+                else:
+                    old_numbers = decode(value)
+            if kind == "b":
+                entries = _bigram_entries(old_numbers)
+                if value is not None and value.startswith("@"):  # its ranked chunks, as many as it made
+                    removed.update(ranked_file(value[1:], k) for k in range(-(-len(entries) // index.RANKED_CHUNK)))
+                entries = [e for e in entries if e[0] not in changed_set]
+                entries += [(i, tails[key]) for i, (tails, _) in new_parts.items() if key in tails]
+                entries.sort(key=itemgetter(0))
+                numbers = _bigram_numbers(entries)
+            else:
+                held = [d for d in accumulate(old_numbers) if d not in changed_set]
+                held += [i for i, units in new_units.items() if key in units]
+                held.sort()
+                numbers = [b - a for a, b in zip([0, *held], held)]
+            if numbers:
+                value, own = key_files(kind, key, numbers)
+                table[key] = value
+                small_bytes += shard_bytes(key, value)
+                files.update(own)
+    if shard_count(small_bytes) != shards:
+        return None
+    for number, content in contents.items():
+        if content["b"] or content["u"]:
+            files[shard_name(number, shards)] = as_json(content)
+        else:
+            removed.add(shard_name(number, shards))
+    for i in changed:
+        if i < new_count:
+            files.update(doc_files(i, docs[i]))
+        else:
+            removed.update((f"docs/{i}.json", f"text/{i}.json"))
+    removed -= set(files)
+    digests_of = {}
+    for name in names:
+        if name not in removed and name not in files and name != "meta.json":
+            known = sha(name)
+            if known is None:
+                return None
+            digests_of[name] = known
+    digests_of.update((name, sha256_of(data)) for name, data in files.items())
+    files["meta.json"] = meta_file(new_count, shards, digests_of)
+    return files, removed, small_bytes
