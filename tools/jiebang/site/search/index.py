@@ -37,7 +37,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,6 +105,21 @@ def _decode_slow(encoded: str) -> list[int]:
 
 _NUMBER = re.compile(r"[w-zA-Z_-]*[0-9a-v]")  # one varint: carry digits, then an end digit
 _VALUES = {text: n for n, text in enumerate(_SMALL)}
+
+
+def tokens(encoded: str) -> list[str]:
+    """A postings string cut into its varints, still encoded."""
+    return _NUMBER.findall(encoded)
+
+
+def number(token: str) -> int:
+    """One varint's value."""
+    n = _VALUES.get(token)
+    return n if n is not None else _decode_slow(token)[0]
+
+
+def encoded(n: int) -> str:
+    return _SMALL[n] if n < 1024 else _encode([n])
 
 
 def decode(encoded: str) -> list[int]:
@@ -195,9 +210,8 @@ def _ranked_entries(numbers: list[int]) -> list[tuple[int, int, int]]:
     return entries
 
 
-def _ranked_chunks(numbers: list[int]) -> tuple[int, list[str]]:
-    """How many documents hold the bigram, and their ranked chunks."""
-    entries = _ranked_entries(numbers)
+def ranked_chunks(entries: list[tuple[int, int, int]]) -> tuple[int, list[str]]:
+    """How many documents hold the bigram, and their ranked chunks, from its sorted ranked entries."""
     chunks = []
     for start in range(0, len(entries), RANKED_CHUNK):
         out: list[int] = []
@@ -219,13 +233,18 @@ def _ranked_chunks(numbers: list[int]) -> tuple[int, list[str]]:
 def key_files(kind: str, key: str, numbers: list[int]) -> tuple[str, dict[str, bytes]]:
     """What the index holds for one key: the value its shard keeps, and the files of its own a frequent
     key has (its postings and, for a bigram, its ranked chunks)."""
-    value = _encode(numbers)
+    return encoded_key_files(kind, key, _encode(numbers), lambda: _ranked_entries(numbers))
+
+
+def encoded_key_files(kind: str, key: str, value: str,
+                      ranked: Callable[[], list[tuple[int, int, int]]]) -> tuple[str, dict[str, bytes]]:
+    """key_files for postings already encoded, with their sorted ranked entries made on demand."""
     if len(value) <= OWN_FILE_BYTES:
         return value, {}
     name = _term_file(kind, key)
     files = {name: as_json({"k": key, "v": value})}
     if kind == "b":
-        total, chunks = _ranked_chunks(numbers)
+        total, chunks = ranked_chunks(ranked())
         for k, chunk in enumerate(chunks):
             files[ranked_file(name, k)] = as_json({"c": len(chunks), "n": total, "r": chunk})
     return "@" + name, files

@@ -18,7 +18,6 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from operator import itemgetter
 
 from . import index
 from .documents import SearchDoc
@@ -27,14 +26,18 @@ from .index import (
     decode,
     doc_files,
     doc_postings,
+    encoded,
+    encoded_key_files,
     key_files,
     meta_file,
+    number,
     ranked_file,
     sha256_of,
     shard_bytes,
     shard_count,
     shard_name,
     shard_of,
+    tokens,
 )
 
 FORMAT = 1
@@ -71,26 +74,36 @@ class IndexState:
         return None
 
 
-def _bigram_entries(numbers: list[int]) -> list[tuple[int, list[int]]]:
-    """(doc, the numbers after its doc-delta) for each document a bigram's postings hold."""
-    entries, i, doc, end = [], 0, 0, len(numbers)
-    while i < end:
-        doc += numbers[i]
-        field = numbers[i + 1]
-        stop = i + 2 + (field & 1) + (field >> 1)
-        entries.append((doc, numbers[i + 1 : stop]))
+def _spliced(value: str, changed: set[int], added: list[tuple[int, list[int]]]) -> tuple[str, int, list]:
+    """A bigram's postings with the changed documents' entries taken out and `added` (doc, the numbers
+    after its doc-delta; sorted) put in: still encoded, every other entry's tokens copied as they are
+    (only its doc-delta is made again). Also how many documents it held, and its ranked entries."""
+    parts, ranked = tokens(value), []
+    out: list[str] = []
+    i, doc, last, held, end, a = 0, 0, 0, 0, len(parts), 0
+    while i < end or a < len(added):
+        if i < end:
+            delta, field = number(parts[i]), number(parts[i + 1])
+            stop = i + 2 + (field & 1) + (field >> 1)
+            doc += delta
+        else:
+            doc = field = stop = None  # only added entries remain
+        while a < len(added) and (doc is None or added[a][0] < doc):
+            new_doc, tail = added[a]
+            out.append(encoded(new_doc - last))
+            out += map(encoded, tail)
+            ranked.append((1 - (tail[0] & 1), -(tail[0] >> 1), new_doc))
+            last, a = new_doc, a + 1
+        if doc is None:
+            break
+        held += 1
+        if doc not in changed:
+            out.append(encoded(doc - last) if doc - last != delta else parts[i])
+            out += parts[i + 1 : stop]
+            ranked.append((1 - (field & 1), -(field >> 1), doc))
+            last = doc
         i = stop
-    return entries
-
-
-def _bigram_numbers(entries: list[tuple[int, list[int]]]) -> list[int]:
-    numbers: list[int] = []
-    last = 0
-    for doc, tail in entries:
-        numbers.append(doc - last)
-        numbers += tail
-        last = doc
-    return numbers
+    return "".join(out), held, ranked
 
 
 def _old_doc(doc_id: int, read: Callable[[str], bytes | None]) -> SearchDoc | None:
@@ -118,20 +131,24 @@ def updated_files(
     if not changed or len(changed) > max(64, new_count * MOST_CHANGED):
         return None
     changed_set, names = set(changed), set(names)
-    old_parts = []
+    old_parts = {}
     for i in changed:
         if i < old_count:
             old = _old_doc(i, read)
             if old is None:
                 return None
-            old_parts.append(doc_postings(old))
+            old_parts[i] = doc_postings(old)
     new_parts = {i: doc_postings(docs[i]) for i in changed if i < new_count}
     new_units = {i: set(units) for i, (_, units) in new_parts.items()}
+    old_units = {i: set(units) for i, (_, units) in old_parts.items()}
+    # A key changes where a changed document's entry for it does: in a document added to at its end
+    # (a list's new notice), most of its words keep their positions and their keys stay as they were.
     affected: dict[str, set[str]] = {"b": set(), "u": set()}
-    for tails, units in [*old_parts, *new_parts.values()]:
-        affected["b"].update(tails)
-        affected["u"].update(units)
-
+    nothing: tuple[dict, list] = ({}, [])
+    for i in changed:
+        (old_tails, _), (new_tails, _) = old_parts.get(i, nothing), new_parts.get(i, nothing)
+        affected["b"].update(k for k in old_tails.keys() | new_tails.keys() if old_tails.get(k) != new_tails.get(k))
+        affected["u"].update(old_units.get(i, set()) ^ new_units.get(i, set()))
     shards = shard_count(state.small_bytes)
     contents: dict[int, dict[str, dict[str, str]]] = {}
     files: dict[str, bytes] = {}
@@ -147,35 +164,30 @@ def updated_files(
                 contents[number] = json.loads(raw) if raw else {"b": {}, "u": {}}
             table = contents[number][kind]
             value = table.pop(key, None)
-            old_numbers: list[int] = []
+            postings = ""  # as the last index has them, encoded
             if value is not None:
                 small_bytes -= shard_bytes(key, value)
+                postings = value
                 if value.startswith("@"):
-                    raw = read(value[1:])
-                    if raw is None:
+                    if (raw := read(value[1:])) is None:
                         return None
-                    old_numbers = decode(json.loads(raw)["v"])
+                    postings = json.loads(raw)["v"]
                     removed.add(value[1:])
-                else:
-                    old_numbers = decode(value)
             if kind == "b":
-                entries = _bigram_entries(old_numbers)
+                added = sorted((i, tails[key]) for i, (tails, _) in new_parts.items() if key in tails)
+                postings, held, ranked = _spliced(postings, changed_set, added)
                 if value is not None and value.startswith("@"):  # its ranked chunks, as many as it made
-                    removed.update(ranked_file(value[1:], k) for k in range(-(-len(entries) // index.RANKED_CHUNK)))
-                entries = [e for e in entries if e[0] not in changed_set]
-                entries += [(i, tails[key]) for i, (tails, _) in new_parts.items() if key in tails]
-                entries.sort(key=itemgetter(0))
-                numbers = _bigram_numbers(entries)
+                    removed.update(ranked_file(value[1:], k) for k in range(-(-held // index.RANKED_CHUNK)))
+                made = encoded_key_files(kind, key, postings, lambda r=ranked: sorted(r)) if postings else None
             else:
-                held = [d for d in accumulate(old_numbers) if d not in changed_set]
+                held = [d for d in accumulate(decode(postings)) if d not in changed_set]
                 held += [i for i, units in new_units.items() if key in units]
                 held.sort()
-                numbers = [b - a for a, b in zip([0, *held], held)]
-            if numbers:
-                value, own = key_files(kind, key, numbers)
-                table[key] = value
-                small_bytes += shard_bytes(key, value)
-                files.update(own)
+                made = key_files(kind, key, [b - a for a, b in zip([0, *held], held)]) if held else None
+            if made:
+                table[key] = made[0]
+                small_bytes += shard_bytes(key, made[0])
+                files.update(made[1])
     if shard_count(small_bytes) != shards:
         return None
     for number, content in contents.items():
