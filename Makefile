@@ -66,6 +66,7 @@ lint: $(STAMP)
 # The national-scale bench (issue 10): make bench N=20000. Run by hand; it takes minutes.
 N ?= 20000
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/scale_bench.py $(N)
 
 clean:

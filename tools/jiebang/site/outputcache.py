@@ -225,19 +225,13 @@ class OutputCache:
         sha = hashlib.sha256(data).hexdigest()
         self.digests[save_as] = sha
         self.misses += 1
-        if key is not None and self.enabled:
+        stored = self._kept(key, sha, data)
+        if stored is not None:
             try:
-                stored, (size, mtime) = self._store(sha, data)
-            except OSError as exc:
-                self.say(f"生成缓存无法写入（{exc.strerror or exc}），本次不再使用缓存。")
-                self.folder = None
-            else:
-                self.used[key] = [sha, size, mtime]
-                try:
-                    os.link(stored, target)
-                    return
-                except OSError:  # another file system, or links refused: write the site's copy
-                    pass
+                os.link(stored, target)
+                return
+            except OSError:  # another file system, or links refused: write the site's copy
+                pass
         target.write_bytes(data)
 
     def keep(self, staging: Path, save_as: str, key: str | None) -> None:
@@ -250,21 +244,29 @@ class OutputCache:
                 digest.update(chunk)
         sha = self.digests[save_as] = digest.hexdigest()
         self.misses += 1
-        if key is None or not self.enabled:
+        stored = self._kept(key, sha, target)
+        if stored is None:
             return
-        try:
-            stored, (size, mtime) = self._store(sha, target)
-        except OSError as exc:
-            self.say(f"生成缓存无法写入（{exc.strerror or exc}），本次不再使用缓存。")
-            self.folder = None
-            return
-        self.used[key] = [sha, size, mtime]
         try:  # the site's file becomes a link to the stored one, as write() makes it
             target.unlink()
             os.link(stored, target)
         except OSError:  # another file system, or links refused: the site's own copy
             if not target.exists():
                 shutil.copyfile(stored, target)
+
+    def _kept(self, key: str | None, sha: str, data: bytes | Path) -> Path | None:
+        """Store `data` under `key` for the next build; the stored object, or None without a cache (a
+        store that fails says so once and turns the cache off for the rest of the build)."""
+        if key is None or not self.enabled:
+            return None
+        try:
+            stored, (size, mtime) = self._store(sha, data)
+        except OSError as exc:
+            self.say(f"生成缓存无法写入（{exc.strerror or exc}），本次不再使用缓存。")
+            self.folder = None
+            return None
+        self.used[key] = [sha, size, mtime]
+        return stored
 
     def _store(self, sha: str, data: bytes | Path) -> tuple[Path, tuple[int, int]]:
         stored = self._object(sha)
@@ -326,16 +328,8 @@ class OutputCache:
 
     def store(self, key: str | None, data: bytes) -> None:
         """Keep `data` under `key` for the next build, in no file of the site."""
-        if not key or not self.enabled:
-            return
-        sha = hashlib.sha256(data).hexdigest()
-        try:
-            _, (size, mtime) = self._store(sha, data)
-        except OSError as exc:
-            self.say(f"生成缓存无法写入（{exc.strerror or exc}），本次不再使用缓存。")
-            self.folder = None
-        else:
-            self.used[key] = [sha, size, mtime]
+        if key and self.enabled:
+            self._kept(key, hashlib.sha256(data).hexdigest(), data)
 
     def fragment(self, key: str | None, make: Callable[[], bytes]) -> bytes:
         """Bytes a writer puts together with others into one file (a list's lines of the OCDS packages):
