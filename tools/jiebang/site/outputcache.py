@@ -112,7 +112,7 @@ def settings_digest(settings: dict) -> str:
     return digest_of(stated)
 
 
-def _linkable(source: Path, target: Path) -> bool:
+def _linkable(source: Path | str, target: Path | str) -> bool:
     """Link `target` to `source`; False when the file system refuses (then the caller copies)."""
     try:
         os.link(source, target)
@@ -193,22 +193,23 @@ class OutputCache:
         sha, size, mtime = self.entries[key]
         if sha == TREE:
             return False
-        source, target = self._object(sha), staging / save_as
+        # Strings, not pathlib: a rebuild links hundreds of thousands of files, and Path costs most of it.
+        source, target = f"{self.folder}/objects/{sha[:2]}/{sha[2:]}", os.path.join(staging, save_as)
         try:
-            stat = source.stat()
+            stat = os.stat(source)
             if (stat.st_size, stat.st_mtime_ns) != (size, mtime):  # changed since it was stored: not trusted
                 return False
             try:
                 here = os.lstat(target)
             except FileNotFoundError:
                 here = None
-                target.parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
             # A build that started from the spare site (build.recycle) may have the file linked already.
             if here is None or (here.st_ino, here.st_dev) != (stat.st_ino, stat.st_dev):
                 if here is not None:
-                    target.unlink()  # never write through it: it may be another stored object
+                    os.unlink(target)  # never write through it: it may be another stored object
                 if not _linkable(source, target):  # another file system, or links refused: copy
-                    target.write_bytes(source.read_bytes())
+                    shutil.copyfile(source, target)
         except OSError:
             return False
         self.used[key] = [sha, size, mtime]
