@@ -301,3 +301,31 @@ def test_diff_revisions_to_the_working_tree_sees_untracked_files(project: GitPro
     assert new is None
     assert [(c.id, c.status, c.new_path) for c in changes] == [
         ("JDZ-2022-005", "added", "content/lists/2022/JDZ-2022-005.yaml")]
+
+
+def test_a_lazy_timeline_is_stated_without_reading_git_and_read_when_looked_at(project: GitProject):
+    """The build keys a page by its record's commits and blobs (History.statement); its steps are read
+    only when the page is made, and are the eager timeline's."""
+    with load_history(project.path) as history:
+        lazy = history.lazy_timeline("JDZ-2022-001")
+        stated = lazy.statement()
+        assert lazy._read is None  # stating it read nothing
+        assert [s[0] for s in stated] == [r.commit for r in history.revisions("JDZ-2022-001")]
+        assert all(len(blob) == 40 for *_, blob in stated)
+        assert list(lazy) == history.timeline("JDZ-2022-001") and len(lazy) == 3
+        assert history.lazy_timeline("JDZ-2099-001").statement() == []
+
+
+def test_a_statement_follows_the_working_tree_and_gives_way_in_a_shallow_clone(project: GitProject, tmp_path: Path):
+    path = project.file("JDZ-2022-001")
+    path.write_text(path.read_text("utf-8").replace("2022-12-15", "2022-12-16"), encoding="utf-8")
+    with load_history(project.path, worktree=True) as history:
+        first = history.statement("JDZ-2022-001")
+    path.write_text(path.read_text("utf-8").replace("2022-12-16", "2022-12-17"), encoding="utf-8")
+    with load_history(project.path, worktree=True) as history:
+        second = history.statement("JDZ-2022-001")
+    assert first[-1][0] == "worktree" and first[:-1] == second[:-1] and first[-1] != second[-1]
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{project.path}", str(clone)], check=True)
+    with load_history(clone) as history:  # a blob missing now may be fetched later: state the steps
+        assert history.statement("JDZ-2022-001") is None

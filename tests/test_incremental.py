@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import sample_project
+from jiebang.history.revisions import History
 from jiebang.site.build import build_site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -150,15 +151,19 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
     live = tmp_path / "live"
     build_site(project, live, commit="test")  # fills the cache
     first = files(live)
-    reuse, indexed_whole, calls = {}, {}, []
+    reuse, indexed_whole, calls, read = {}, {}, [], {}
     whole = searchpages.built_index
     monkeypatch.setattr(searchpages, "built_index", lambda docs: calls.append(1) or whole(docs))
+    steps = History._steps
+    monkeypatch.setattr(History, "_steps", lambda history, record_id: read.setdefault("now", set()).add(record_id)
+                        or steps(history, record_id))
     for name, change in SCENARIOS:
         change(project)
         before = stored(project)
         calls.clear()
+        read["now"] = set()
         build_site(project, live, commit="test")
-        indexed_whole[name] = bool(calls)
+        indexed_whole[name], read[name] = bool(calls), read.pop("now")
         cold = tmp_path / name.replace(" ", "-")
         build_site(project, cold, commit="test", use_cache=False)
         assert_same(live, cold)
@@ -181,6 +186,10 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
     # ... and the index was updated from the last build's, not built whole again (search/update.py)
     assert not indexed_whole["a list corrected and committed"] and not indexed_whole["a notice added"]
     assert indexed_whole["a setting changed"]  # every key changed with the settings: built afresh
+    # Reused pages and files are keyed by their records' commits and blobs: git is read for what is made.
+    # (Each build reads the 更正公告 and their targets, for the search index's 更正前/更正后 texts.)
+    assert read["a list corrected and committed"] - read["nothing changed"] == {"JDZ-2026-001", "JDZ-2026-001-R01"}
+    assert not {"JDZ-2022-001", "JDZ-2022-001-R03", "JDZ-2023-001"} & read["nothing changed"]
     assert "lists/JDZ-2022-001/index.html" in reuse["the stylesheet changed"]  # no page is made of the CSS
 
 

@@ -115,6 +115,12 @@ class Repo:
     def is_shallow(self) -> bool:
         return self.git("rev-parse", "--is-shallow-repository").strip() == b"true"
 
+    def is_partial(self) -> bool:
+        """A partial clone (--filter=blob:none): blobs it lacks may be fetched later."""
+        out = subprocess.run(["git", *_GIT_CONFIG, "config", "--get-regexp", r"^remote\..*\.promisor$"],
+                             cwd=self.top, capture_output=True, env=_env(), check=False)
+        return out.returncode == 0 and b"true" in out.stdout
+
     def pathspecs(self, ids: Iterable[str] | None = None, rev: str | None = None) -> list[str]:
         """The record folders; for a few ids, the very files they live or lived in: their year folder's
         (id.year_folder keeps them there) and wherever `rev` or the working tree has them. A wildcard

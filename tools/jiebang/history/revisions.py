@@ -18,9 +18,10 @@ GitError, which commands turn into exit 2.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -67,6 +68,41 @@ class Revision:
 Step = tuple[Revision, list[FieldChange]]  # a revision and its field-level changes
 
 
+class Timeline(Sequence):
+    """A record's steps (History.lazy_timeline), read from git only when looked at: a page or file
+    reused from the build cache is keyed by `statement()` and never reads them."""
+
+    def __init__(self, history: History, record_id: str) -> None:
+        self._history, self.record_id = history, record_id
+        self._read: list[Step] | None = None
+
+    def _all(self) -> list[Step]:
+        if self._read is None:
+            self._read = list(self._history._steps(self.record_id))
+        return self._read
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __reversed__(self):
+        return reversed(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Timeline | list) else NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Timeline({self.record_id!r}, {self._all()!r})"
+
+    def statement(self) -> list | None:
+        return self._history.statement(self.record_id)
+
+
 class _Entry(NamedTuple):
     commit: int  # index into History._commits (oldest first); -1 for the working tree
     blob: str | None  # None: deleted (or, for the working tree, read from disk)
@@ -97,6 +133,8 @@ class History:
     _next: tuple[int, threading.Thread, dict] | None = field(default=None, repr=False)  # the batch being read
     _batch_end: dict[int, int] = field(default_factory=dict, repr=False)
     _index: dict[str, int] = field(default_factory=dict, repr=False)
+    # Neither shallow nor partial: every blob the walk names is in the repository, and stays as it is.
+    _complete: bool = field(default=False, repr=False)
     _last: int = field(default=-1, repr=False)  # the position of the record read last, to see reading in order
     cache_size: int = 256
 
@@ -120,6 +158,27 @@ class History:
         """Each revision with its field-level changes against the last readable one before it;
         none for a (first) publication, a deletion or an unreadable version."""
         return list(self._steps(record_id))
+
+    def lazy_timeline(self, record_id: str) -> Timeline:
+        """The timeline, read only when looked at (and only while the history is open)."""
+        return Timeline(self, record_id)
+
+    def statement(self, record_id: str) -> list | None:
+        """What a record's timeline is made of, without reading it: each committed revision's commit,
+        abbreviation, path and blob (the commit fixes its date, author and subject; the blobs, with
+        this package's code, its data, notes, problems and changes), and the working tree's file by
+        digest. None in a shallow or partial clone, where a blob missing now may be there later."""
+        if not self._complete:
+            return None
+        stated: list = []
+        for entry in self._entries.get(record_id, []):
+            if entry.commit < 0:
+                raw = read_worktree_file(self._project / entry.path) if self._project else None
+                stated.append(["worktree", entry.path, hashlib.sha256(raw).hexdigest() if raw is not None else None])
+            else:
+                commit = self._commits[entry.commit]
+                stated.append([commit.sha, commit.short, entry.path, entry.blob])
+        return stated
 
     def announced_changes(self, notice_id: str) -> list[FieldChange]:
         """What a 更正公告 corrected, for its 更正前/更正后 table: the field changes of its target in the
@@ -338,6 +397,7 @@ def load_history(project_dir: Path, content_dir: str = "content", rev: str = "HE
     wanted = set(ids) if ids is not None else None
     history = History(ok=True, head=head, _project=Path(project_dir).resolve())
     shallow = repo.is_shallow()
+    history._complete = not shallow and not repo.is_partial()
     if shallow:  # and the cache is not used: deepening the clone would change the walk under it
         history.warning = "仓库是浅克隆（如 CI 中 fetch-depth: 1），较早的修订记录缺失：请完整克隆后再生成修订记录。"
     if cache is not None and wanted is None and not shallow:

@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, meta
 
-from ..history.revisions import Revision
+from ..history.revisions import Revision, Timeline
 from .model import ListView, NoticeView, RecordView, SiteData
 from .outputcache import Uncacheable, canonical, digest_of
 
@@ -64,6 +64,11 @@ class Fingerprints:
             # A committed revision's data is the blob at (commit, path): naming them states it.
             return ["revision", value.commit, value.path, value.status, value.author, value.subject, value.date,
                     value.changes_note, value.problem, value.kind, value.short]
+        if isinstance(value, Timeline):
+            # Stated by the commits and blobs it is made of, so a reused page never reads git;
+            # step by step where those would not be enough (a shallow or partial clone).
+            stated = value.statement()
+            return ["timeline", stated] if stated is not None else ["steps", [self.of(step) for step in value]]
         if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Revision) and value[0].commit:
             # A step of a timeline (History.timeline): its changes are the diff of its revision against
             # the one before it in the same timeline, both stated by name; stating them again costs most

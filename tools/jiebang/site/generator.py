@@ -17,7 +17,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from ..history.revisions import History, load_history
+from ..history.revisions import History, Timeline, load_history
 from ..records.content import load_tree
 from ..records.diagnostics import Diagnostic, Severity
 from ..records.lifecycle import OPEN
@@ -66,7 +66,7 @@ def page_jobs(site: SiteData, settings: dict, history: History | None = None) ->
     """Every page, each with all its template needs in its context (the items it shows, its pager, the
     facets it lists): a page depends on nothing else but the settings."""
     pattern = urls(settings)
-    timeline = history.timeline if history is not None and history.ok else (lambda record_id: [])
+    timeline = history.lazy_timeline if history is not None and history.ok else (lambda record_id: [])
     size = page_size(settings)
     browse = facets(site, pattern)
     open_lists = site.open_lists
@@ -151,6 +151,9 @@ class JiebangGenerator(Generator):
             key = (prints.page_key(cache.scope, self.env, job.template, job.save_as, self._context_of(job))
                    if cache.enabled else None)
             if not cache.reuse(output, job.save_as, key):
+                for name, value in job.context.items():  # read git here, never in a worker process
+                    if isinstance(value, Timeline):
+                        job.context[name] = list(value)
                 misses.append((job, job.save_as, key))
         render_pages(misses, self._render, cache, output)
         feeds.write_feeds(self.site, self.settings, output, self.history, cache)

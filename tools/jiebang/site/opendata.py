@@ -122,10 +122,10 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
         "results": [notice_json(n, site_url) for n in site.results]}).encode("utf-8"))
     collection("data/lists-index.json", lambda: lists_index(site, site_url).encode("utf-8"))
     collection("data/lists.csv", lambda: lists_csv(site.lists, site_url))
-    timeline = history.timeline if history is not None and history.ok else None
+    timeline = history.lazy_timeline if history is not None and history.ok else None
     for view, kind, shown in [(v, "list", list_json) for v in site.lists] + [(n, "result", notice_json) for n in site.results]:
         key = cache.key("record-json", prints.view(view), site_url,
-                        [prints.of(step) for step in timeline(view.id)] if timeline else None) if cache.enabled else None
+                        prints.of(timeline(view.id)) if timeline else None) if cache.enabled else None
         cache.file(output, f"{view.url}{view.id}.json", key, lambda view=view, kind=kind, shown=shown: dumps({
             "$schema": schema_id(site_url, f"data/{kind}"), **shown(view, site_url),
             **revision_json(history, view.id)}).encode("utf-8"))

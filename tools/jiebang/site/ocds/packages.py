@@ -139,7 +139,7 @@ def write_packages(site: SiteData, settings: dict, output: Path, history=None, c
     and each record is one line (a list's release ids are unique within its ocid, as in OCDS)."""
     cache, prints = cache or OutputCache.disabled(), prints or Fingerprints()
     publisher = Publisher.of(settings, site.as_of)
-    timeline = history.timeline if history is not None and history.ok else None
+    timeline = history.lazy_timeline if history is not None and history.ok else None
     (output / "data" / "ocds").mkdir(parents=True, exist_ok=True)
     for path in (RELEASES, RECORDS):  # a build from the spare site may hold a link into the cache's store here:
         (output / path).unlink(missing_ok=True)  # never write through it
@@ -154,7 +154,7 @@ def write_packages(site: SiteData, settings: dict, output: Path, history=None, c
             # A list's lines are made of its view (record, status, notices), the revisions of it and of
             # each of its notices in git, and what the day decides; the settings are in scope.
             key = cache.key("ocds-list", prints.view(view), what_the_day_decides(view, site.as_of), [
-                [prints.of(step) for step in timeline(record_id)] for record_id in [view.id, *(n.id for n in view.notices)]
+                prints.of(timeline(record_id)) for record_id in [view.id, *(n.id for n in view.notices)]
             ] if timeline else None) if cache.enabled else None
             found, record = cache.fragment(key, lambda view=view: list_lines(view, publisher, history)).decode(
                 "utf-8").split("\0")
