@@ -146,7 +146,7 @@ SCENARIOS: list[tuple[str, Callable[[Path], None]]] = [
 def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Path, tmp_path: Path, monkeypatch) -> None:
     """The live site is built again after each change, as in use: from the second build on, each starts
     from the spare site the one before left (build.recycle), and must still equal a cold build."""
-    from jiebang.site import searchpages
+    from jiebang.site import opendata, searchpages
 
     live = tmp_path / "live"
     build_site(project, live, commit="test")  # fills the cache
@@ -154,6 +154,9 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
     reuse, indexed_whole, calls, read = {}, {}, [], {}
     whole = searchpages.built_index
     monkeypatch.setattr(searchpages, "built_index", lambda docs: calls.append(1) or whole(docs))
+    events = opendata.event_bytes
+    monkeypatch.setattr(opendata, "event_bytes", lambda view, *a: read.setdefault("events", set()).add(view.id)
+                        or events(view, *a))
     steps = History._steps
     monkeypatch.setattr(History, "_steps", lambda history, record_id: read.setdefault("now", set()).add(record_id)
                         or steps(history, record_id))
@@ -161,9 +164,9 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
         change(project)
         before = stored(project)
         calls.clear()
-        read["now"] = set()
+        read["now"], read["events"] = set(), set()
         build_site(project, live, commit="test")
-        indexed_whole[name], read[name] = bool(calls), read.pop("now")
+        indexed_whole[name], read[name], read[f"events: {name}"] = bool(calls), read.pop("now"), read.pop("events")
         cold = tmp_path / name.replace(" ", "-")
         build_site(project, cold, commit="test", use_cache=False)
         assert_same(live, cold)
@@ -190,6 +193,7 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
     # (Each build reads the 更正公告 and their targets, for the search index's 更正前/更正后 texts.)
     assert read["a list corrected and committed"] - read["nothing changed"] == {"JDZ-2026-001", "JDZ-2026-001-R01"}
     assert not {"JDZ-2022-001", "JDZ-2022-001-R03", "JDZ-2023-001"} & read["nothing changed"]
+    assert len(read["events: a commit on a later day"]) > 1  # the day is in every event's description
     assert "lists/JDZ-2022-001/index.html" in reuse["the stylesheet changed"]  # no page is made of the CSS
 
 
@@ -280,3 +284,25 @@ def test_a_failed_build_from_the_spare_gives_it_back_and_the_next_is_still_cold_
     build_site(project, live, commit="test")
     build_site(project, tmp_path / "cold", commit="test", use_cache=False)
     assert_same(live, tmp_path / "cold")
+
+
+def test_a_calendar_is_remade_from_the_events_that_did_not_change(tmp_path: Path, monkeypatch) -> None:
+    """A notice published on the day of the last commit changes one list's event (its DTSTAMP): the
+    calendars are written again from the other events' lines as the cache kept them."""
+    from jiebang.site import opendata
+
+    project = sample_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "样例内容", date="2026-11-29T09:00:00+08:00")
+    live = tmp_path / "live"
+    build_site(project, live, commit="test")
+    made: list[str] = []
+    events = opendata.event_bytes
+    monkeypatch.setattr(opendata, "event_bytes", lambda view, *a: made.append(view.id) or events(view, *a))
+    add_a_notice(project)  # committed 2026-11-29T10:00
+    build_site(project, live, commit="test")
+    assert made == ["JDZ-2025-003"]
+    cold = tmp_path / "cold"
+    build_site(project, cold, commit="test", use_cache=False)
+    assert_same(live, cold)

@@ -129,13 +129,24 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
         cache.file(output, f"{view.url}{view.id}.json", key, lambda view=view, kind=kind, shown=shown: dumps({
             "$schema": schema_id(site_url, f"data/{kind}"), **shown(view, site_url),
             **revision_json(history, view.id)}).encode("utf-8"))
+    def event_facts(view: ListView) -> list:  # all a list's event is made of, beside the day and the site
+        return [view.id, view.title, view.deadline, view.status, (view.data.get("budget") or {}).get("to_solver_wan"),
+                list_page_updated(view, history)]
+
+    made: dict[str, bytes] = {}  # a list's event is in two calendars (all, its industry's): made once
+
+    def event_lines(view: ListView) -> bytes:
+        if view.id not in made:
+            made[view.id] = cache.fragment(cache.key("calendar-event", event_facts(view), site_url, site.as_of),
+                                           lambda: event_bytes(view, site_url, site.as_of, history))
+        return made[view.id]
+
     for name, target in calendars(site).items():
         views = calendar_lists(site, name)
-        events = [[v.id, v.title, v.deadline, v.status, (v.data.get("budget") or {}).get("to_solver_wan"),
-                   list_page_updated(v, history)] for v in views] if cache.enabled else None
+        events = [event_facts(v) for v in views] if cache.enabled else None
         key = cache.key("calendar", name, site_url, site.as_of, events) if cache.enabled else None
         cache.file(output, f"data/{target}", key, lambda views=views, name=name: calendar_bytes(
-            views, calendar_title(name), site_url, site.as_of, history))
+            views, calendar_title(name), site_url, site.as_of, history, event_lines))
     write_schemas(site_url, output)
     write_summaries(site, output, cache)
     write_ocds(site, settings, output, history, cache, prints)  # /data/ocds/: OCDS 1.1 packages (site/ocds/)
@@ -191,31 +202,43 @@ def _stamp(day: date) -> datetime:
     return datetime.combine(day, time(0), CHINA).astimezone(UTC)
 
 
-def calendar_bytes(views: list[ListView], name: str, site_url: str, as_of: date, history=None) -> bytes:
-    """One all-day event per list on its deadline; a past one says so in its summary."""
+END = b"END:VCALENDAR\r\n"
+
+
+def calendar_bytes(views: list[ListView], name: str, site_url: str, as_of: date, history=None,
+                   event_lines=None) -> bytes:
+    """One all-day event per list on its deadline; a past one says so in its summary. `event_lines`
+    (a view → bytes) gives each event's lines, the cache's where they are unchanged: a calendar is its
+    head, its events' lines in deadline order, and its end, exactly as icalendar writes the whole."""
     calendar = Calendar()
     calendar.add("prodid", "-//jiebang//揭榜挂帅榜单//ZH")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Asia/Shanghai")
-    for view in sorted(views, key=lambda v: (v.deadline, v.id)):
-        is_open = view.status == OPEN
-        event = Event()
-        event.add("uid", f"{view.id}-deadline@jiebang")
-        event.add("summary", f"揭榜截止：{view.title}" if is_open else f"（已截止）揭榜截止：{view.title}")
-        event.add("dtstart", view.deadline)
-        event.add("dtend", view.deadline + timedelta(days=1))
-        # DTSTAMP (no METHOD: when the event's information last changed) never comes from the clock: the list's
-        # or its notices' last change, or the day after the deadline for the 已截止 mark, never past as_of.
-        revised = list_page_updated(view, history)
-        if not is_open:
-            revised = max(revised, min(view.deadline + timedelta(days=1), as_of))
-        event.add("dtstamp", _stamp(revised))
-        event.add("description", f"{view.id} {view.title}，榜单金额 {view.data.get('budget', {}).get('to_solver_wan')} 万元，"
-                                 f"揭榜截止日期 {cn_date(view.deadline)}；截至 {cn_date(as_of)}，状态：{view.status}。")
-        event.add("url", f"{site_url}/{view.url}")
-        calendar.add_component(event)
-    return calendar.to_ical()
+    head = calendar.to_ical()
+    lines = event_lines or (lambda view: event_bytes(view, site_url, as_of, history))
+    events = b"".join(lines(view) for view in sorted(views, key=lambda v: (v.deadline, v.id)))
+    return head[: -len(END)] + events + END
+
+
+def event_bytes(view: ListView, site_url: str, as_of: date, history=None) -> bytes:
+    """A list's VEVENT, as its calendars hold it."""
+    is_open = view.status == OPEN
+    event = Event()
+    event.add("uid", f"{view.id}-deadline@jiebang")
+    event.add("summary", f"揭榜截止：{view.title}" if is_open else f"（已截止）揭榜截止：{view.title}")
+    event.add("dtstart", view.deadline)
+    event.add("dtend", view.deadline + timedelta(days=1))
+    # DTSTAMP (no METHOD: when the event's information last changed) never comes from the clock: the list's
+    # or its notices' last change, or the day after the deadline for the 已截止 mark, never past as_of.
+    revised = list_page_updated(view, history)
+    if not is_open:
+        revised = max(revised, min(view.deadline + timedelta(days=1), as_of))
+    event.add("dtstamp", _stamp(revised))
+    event.add("description", f"{view.id} {view.title}，榜单金额 {view.data.get('budget', {}).get('to_solver_wan')} 万元，"
+                             f"揭榜截止日期 {cn_date(view.deadline)}；截至 {cn_date(as_of)}，状态：{view.status}。")
+    event.add("url", f"{site_url}/{view.url}")
+    return event.to_ical()
 
 
 def write_summaries(site: SiteData, output: Path, cache: OutputCache) -> None:
