@@ -409,8 +409,7 @@ def test_browser_two_characters_read_ranked_chunks_not_positions(browser_page, s
         ".r2." in n for n in term_files
     )
     browser_page.click("#search-more")
-    # The status changes once the page's first snippets are in, a moment after the results appear.
-    browser_page.wait_for_function("!document.getElementById('search-status').textContent.includes('已显示前')")
+    browser_page.wait_for_function("document.querySelectorAll('#search-results > li').length === 12")
     assert browser.result_links(browser_page) == expected
     assert browser_page.inner_text("#search-status") == "找到 12 条与“检测”相关的结果。"
     assert any(".r2.json" in name for name in requested)

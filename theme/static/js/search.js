@@ -416,10 +416,12 @@
           watcher.observe(p);
         }
       });
-      await Promise.all(first);
+      // The count, the button and the status follow the results at once, not their snippets: a click
+      // on 显示更多 meanwhile starts after these, and nothing on the page says less than it shows.
       state.shown += ids.length;
       more.hidden = state.shown >= state.results.total;
       status.textContent = report(state);
+      await Promise.all(first);
     }
 
     async function run(query) {
