@@ -9,6 +9,7 @@ the previous build and again without any cache, and compares every file.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -143,30 +144,52 @@ SCENARIOS: list[tuple[str, Callable[[Path], None]]] = [
 ]
 
 
+def calendar_events(site: Path) -> dict[str, str]:
+    """Each event of the site's calendar by its list's id, as its lines read."""
+    text = (site / "data/deadlines.ics").read_text("utf-8")
+    events = [block.split("END:VEVENT")[0] for block in text.split("BEGIN:VEVENT")[1:]]
+    return {re.search(r"^UID:(\S+)-deadline@", e, re.M).group(1): e for e in events}
+
+
+def ocds_records(site: Path) -> dict[str, str]:
+    """Each line of the OCDS record package by its list's id."""
+    text = (site / "data/ocds/records.json").read_text("utf-8")
+    return {re.search(r'"ocid":"[^"]*?-(JDZ-\d{4}-\d{3})"', line).group(1): line.rstrip(",")
+            for line in text.splitlines() if line.startswith('{"ocid"')}
+
+
 def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Path, tmp_path: Path, monkeypatch) -> None:
     """The live site is built again after each change, as in use: from the second build on, each starts
     from the spare site the one before left (build.recycle), and must still equal a cold build."""
     from jiebang.site import opendata, searchpages
+    from jiebang.site.ocds import packages
 
     live = tmp_path / "live"
     build_site(project, live, commit="test")  # fills the cache
     first = files(live)
-    reuse, indexed_whole, calls, read = {}, {}, [], {}
+    reuse, indexed_whole, calls, read, changed_events, changed_ocds = {}, {}, [], {}, {}, {}
     whole = searchpages.built_index
     monkeypatch.setattr(searchpages, "built_index", lambda docs: calls.append(1) or whole(docs))
     events = opendata.event_bytes
     monkeypatch.setattr(opendata, "event_bytes", lambda view, *a: read.setdefault("events", set()).add(view.id)
                         or events(view, *a))
+    lines = packages.list_lines
+    monkeypatch.setattr(packages, "list_lines", lambda view, *a: read.setdefault("ocds", set()).add(view.id)
+                        or lines(view, *a))
     steps = History._steps
     monkeypatch.setattr(History, "_steps", lambda history, record_id: read.setdefault("now", set()).add(record_id)
                         or steps(history, record_id))
     for name, change in SCENARIOS:
         change(project)
         before = stored(project)
+        events_before, ocds_before = calendar_events(live), ocds_records(live)
         calls.clear()
-        read["now"], read["events"] = set(), set()
+        read["now"], read["events"], read["ocds"] = set(), set(), set()
         build_site(project, live, commit="test")
         indexed_whole[name], read[name], read[f"events: {name}"] = bool(calls), read.pop("now"), read.pop("events")
+        changed_events[name] = {uid for uid, text in calendar_events(live).items() if events_before.get(uid) != text}
+        changed_ocds[name] = {uid for uid, text in ocds_records(live).items() if ocds_before.get(uid) != text}
+        read[f"ocds: {name}"] = read.pop("ocds")
         cold = tmp_path / name.replace(" ", "-")
         build_site(project, cold, commit="test", use_cache=False)
         assert_same(live, cold)
@@ -193,7 +216,16 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
     # (Each build reads the 更正公告 and their targets, for the search index's 更正前/更正后 texts.)
     assert read["a list corrected and committed"] - read["nothing changed"] == {"JDZ-2026-001", "JDZ-2026-001-R01"}
     assert not {"JDZ-2022-001", "JDZ-2022-001-R03", "JDZ-2023-001"} & read["nothing changed"]
-    assert len(read["events: a commit on a later day"]) > 1  # the day is in every event's description
+    # A later day remakes the events whose text it changes (a status moved, a 已截止 mark), and only those.
+    assert read["events: a commit on a later day"] == changed_events["a commit on a later day"] != set()
+    assert read["events: the stylesheet changed"] == set()
+    # So do the OCDS lines, though the build before (the stylesheet) reused the packages whole and never
+    # asked for them (OutputCache.record_parts keeps them).
+    # (A list whose status moved is made again even where its lines come out the same.)
+    later = read["ocds: a commit on a later day"]
+    assert changed_ocds["a commit on a later day"] <= later <= changed_ocds["a commit on a later day"] | changed_events[
+        "a commit on a later day"]
+    assert changed_ocds["a commit on a later day"] and len(later) < len(ocds_records(live)) / 3
     assert "lists/JDZ-2022-001/index.html" in reuse["the stylesheet changed"]  # no page is made of the CSS
 
 
@@ -306,3 +338,38 @@ def test_a_calendar_is_remade_from_the_events_that_did_not_change(tmp_path: Path
     cold = tmp_path / "cold"
     build_site(project, cold, commit="test", use_cache=False)
     assert_same(live, cold)
+
+
+def test_a_key_tells_apart_every_value_a_page_could_print_differently() -> None:
+    """Keys are stated by json's own encoder (outputcache.digest_of), with the values it cannot write
+    tagged by their type: no two values that print differently share a key, and the same value, however
+    it is reached (json's fast path, or the slow one for mappings keyed by dates), always gets one. The
+    exceptions are json's own: a tuple states as a list, and a mapping's number keys as their digits;
+    which of the two a field holds is the code's choice, and the code's version is in every key."""
+    from dataclasses import dataclass
+    from datetime import date
+    from decimal import Decimal
+
+    from jiebang.site.outputcache import TAG, Uncacheable, digest_of
+
+    @dataclass
+    class Money:
+        wan: Decimal
+
+    values = [1, 1.0, True, "1", None, Decimal("1"), Decimal("1.0"), date(2025, 1, 1), "2025-01-01",
+              [TAG + "Decimal", "1"][1:], {"1": 1}, {date(2025, 1, 1): 1}, {"2025-01-01": 1}, {1, 2},
+              Money(Decimal("1")), [Money(Decimal("1"))], {"a": 1, "b": 2}, {"b": 2, "a": 1}]
+    digests = [digest_of(v) for v in values]
+    assert len(set(digests)) == len(values)
+    assert digest_of({date(2025, 1, 1): {2, 1}}) == digest_of({date(2025, 1, 1): {1, 2}})  # sets by content
+    assert digest_of(Money(Decimal("2.50"))) == digest_of(Money(Decimal("2.50")))
+    with pytest.raises(Uncacheable):
+        digest_of(object())
+    # No record's text can pass for a tag: the loader refuses the control character tags begin with,
+    # written out or as an escape.
+    from jiebang.records.load import parse_document
+
+    for raw in (f"title: {TAG}Decimal\n".encode(), b'title: "\\0Decimal"\n'):
+        document, findings = parse_document(raw, "x.yaml")
+        assert document is None or findings, raw
+        assert any("控制字符" in f.message for f in findings), raw

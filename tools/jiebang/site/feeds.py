@@ -10,6 +10,7 @@ the latest JIEBANG_FEED_LIMIT entries (default 100); an industry's and a list's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -20,7 +21,7 @@ from feedgen.feed import FeedGenerator
 from ..records.content import as_date
 from .markup import render_markdown
 from .model import ListView, NoticeView, RecordView, SiteData
-from .outputcache import OutputCache
+from .outputcache import OutputCache, digest_of
 
 CHINA = timezone(timedelta(hours=8))
 TAG_DOMAIN = "jiebang"
@@ -97,11 +98,14 @@ def feed_limit(settings: dict) -> int:
 
 
 def write_feed(entries: list[Entry], title: str, page_url: str, base: str, site_url: str, output: Path,
-               subtitle: str, author: dict, cache: OutputCache | None = None, limit: int | None = None) -> None:
-    """One Atom and one RSS file: the latest `limit` entries, or every entry when `limit` is None."""
+               subtitle: str, author: dict, cache: OutputCache | None = None, limit: int | None = None,
+               stated: Callable[[Entry], str] = digest_of) -> None:
+    """One Atom and one RSS file: the latest `limit` entries, or every entry when `limit` is None.
+    `stated` gives an entry's digest (write_feeds remembers them: an entry is in three feeds)."""
     atom_path, rss_path = feed_paths(base)
     cache = cache or OutputCache.disabled()
-    key = cache.key("feed", entries, title, page_url, base, site_url, subtitle, author, limit)
+    key = cache.key("feed", [stated(e) for e in entries], title, page_url, base, site_url, subtitle, author,
+                    limit) if cache.enabled else None
     if key and cache.reuse(output, atom_path, key + ".atom") and cache.reuse(output, rss_path, key + ".rss"):
         return
     fg = FeedGenerator()
@@ -148,22 +152,29 @@ def write_feeds(site: SiteData, settings: dict, output: Path, history=None, cach
     name = settings.get("SITENAME", "")
     author = feed_author(settings)
     entries = {v.id: list_entry(v, history) for v in site.lists} | {n.id: notice_entry(n, history) for n in site.results}
+    digests: dict[str, str] = {}
+
+    def stated(entry: Entry) -> str:
+        if entry.key not in digests:
+            digests[entry.key] = digest_of(entry)
+        return digests[entry.key]
+
     lists = [entries[v.id] for v in site.lists]
     notices = [entries[n.id] for n in site.results]
     # The site-wide feeds keep the latest few (a reader polls them); an industry's or a list's feed keeps
     # everything, so a bidder who follows one field or one list misses nothing.
     latest = feed_limit(settings)
     write_feed(lists + notices, f"{name}：全部", "", "feeds/all", site_url, output, "新发布的榜单、更正与结果公告", author,
-               cache, latest)
-    write_feed(lists, f"{name}：榜单", "lists/", "feeds/lists", site_url, output, "新发布的揭榜挂帅榜单", author, cache, latest)
+               cache, latest, stated)
+    write_feed(lists, f"{name}：榜单", "lists/", "feeds/lists", site_url, output, "新发布的揭榜挂帅榜单", author, cache, latest, stated)
     write_feed(notices, f"{name}：结果公告", "results/", "feeds/results", site_url, output, "揭榜结果、立项、拨付、验收等公告",
-               author, cache, latest)
+               author, cache, latest, stated)
     for industry, slug in site.industries.items():
         views = site.lists_in(industry)
         chosen = [entries[v.id] for v in views] + [entries[n.id] for v in views for n in v.notices]
         write_feed(chosen, f"{name}：{industry}领域", f"industries/{slug}/", f"feeds/industries/{slug}", site_url,
-                   output, f"{industry}领域的榜单与公告", author, cache)
+                   output, f"{industry}领域的榜单与公告", author, cache, stated=stated)
     for view in site.lists:
         chosen = [entries[view.id]] + [entries[n.id] for n in view.notices]
         write_feed(chosen, f"{view.title}（{view.id}）", view.url, f"{view.url}feed", site_url, output,
-                   "本榜单的更正与进展公告", author, cache)
+                   "本榜单的更正与进展公告", author, cache, stated=stated)

@@ -15,7 +15,8 @@ from jinja2 import Environment, meta
 
 from ..history.revisions import Revision, Timeline
 from .model import ListView, NoticeView, RecordView, SiteData
-from .outputcache import Uncacheable, canonical, digest_of
+from .outputcache import TAG, Uncacheable, digest_of
+from .outputcache import stated as stated_value
 
 
 def record_digest(record) -> str:
@@ -55,30 +56,25 @@ class Fingerprints:
         self._views: dict[int, Any] = {}
         self._site: dict[int, str] = {}
 
-    def of(self, value: Any) -> Any:
+    def of(self, value: Any) -> str:
+        """`value` stated by its digest (views, the site model, revisions and timelines by name)."""
+        return digest_of(value, default=self._stated)
+
+    def _stated(self, value: Any) -> Any:
         if isinstance(value, RecordView):
             return self.view(value)
         if isinstance(value, SiteData):
             return self.site(value)
         if isinstance(value, Revision) and value.commit:
             # A committed revision's data is the blob at (commit, path): naming them states it.
-            return ["revision", value.commit, value.path, value.status, value.author, value.subject, value.date,
+            return [TAG + "revision", value.commit, value.path, value.status, value.author, value.subject, value.date,
                     value.changes_note, value.problem, value.kind, value.short]
         if isinstance(value, Timeline):
             # Stated by the commits and blobs it is made of, so a reused page never reads git;
             # step by step where those would not be enough (a shallow or partial clone).
             stated = value.statement()
-            return ["timeline", stated] if stated is not None else ["steps", [self.of(step) for step in value]]
-        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Revision) and value[0].commit:
-            # A step of a timeline (History.timeline): its changes are the diff of its revision against
-            # the one before it in the same timeline, both stated by name; stating them again costs most
-            # of a page's key and adds nothing.
-            return ["step", self.of(value[0])]
-        if isinstance(value, dict):
-            return ["dict", [[canonical(k), self.of(v)] for k, v in value.items()]]
-        if isinstance(value, list | tuple):
-            return [type(value).__name__, [self.of(v) for v in value]]
-        return canonical(value)
+            return [TAG + "timeline", stated] if stated is not None else [TAG + "steps", [_step(s) for s in value]]
+        return stated_value(value)
 
     def view(self, view: RecordView) -> Any:
         memo = self._views.get(id(view))
@@ -90,7 +86,7 @@ class Fingerprints:
                 memo += [self._shallow(view.list_view) if view.list_view else None]
             # Kept as its digest: a view is in many keys (its pages, listings, feeds, its JSON), and a
             # string is stated at once where the list it stands for would be walked again each time.
-            memo = ["view", digest_of(memo)]
+            memo = [TAG + "view", digest_of(memo)]
             self._views[id(view)] = memo
         return memo
 
@@ -112,7 +108,16 @@ class Fingerprints:
         """The key of one page, or None when something it reads cannot be stated (then it is always made)."""
         try:
             names, sources = template_inputs(env, f"{template}.html")
-            return digest_of(global_key, sources, save_as, [[n, self.of(context[n])] for n in sorted(names & context.keys())
-                                                            if not n.isupper()])
+            return digest_of(global_key, sources, save_as, [[n, context[n]] for n in sorted(names & context.keys())
+                                                            if not n.isupper()], default=self._stated)
         except Uncacheable:
             return None
+
+
+def _step(step: Any) -> Any:
+    """A step of a timeline (History.timeline), (revision, its changes): the changes are the diff of the
+    revision against the one before it in the same timeline, so naming the revision states them, and
+    stating them again would cost most of a page's key."""
+    if isinstance(step, tuple) and len(step) == 2 and isinstance(step[0], Revision) and step[0].commit:
+        return [TAG + "step", step[0]]
+    return step

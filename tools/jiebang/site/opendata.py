@@ -22,7 +22,7 @@ from ..records.content import ContentTree
 from ..records.lifecycle import OPEN
 from ..records.schema import title_of
 from .dataschemas import INDEX_FIELDS, schema_id, write_schemas
-from .feeds import list_page_updated
+from .feeds import list_page_updated, updated_on
 from .fingerprints import Fingerprints
 from .model import ListView, SiteData, cn_date
 from .ocds.packages import write_ocds
@@ -129,26 +129,32 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
         cache.file(output, f"{view.url}{view.id}.json", key, lambda view=view, kind=kind, shown=shown: dumps({
             "$schema": schema_id(site_url, f"data/{kind}"), **shown(view, site_url),
             **revision_json(history, view.id)}).encode("utf-8"))
-    def event_facts(view: ListView) -> list:  # all a list's event is made of, beside the day and the site
+    def event_facts(view: ListView) -> list:  # all a list's event is made of, beside the site's address
         return [view.id, view.title, view.deadline, view.status, (view.data.get("budget") or {}).get("to_solver_wan"),
-                list_page_updated(view, history)]
+                list_page_updated(view, history), closed_mark(view, site.as_of)]
 
+    keys: dict[str, str | None] = {}
     made: dict[str, bytes] = {}  # a list's event is in two calendars (all, its industry's): made once
+
+    def event_key(view: ListView) -> str | None:
+        if view.id not in keys:
+            keys[view.id] = cache.key("calendar-event", event_facts(view), site_url) if cache.enabled else None
+        return keys[view.id]
 
     def event_lines(view: ListView) -> bytes:
         if view.id not in made:
-            made[view.id] = cache.fragment(cache.key("calendar-event", event_facts(view), site_url, site.as_of),
-                                           lambda: event_bytes(view, site_url, site.as_of, history))
+            made[view.id] = cache.fragment(event_key(view), lambda: event_bytes(view, site_url, site.as_of, history))
         return made[view.id]
 
     for name, target in calendars(site).items():
         views = calendar_lists(site, name)
-        events = [event_facts(v) for v in views] if cache.enabled else None
-        key = cache.key("calendar", name, site_url, site.as_of, events) if cache.enabled else None
+        parts = [event_key(v) for v in views]
+        key = cache.key("calendar", name, site_url, parts) if cache.enabled else None
         cache.file(output, f"data/{target}", key, lambda views=views, name=name: calendar_bytes(
             views, calendar_title(name), site_url, site.as_of, history, event_lines))
+        cache.record_parts(key, parts)
     write_schemas(site_url, output)
-    write_summaries(site, output, cache)
+    write_summaries(site, output, cache, history)
     write_ocds(site, settings, output, history, cache, prints)  # /data/ocds/: OCDS 1.1 packages (site/ocds/)
 
 
@@ -231,30 +237,39 @@ def event_bytes(view: ListView, site_url: str, as_of: date, history=None) -> byt
     event.add("dtend", view.deadline + timedelta(days=1))
     # DTSTAMP (no METHOD: when the event's information last changed) never comes from the clock: the list's
     # or its notices' last change, or the day after the deadline for the 已截止 mark, never past as_of.
-    revised = list_page_updated(view, history)
-    if not is_open:
-        revised = max(revised, min(view.deadline + timedelta(days=1), as_of))
+    revised = max([list_page_updated(view, history), *filter(None, [closed_mark(view, as_of)])])
     event.add("dtstamp", _stamp(revised))
+    # No "as of" day in the text: the event would change every day, and the calendar with it, while
+    # nothing a subscriber reads had (its status is remade the day it changes).
     event.add("description", f"{view.id} {view.title}，榜单金额 {view.data.get('budget', {}).get('to_solver_wan')} 万元，"
-                             f"揭榜截止日期 {cn_date(view.deadline)}；截至 {cn_date(as_of)}，状态：{view.status}。")
+                             f"揭榜截止日期 {cn_date(view.deadline)}；状态：{view.status}。")
     event.add("url", f"{site_url}/{view.url}")
     return event.to_ical()
 
 
-def write_summaries(site: SiteData, output: Path, cache: OutputCache) -> None:
+def closed_mark(view: ListView, as_of: date) -> date | None:
+    """When a list's event got its 已截止 mark (the day after the deadline, never past as_of); None while
+    it is open. The only way the day shapes an event besides the status."""
+    return None if view.status == OPEN else min(view.deadline + timedelta(days=1), as_of)
+
+
+def write_summaries(site: SiteData, output: Path, cache: OutputCache, history=None) -> None:
     """The 附件2 汇总表 of each year as .xlsx, through the same exporter the clerk's command uses;
-    a year whose rows did not change is reused (openpyxl is slow)."""
+    a year whose rows did not change is reused (openpyxl is slow). The file is dated when the year's
+    lists last changed, not on the build's day, so a later day remakes none of them."""
     from ..desk.export import ListFile, summary_rows, write_summary
 
     for year in site.years():
-        entries = [ListFile(v.record.path, v.record.data) for v in site.lists if v.year == year]
+        views = [v for v in site.lists if v.year == year]
+        entries = [ListFile(v.record.path, v.record.data) for v in views]
         rows, _notes = summary_rows(sorted(entries, key=lambda e: e.data.get("id", "")), year)
         save_as = f"data/summary-{year}.xlsx"
-        key = cache.key("summary", year, rows, site.as_of)
+        day = min(max(updated_on(v, history) for v in views), site.as_of)
+        key = cache.key("summary", year, rows, day)
         if cache.reuse(output, save_as, key):
             continue
         write_summary(rows, output / save_as, "xlsx")
-        normalise_zip(output / save_as, site.as_of)
+        normalise_zip(output / save_as, day)
         cache.write(output, save_as, (output / save_as).read_bytes(), key)
 
 

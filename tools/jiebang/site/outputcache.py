@@ -34,6 +34,7 @@ from typing import Any
 FORMAT = 1
 MANIFEST = "manifest.json"
 TREE = "tree"  # an entry naming the files a writer made together (the search index), each under its own key
+PARTS = "#parts"  # beside a file's key: the fragments it was put together from (kept while it is reused)
 # Settings that say where things are, not what they contain (the contents are keyed on their own),
 # and the build's own state the builder hands the generator (its cache, the list its warnings go to).
 LOCATION_SETTINGS = {"PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH", "JIEBANG_CACHE_PATH", "PELICAN_CLASS",
@@ -44,29 +45,49 @@ class Uncacheable(Exception):
     """A value whose content cannot be stated: the file that depends on it is always made afresh."""
 
 
-def canonical(value: Any) -> Any:
-    """A JSON-able statement of a value's content, the same in every process (no addresses, no ids)."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
+# A value json cannot write itself is written as [TAG + its type, what it holds]. Records never hold a
+# control character (the loader refuses them), so no text of theirs can pass for a tag.
+TAG = "\x00"
+
+
+def stated(value: Any) -> Any:
+    """json's `default`: a value it cannot write, as one it can, tagged by its type (no addresses, no ids,
+    the same in every process); a value whose content cannot be stated raises Uncacheable."""
     if isinstance(value, Decimal | date | datetime):
-        return [type(value).__name__, str(value)]
-    if isinstance(value, dict):
-        return ["dict", [[canonical(k), canonical(v)] for k, v in value.items()]]
-    if isinstance(value, list | tuple | set | frozenset):
-        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
-        return [type(value).__name__, [canonical(v) for v in items]]
+        return [TAG + type(value).__name__, str(value)]
+    if isinstance(value, set | frozenset):
+        return [TAG + "set", sorted(value, key=repr)]
     if isinstance(value, Path):
-        return ["path", str(value)]
+        return [TAG + "path", str(value)]
     if callable(value) and hasattr(value, "__qualname__"):
-        return ["callable", f"{getattr(value, '__module__', '')}.{value.__qualname__}"]
+        return [TAG + "callable", f"{getattr(value, '__module__', '')}.{value.__qualname__}"]
     if is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__, [[f.name, canonical(getattr(value, f.name))] for f in fields(value)]]
+        return [TAG + type(value).__name__, [[f.name, getattr(value, f.name)] for f in fields(value)]]
     raise Uncacheable(type(value).__name__)
 
 
-def digest_of(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps([canonical(p) for p in parts], ensure_ascii=False,
-                                     separators=(",", ":")).encode("utf-8")).hexdigest()
+def canonical(value: Any, default: Callable[[Any], Any] = stated) -> Any:
+    """`value` with every part json cannot write replaced by `default`'s statement of it, mappings as
+    lists of pairs (so their keys may be anything): json's own encoder does this in C, and this is
+    its slow twin for the mappings it refuses."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dict):
+        return ["dict", [[canonical(k, default), canonical(v, default)] for k, v in value.items()]]
+    if isinstance(value, list | tuple):
+        return [type(value).__name__, [canonical(v, default) for v in value]]
+    return canonical(default(value), default)
+
+
+def digest_of(*parts: Any, default: Callable[[Any], Any] = stated) -> str:
+    """The SHA-256 of `parts`' statement. A list and a tuple of the same items state alike, as do a
+    mapping's number keys and their digits: which of the two a field holds is the code's choice, and
+    the code's version is in every key."""
+    try:
+        text = json.dumps(parts, default=default, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    except TypeError:  # a mapping keyed by something json cannot write (a date, a tuple)
+        text = json.dumps(canonical(parts, default), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def tree_files(folder: Path) -> dict[str, os.stat_result]:
@@ -215,6 +236,9 @@ class OutputCache:
         self.used[key] = [sha, size, mtime]
         self.digests[save_as] = sha
         self.hits += 1
+        parts = self.entries.get(key + PARTS)
+        if parts:  # a file reused whole keeps its fragments, so a later change remakes only its own
+            self.record_parts(key, parts[1])
         return True
 
     def write(self, staging: Path, save_as: str, data: bytes, key: str | None) -> None:
@@ -357,6 +381,17 @@ class OutputCache:
             return False
         self.used[new] = self.used.pop(old)
         return True
+
+    def record_parts(self, key: str | None, parts: Iterable[str | None]) -> None:
+        """Name the fragments the file under `key` is put together from (a calendar's events, the OCDS
+        packages' lines of each list): they are kept for the next build while the file is, even when a
+        build reuses the file whole and never asks for them. Without this, the next change after such a
+        build would make every one of them again."""
+        if key and self.enabled:
+            found = [part for part in parts if part and (part in self.used or part in self.entries)]
+            self.used[key + PARTS] = [TREE, found]
+            for part in found:
+                self.used.setdefault(part, self.entries.get(part))
 
     def record_tree(self, key: str | None, names: Iterable[str]) -> None:
         """Name the files written or carried under `key`/<name> as one folder, for reuse_tree."""

@@ -127,16 +127,18 @@ def write_ocds(site: SiteData, settings: dict, output: Path, history=None, cache
     keys = {path: key and f"{key}/{path}" for path in (RELEASES, RECORDS)}
     if all(cache.reuse(output, path, keys[path]) for path in (RELEASES, RECORDS)):
         return
-    write_packages(site, settings, output, history, cache, prints or Fingerprints())
+    parts = write_packages(site, settings, output, history, cache, prints or Fingerprints())
     for path in (RELEASES, RECORDS):
         cache.keep(output, path, keys[path])
+        cache.record_parts(keys[path], parts)
 
 
 def write_packages(site: SiteData, settings: dict, output: Path, history=None, cache: OutputCache | None = None,
-                   prints: Fingerprints | None = None) -> None:
+                   prints: Fingerprints | None = None) -> list[str | None]:
     """The two packages under data/ocds/, written list by list: at national scale the record package is
     the largest file of the site, and held whole it would be most of the build's memory. Each release
-    and each record is one line (a list's release ids are unique within its ocid, as in OCDS)."""
+    and each record is one line (a list's release ids are unique within its ocid, as in OCDS). Gives the
+    keys of the lists' lines."""
     cache, prints = cache or OutputCache.disabled(), prints or Fingerprints()
     publisher = Publisher.of(settings, site.as_of)
     timeline = history.lazy_timeline if history is not None and history.ok else None
@@ -150,12 +152,14 @@ def write_packages(site: SiteData, settings: dict, output: Path, history=None, c
         releases.write(json.dumps(package_head(publisher, RELEASES), **COMPACT)[:-1] + ',"releases":[')
         records.write(json.dumps(package_head(publisher, RECORDS), **COMPACT)[:-1] + ',"records":[')
         first = first_release = True
+        parts = []
         for view in sorted(site.lists, key=lambda v: v.id):
             # A list's lines are made of its view (record, status, notices), the revisions of it and of
             # each of its notices in git, and what the day decides; the settings are in scope.
             key = cache.key("ocds-list", prints.view(view), what_the_day_decides(view, site.as_of), [
                 prints.of(timeline(record_id)) for record_id in [view.id, *(n.id for n in view.notices)]
             ] if timeline else None) if cache.enabled else None
+            parts.append(key)
             found, record = cache.fragment(key, lambda view=view: list_lines(view, publisher, history)).decode(
                 "utf-8").split("\0")
             if found:
@@ -165,3 +169,4 @@ def write_packages(site: SiteData, settings: dict, output: Path, history=None, c
             first = False
         releases.write("\n]}\n")
         records.write("\n]}\n")
+    return parts
