@@ -151,6 +151,14 @@ def calendar_events(site: Path) -> dict[str, str]:
     return {re.search(r"^UID:(\S+)-deadline@", e, re.M).group(1): e for e in events}
 
 
+def collection_entries(site: Path) -> dict[str, str]:
+    """Each entry of lists.json and results.json by its record's id, as json writes it."""
+    import json
+
+    data = {**json.loads((site / "data/lists.json").read_text("utf-8")), **json.loads((site / "data/results.json").read_text("utf-8"))}
+    return {e["id"]: json.dumps(e, ensure_ascii=False) for e in data["lists"] + data["results"]}
+
+
 def ocds_records(site: Path) -> dict[str, str]:
     """Each line of the OCDS record package by its list's id."""
     text = (site / "data/ocds/records.json").read_text("utf-8")
@@ -167,12 +175,15 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
     live = tmp_path / "live"
     build_site(project, live, commit="test")  # fills the cache
     first = files(live)
-    reuse, indexed_whole, calls, read, changed_events, changed_ocds = {}, {}, [], {}, {}, {}
+    reuse, indexed_whole, calls, read, changed_events, changed_ocds, changed_entries = {}, {}, [], {}, {}, {}, {}
     whole = searchpages.built_index
     monkeypatch.setattr(searchpages, "built_index", lambda docs: calls.append(1) or whole(docs))
     events = opendata.event_bytes
     monkeypatch.setattr(opendata, "event_bytes", lambda view, *a: read.setdefault("events", set()).add(view.id)
                         or events(view, *a))
+    entry = opendata.item_text
+    monkeypatch.setattr(opendata, "item_text", lambda item: read.setdefault("entries", set()).add(item["id"])
+                        or entry(item))
     lines = packages.list_lines
     monkeypatch.setattr(packages, "list_lines", lambda view, *a: read.setdefault("ocds", set()).add(view.id)
                         or lines(view, *a))
@@ -182,14 +193,16 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
     for name, change in SCENARIOS:
         change(project)
         before = stored(project)
-        events_before, ocds_before = calendar_events(live), ocds_records(live)
+        events_before, ocds_before, entries_before = calendar_events(live), ocds_records(live), collection_entries(live)
         calls.clear()
-        read["now"], read["events"], read["ocds"] = set(), set(), set()
+        read["now"], read["events"], read["ocds"], read["entries"] = set(), set(), set(), set()
         build_site(project, live, commit="test")
         indexed_whole[name], read[name], read[f"events: {name}"] = bool(calls), read.pop("now"), read.pop("events")
         changed_events[name] = {uid for uid, text in calendar_events(live).items() if events_before.get(uid) != text}
         changed_ocds[name] = {uid for uid, text in ocds_records(live).items() if ocds_before.get(uid) != text}
         read[f"ocds: {name}"] = read.pop("ocds")
+        changed_entries[name] = {i for i, text in collection_entries(live).items() if entries_before.get(i) != text}
+        read[f"entries: {name}"] = read.pop("entries")
         cold = tmp_path / name.replace(" ", "-")
         build_site(project, cold, commit="test", use_cache=False)
         assert_same(live, cold)
@@ -216,6 +229,12 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
     # (Each build reads the 更正公告 and their targets, for the search index's 更正前/更正后 texts.)
     assert read["a list corrected and committed"] - read["nothing changed"] == {"JDZ-2026-001", "JDZ-2026-001-R01"}
     assert not {"JDZ-2022-001", "JDZ-2022-001-R03", "JDZ-2023-001"} & read["nothing changed"]
+    # lists.json and results.json remake the entries that changed (the list and its new 更正公告), never
+    # the others; and a notice's entry when its list's status moved.
+    assert read["entries: a list corrected and committed"] == changed_entries["a list corrected and committed"] == {
+        "JDZ-2026-001", "JDZ-2026-001-R01"}
+    assert changed_entries["a commit on a later day"] <= read["entries: a commit on a later day"]
+    assert read["entries: the stylesheet changed"] == set()
     # A later day remakes the events whose text it changes (a status moved, a 已截止 mark), and only those.
     assert read["events: a commit on a later day"] == changed_events["a commit on a later day"] != set()
     assert read["events: the stylesheet changed"] == set()
@@ -373,3 +392,26 @@ def test_a_key_tells_apart_every_value_a_page_could_print_differently() -> None:
         document, findings = parse_document(raw, "x.yaml")
         assert document is None or findings, raw
         assert any("控制字符" in f.message for f in findings), raw
+
+
+def test_a_collection_put_together_from_its_entries_is_the_whole_written_at_once() -> None:
+    """lists.json and results.json are put together from each entry's kept text (opendata.pieced): for
+    any entries (nested, empty, texts with newlines and with the placeholder's own spelling in them)
+    the bytes are those of json writing the whole."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from jiebang.site.opendata import dumps, item_text, pieced
+
+    pieces = st.sampled_from(["a", "榜", "\n", " ", '"', "\\", "null", "    null", "{", "]"])
+    texts = st.lists(pieces, max_size=6).map("".join)
+    values = st.recursive(st.none() | st.booleans() | st.integers() | texts,
+                          lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3), max_leaves=8)
+    entries = st.lists(st.dictionaries(texts, values, max_size=4), max_size=5)
+
+    @settings(max_examples=200, deadline=None)
+    @given(entries, st.dictionaries(st.sampled_from(["$schema", "as_of"]), texts))
+    def check(items: list, head: dict) -> None:
+        assert pieced(head, "lists", [item_text(i) for i in items]) == dumps({**head, "lists": items})
+
+    check()

@@ -47,6 +47,25 @@ def dumps(data: Any) -> str:
     return json.dumps(plain(data), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
+ITEM_INDENT = "    "  # where an entry of a collection's array stands in dumps' output (indent 2, one level down)
+
+
+def item_text(item: Any) -> str:
+    """An entry of a collection (lists.json, results.json) as `dumps` writes it inside the array."""
+    return "\n".join(ITEM_INDENT + line for line in dumps(item).rstrip("\n").split("\n"))
+
+
+def pieced(head: dict, name: str, items: list[str]) -> str:
+    """`dumps({**head, name: [...]})` put together from its entries' `item_text`, byte for byte: each
+    entry is made once and kept, and a correction remakes only its own. (A JSON string holds no raw
+    newline, so an entry's lines are its own.)"""
+    whole = dumps({**head, name: [None] if items else []})
+    if not items:
+        return whole
+    before, _, after = whole.rpartition(ITEM_INDENT + "null")
+    return before + ",\n".join(items) + after
+
+
 def public_fields(data: dict) -> dict:
     """A list as the public sees it: peer companies only where the bureau chose to show them."""
     return {k: v for k, v in data.items() if k != "peers" or data.get("show_peers") is True}
@@ -112,14 +131,26 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
     (output / "data").mkdir(parents=True, exist_ok=True)
     whole = prints.site(site) if cache.enabled else None
 
-    def collection(save_as: str, make) -> None:
-        cache.file(output, save_as, whole and cache.key("open-data", save_as, whole, site_url), make)
+    parts: list[str | None] = []  # the entries' keys, of the collection being made
 
-    collection("data/lists.json", lambda: dumps({"$schema": schema_id(site_url, "data/lists"), "as_of": site.as_of.isoformat(),
-                                                 "lists": [list_json(v, site_url) for v in site.lists]}).encode("utf-8"))
-    collection("data/results.json", lambda: dumps({
-        "$schema": schema_id(site_url, "data/results"), "as_of": site.as_of.isoformat(),
-        "results": [notice_json(n, site_url) for n in site.results]}).encode("utf-8"))
+    def collection(save_as: str, make) -> None:
+        key = whole and cache.key("open-data", save_as, whole, site_url)
+        parts.clear()
+        cache.file(output, save_as, key, make)
+        if parts:  # made from its entries: kept with it (a reused collection keeps its own, OutputCache.reuse)
+            cache.record_parts(key, parts)
+
+    def items(views: list, shown) -> list[str]:  # each view's entry, made once and kept while its view is
+        keys = [cache.key("collection-item", prints.view(v), site_url) if cache.enabled else None for v in views]
+        parts.extend(keys)
+        return [cache.fragment(key, lambda v=v: item_text(shown(v, site_url)).encode("utf-8")).decode("utf-8")
+                for key, v in zip(keys, views)]
+
+    collection("data/lists.json", lambda: pieced({"$schema": schema_id(site_url, "data/lists"), "as_of": site.as_of.isoformat()},
+                                                 "lists", items(site.lists, list_json)).encode("utf-8"))
+    collection("data/results.json", lambda: pieced({"$schema": schema_id(site_url, "data/results"),
+                                                    "as_of": site.as_of.isoformat()},
+                                                   "results", items(site.results, notice_json)).encode("utf-8"))
     collection("data/lists-index.json", lambda: lists_index(site, site_url).encode("utf-8"))
     collection("data/lists.csv", lambda: lists_csv(site.lists, site_url))
     timeline = history.lazy_timeline if history is not None and history.ok else None
