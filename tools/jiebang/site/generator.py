@@ -158,6 +158,6 @@ class JiebangGenerator(Generator):
         render_pages(misses, self._render, cache, output)
         feeds.write_feeds(self.site, self.settings, output, self.history, cache)
         opendata.write_open_data(self.site, self.tree, self.settings, output, self.history, cache, prints)
-        searchpages.write_search_index(self.site, output, cache, self.history)  # 更正公告 tables read history
+        searchpages.write_search_index(self.site, output, cache, self.history, prints)  # 更正公告 tables read history
         self.history.close()
         sitemap.write_sitemap(list(saved), self.settings, output, self.context, self.site, self.history)

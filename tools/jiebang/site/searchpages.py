@@ -3,11 +3,13 @@ page shows (search/fields.py declares a record's own fields; this adds what a pa
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from ..records.lifecycle import CORRECTION, TRANCHE
 from ..records.schema import title_of
+from .fingerprints import Fingerprints
 from .model import ListView, NoticeView, SiteData, cn_date, cn_dates, wan
 from .outputcache import OutputCache
 from .search.fields import LIST_FIELDS, NOTICE_FIELDS, shown_texts
@@ -70,25 +72,45 @@ def notice_document(notice: NoticeView, correction_rows: list[Any]) -> SearchDoc
     return SearchDoc(url="/" + notice.url, title=notice.title, text=_text(parts, meta), meta=meta, order=_order(notice))
 
 
-def search_documents(site: SiteData, history: Any = None) -> list[SearchDoc]:
+def search_documents(site: SiteData, history: Any = None, cache: OutputCache | None = None,
+                     prints: Fingerprints | None = None) -> list[SearchDoc]:
     """One document per list and per notice page. `history` (history.revisions.History) gives the
-    更正公告 tables their 更正前/更正后 texts, as the pages show them."""
+    更正公告 tables their 更正前/更正后 texts, as the pages show them. With a cache, a document is kept
+    while its view is unchanged (its record, status, notices or list: what it is made of); a 更正公告's
+    is always made, since its table comes from git."""
+    cache, prints = cache or OutputCache.disabled(), prints or Fingerprints()
     rows = history.announced_changes if history is not None and history.ok else (lambda notice_id: [])
-    docs = [list_document(view, site.corrections_for(view.id)) for view in site.lists]
-    docs += [notice_document(n, rows(n.id) if n.kind == CORRECTION else []) for n in site.results]
+
+    def kept(view: ListView | NoticeView, make) -> SearchDoc:
+        key = cache.key("search-doc", prints.view(view)) if cache.enabled else None
+        return doc_from_bytes(cache.fragment(key, lambda: doc_bytes(make())))
+
+    docs = [kept(view, lambda view=view: list_document(view, site.corrections_for(view.id))) for view in site.lists]
+    docs += [notice_document(n, rows(n.id)) if n.kind == CORRECTION else kept(n, lambda n=n: notice_document(n, []))
+             for n in site.results]
     return docs
+
+
+def doc_bytes(doc: SearchDoc) -> bytes:
+    return json.dumps([doc.url, doc.title, doc.text, doc.meta, doc.order], ensure_ascii=False).encode("utf-8")
+
+
+def doc_from_bytes(data: bytes) -> SearchDoc:
+    url, title, text, meta, order = json.loads(data)
+    return SearchDoc(url=url, title=title, text=text, meta=meta, order=order)
 
 
 FOLDER = "search/index/"
 
 
 def write_search_index(
-    site: SiteData, output: Path, cache: OutputCache | None = None, history: Any = None
+    site: SiteData, output: Path, cache: OutputCache | None = None, history: Any = None,
+    prints: Fingerprints | None = None,
 ) -> None:
     """Every list and notice into the index: reused whole while no document changed; updated file by
     file from the last build's when a few did (search/update.py); otherwise built afresh."""
     cache = cache or OutputCache.disabled()
-    docs = numbered(search_documents(site, history))
+    docs = numbered(search_documents(site, history, cache, prints))
     if not cache.enabled:
         cache.write_tree(output, FOLDER, built_index(docs)[0], None)
         return
