@@ -192,11 +192,12 @@ def recycle(spare: Path, staging: Path) -> Recycled | None:
     except OSError:
         return None
     recycled = Recycled({}, set())
+    root = str(staging)
     for name, status in tree_files(staging).items():
         if status.st_nlink > 1:
             recycled.kept[name] = (status.st_ino, status.st_mtime_ns)
         else:
-            os.unlink(staging / name)
+            os.unlink(f"{root}/{name}")  # a string, not a Path: there are tens of thousands
             recycled.emptied.add(name.rpartition("/")[0])
     return recycled
 
@@ -206,16 +207,17 @@ def prune(staging: Path, recycled: Recycled, made: dict[str, str]) -> None:
     paginated), and the folders that leaves empty. A file some writer replaced during the build has
     another inode or mtime than when it was kept: it is this build's, not stale."""
     folders = set(recycled.emptied)
+    root = str(staging)
     for name, (inode, mtime) in recycled.kept.items():
         if name in made:
             continue
-        path = staging / name
+        path = f"{root}/{name}"
         try:
-            status = path.stat()
+            status = os.stat(path)
         except FileNotFoundError:
             continue
         if (status.st_ino, status.st_mtime_ns) == (inode, mtime):
-            path.unlink()
+            os.unlink(path)
             folders.add(name.rpartition("/")[0])
     for name in sorted(folders, key=len, reverse=True):  # the deepest first
         folder = staging / name
