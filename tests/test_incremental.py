@@ -8,10 +8,12 @@ the previous build and again without any cache, and compares every file.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -418,3 +420,31 @@ def test_a_collection_put_together_from_its_entries_is_the_whole_written_at_once
         assert pieced(head, "lists", [item_text(i) for i in items]) == dumps({**head, "lists": items})
 
     check()
+
+
+def test_pinyin_slugs_are_remembered_and_a_damaged_memo_is_ignored(project: Path, tmp_path: Path) -> None:
+    """A build after the first spells no name again (pypinyin is not even imported: a third of a second
+    of a small rebuild); the slugs are pypinyin's own, and a damaged memo is ignored, never trusted."""
+    from pypinyin import lazy_pinyin
+
+    build_site(project, tmp_path / "first", commit="test")
+    memo = project / "cache/slugs.json"
+    header, _, payload = memo.read_bytes().partition(b"\n")
+    slugs = json.loads(payload)
+    assert slugs["陶瓷"] == "taoci" == "".join(lazy_pinyin("陶瓷"))
+    assert (tmp_path / "first/industries/taoci/index.html").is_file()
+    probe = ("import sys; from pathlib import Path; from jiebang.site.build import build_site; "
+             "build_site(Path(sys.argv[1]), Path(sys.argv[2]), commit='test'); print('pypinyin' in sys.modules)")
+
+    def build_apart(out: Path) -> str:
+        run = subprocess.run([sys.executable, "-c", probe, str(project), str(out)], capture_output=True, text=True,
+                             cwd=project, check=True)
+        return run.stdout.split()[-1]
+
+    assert build_apart(tmp_path / "second") == "False"
+    assert_same(tmp_path / "second", tmp_path / "first")
+    # A wrong slug with the checksum left as it was: ignored, and the names spelled again.
+    memo.write_bytes(header + b"\n" + payload.replace(b'"taoci"', b'"wrong"'))
+    assert build_apart(tmp_path / "third") == "True"
+    assert (tmp_path / "third/industries/taoci/index.html").is_file()
+    assert json.loads(memo.read_bytes().partition(b"\n")[2])["陶瓷"] == "taoci"  # kept right again

@@ -23,7 +23,7 @@ from ..records.diagnostics import Diagnostic, Severity
 from ..records.lifecycle import OPEN
 from ..records.schema import title_of
 from ..rules.validate import check_tree, open_cache
-from . import feeds, opendata, searchpages, sitemap
+from . import feeds, opendata, searchpages, sitemap, slugs
 from .fingerprints import Fingerprints
 from .listings import facets, listings
 from .markup import render_markdown
@@ -116,10 +116,12 @@ class JiebangGenerator(Generator):
         if isinstance(as_of, str):
             as_of = date.fromisoformat(as_of)
         self.tree = tree
+        cache = self.settings.get("JIEBANG_CACHE_PATH", "cache")
+        self.slugs = content.parent / cache / "slugs.json" if cache else None
+        slugs.recall(self.slugs)  # the pinyin of the names earlier builds spelled (site/slugs.py)
         self.site = build_site_data(tree, urls(self.settings), as_of)
         # One walk of git's log for every record's revisions; outside git the site simply has none.
         # What it computed is kept under the cache folder: the next build reads only newer commits.
-        cache = self.settings.get("JIEBANG_CACHE_PATH", "cache")
         self.history = load_history(content.parent, content.name, cache=content.parent / cache / "history" if cache else None)
         if not self.history.ok:
             logger.info("修订记录不可用：%s", self.history.warning)
@@ -161,3 +163,4 @@ class JiebangGenerator(Generator):
         searchpages.write_search_index(self.site, output, cache, self.history, prints)  # 更正公告 tables read history
         self.history.close()
         sitemap.write_sitemap(list(saved), self.settings, output, self.context, self.site, self.history)
+        slugs.keep(self.slugs)

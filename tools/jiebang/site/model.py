@@ -11,15 +11,14 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from typing import Any
-
-from pypinyin import lazy_pinyin
 
 from ..records.content import ContentTree, Record, as_date
 from ..records.lifecycle import AWARD, CORRECTION, OPEN, STATUSES, Timeline, derive_status
 from ..records.regulation import Regulation
+from .slugs import pinyin_slug
 
 NOTICE_ORDER = ("揭榜结果公示", "流榜", "立项", "资金拨付", "中期评估", "延期", "验收", "终止", "更正公告")
 
@@ -44,10 +43,6 @@ def wan(value: Any) -> str:
     return ""
 
 
-@cache
-def pinyin_slug(name: str) -> str:
-    """陶瓷 → taoci: URLs from pinyin, never from the Chinese title itself."""
-    return "".join(part for part in lazy_pinyin(name) if part.isascii() and part.isalnum()).lower() or "x"
 
 
 def unique_slugs(names: list[str]) -> dict[str, str]:
