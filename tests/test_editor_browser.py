@@ -113,6 +113,14 @@ def wait_checked(page) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def in_viewport(page, selector: str) -> bool:
+    """The element's top edge is on the screen (not scrolled above or below it)."""
+    return page.eval_on_selector(
+        selector,
+        "e => { const r = e.getBoundingClientRect(); return Math.round(r.top) >= 0 && r.top < innerHeight; }",
+    )
+
+
 def finding(page, field_id: str, rule: str):
     return page.locator(f"#{field_id}-findings li", has_text=rule)
 
@@ -288,6 +296,9 @@ def test_unsaved_input_survives_a_reload(page, server: Server, project: Path):
     banner.wait_for()
     assert "尚未保存" in banner.inner_text()
     assert page.evaluate("document.activeElement.id") == "draft-banner"  # said first, wherever the page opens
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)  # past the browser's own restoring of the scroll position after a reload
+    assert in_viewport(page, "#draft-banner")  # and seen: the page opens at the banner, not where it was
     assert page.input_value("#f-title") == before  # the file is as it was: nothing saved behind the clerk
     assert axe_clean(page)
     page.get_by_role("button", name="恢复草稿").click()

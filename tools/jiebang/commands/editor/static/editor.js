@@ -47,7 +47,12 @@
     document.getElementById("draft-text").textContent = "此记录有一份 " + new Date(draft.time).toLocaleString("zh-CN") +
       " 输入、尚未保存的草稿" + (draft.base !== base.value ? "（其后磁盘上的文件已改动，恢复后保存时会请你比较两个版本）" : "") + "。";
     banner.hidden = false;
-    banner.focus();  // after a reload the page may open scrolled down: the draft is said first
+    // After a reload the browser puts the page back where it was scrolled to, once it has loaded: that
+    // would leave the banner above the screen. Say the draft first, and show it.
+    if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+    var showBanner = function () { banner.scrollIntoView({ block: "start" }); banner.focus({ preventScroll: true }); };
+    showBanner();
+    window.addEventListener("load", function () { requestAnimationFrame(showBanner); });
   }
   document.getElementById("draft-restore").addEventListener("click", function () {
     var params = new URLSearchParams(draft.pairs);
