@@ -416,6 +416,38 @@ def test_keyboard_only(page, server: Server):
     assert outline != "none"  # the focus is visible
 
 
+def test_findings_in_other_files_are_counted_apart(page, server: Server, project: Path):
+    """After a county's import the tree holds records still to fill in: their findings are listed after
+    this record's and counted apart, so the one about the record on the screen is not lost among them."""
+    text = (project / "content" / "lists/2023/JDZ-2023-002.yaml").read_text("utf-8")
+    other = project / "content" / "lists/2023/JDZ-2023-009.yaml"
+    other.write_text(
+        text.replace("JDZ-2023-002", "JDZ-2023-009").replace(
+            "batch: 2023年度第一批", "batch: （请填写：批次）"
+        ),
+        "utf-8",
+    )
+    try:
+        page.goto(server.editor + "edit?file=lists/2022/JDZ-2022-003.yaml")
+        wait_checked(page)
+        status = page.inner_text("#findings-status")
+        assert status.startswith("本记录没有发现问题。其他文件另有 1 个错误，0 个警告"), status
+        page.fill("#f-budget-to_solver_wan", "80")
+        finding(page, "f-budget-to_solver_wan", "money.list_amount_min").wait_for()
+        wait_checked(page)
+        status = page.inner_text("#findings-status")
+        # 80 万元 also puts the list's 立项 notice above 60 % (第六条): the whole tree is checked, as validate does.
+        assert status.startswith("本记录 1 个错误，0 个警告。其他文件另有 2 个错误"), status
+        listed = page.locator("#findings-list li").all_inner_texts()
+        assert "money.list_amount_min" in listed[0], listed
+        assert listed[1].startswith("content/lists/2023/JDZ-2023-009.yaml：错误 [schema.required]"), listed
+        assert listed[2].startswith(
+            "content/results/2022/JDZ-2022-003-R02.yaml：错误 [money.subsidy_ratio]"
+        ), listed
+    finally:
+        other.unlink()
+
+
 @pytest.mark.parametrize(
     "address",
     [
