@@ -477,10 +477,26 @@ def test_phone_and_desktop_screens_have_no_sideways_scrolling(
     try:
         for address in (
             "",
+            "new?kind=list",
+            "new?kind=result&list=JDZ-2022-003&type=揭榜结果公示",
             "edit?file=lists/2022/JDZ-2022-003.yaml",
             "review?file=lists/2022/JDZ-2022-003.yaml",
         ):
             tab.goto(server.editor + address)
             assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), address
+        # The records' table fits the screen: no column hidden behind a sideways scroll inside it.
+        tab.goto(server.editor)
+        wrap = tab.locator(".table-wrap", has=tab.locator("table.records"))
+        assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")
+        assert tab.locator("table.records td.id a").first.evaluate(
+            "a => a.getClientRects().length === 1"
+        )  # an id on one line, not broken at its hyphens
+        row = tab.locator("table.records tr", has=tab.locator("a", has_text="JDZ-2022-004")).first
+        assert ("2022年" in row.inner_text()) == (width < 768)  # kind, year, status under the title
+        # A row's 删除 button in the 揭榜单位 table stays one line.
+        tab.goto(server.editor + "new?kind=result&list=JDZ-2022-003&type=揭榜结果公示")
+        tab.locator("#f-solvers").get_by_role("button", name="添加").click()
+        remove = tab.locator("#f-solvers tr[data-item] button[data-remove]")
+        assert remove.evaluate("b => b.getBoundingClientRect().height") < 50
     finally:
         context.close()
