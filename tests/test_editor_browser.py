@@ -283,6 +283,29 @@ def test_a_change_made_on_disk_is_not_overwritten(page, server: Server, project:
     assert saved["subfield"] == "浏览器中改过的方向" and saved["batch"] == old_batch
 
 
+def test_a_conflict_can_be_settled_by_taking_the_version_on_disk(page, server: Server, project: Path):
+    rel = "lists/2023/JDZ-2023-003.yaml"
+    path = project / "content" / rel
+    page.goto(server.editor + "edit?file=" + rel)
+    original = path.read_text("utf-8")
+    old_subfield = yaml.safe_load(original)["subfield"]
+    on_disk = original.replace(f"subfield: {old_subfield}", "subfield: 磁盘上改过的方向")
+    path.write_text(on_disk, "utf-8")
+    page.fill("#f-subfield", "浏览器中改过、随后放弃的方向")
+    page.get_by_role("button", name="保存").click()
+    page.locator("#conflict").wait_for()
+    page.get_by_role("button", name="放弃我的修改，载入磁盘上的版本").click()
+    page.wait_for_load_state("load")
+    page.locator("#findings-status", has_text="本记录").wait_for()
+    assert page.input_value("#f-subfield") == "磁盘上改过的方向"  # the form now shows the disk's version
+    assert page.locator("#draft-banner").is_hidden()  # and the abandoned input is not offered back
+    assert path.read_text("utf-8") == on_disk  # nothing written
+    page.fill("#f-subfield", "在磁盘版本上接着改的方向")  # and a save on top of it goes through
+    page.get_by_role("button", name="保存").click()
+    page.locator("#save-status", has_text="已保存").wait_for()
+    assert yaml.safe_load(path.read_text("utf-8"))["subfield"] == "在磁盘版本上接着改的方向"
+
+
 def test_unsaved_input_survives_a_reload(page, server: Server, project: Path):
     rel = "lists/2023/JDZ-2023-001.yaml"
     page.goto(server.editor + "edit?file=" + rel)
