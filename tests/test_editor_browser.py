@@ -407,6 +407,27 @@ def test_markdown_preview_and_word_count_as_one_types(page, server: Server):
     finding(page, "f-benefits", "text.length").wait_for()
 
 
+def test_the_records_filter_by_year_kind_and_status(page, server: Server, project: Path):
+    page.goto(server.editor)
+    page.select_option("#flt-year", "2022")
+    page.select_option("#flt-kind", "榜单")
+    page.select_option("#flt-status", "已验收")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**/_editor/?year=2022&kind=*&status=*")  # the filter's state is in the address
+    rows = page.locator("table.records tbody tr")
+    cells = [rows.nth(i).locator("td.wide").all_inner_texts() for i in range(rows.count())]
+    assert cells and all(c == ["榜单", "2022", "已验收"] for c in cells), cells
+    files = {p.stem for p in (project / "content" / "lists" / "2022").glob("*.yaml")}
+    shown = set(page.locator("table.records td.id a").all_inner_texts())
+    assert shown < files  # some, not all, of the year's lists have been accepted
+    assert f"显示 {len(shown)} 条" in page.inner_text("main")
+    assert page.input_value("#flt-status") == "已验收"  # the form says what is filtered
+    page.select_option("#flt-status", "")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**/_editor/?year=2022&kind=*&status=")
+    assert set(page.locator("table.records td.id a").all_inner_texts()) == files
+
+
 def test_keyboard_only(page, server: Server):
     page.goto(server.editor)
     page.keyboard.press("Tab")
