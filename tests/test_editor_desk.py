@@ -88,6 +88,42 @@ def test_an_emptied_input_removes_its_key_and_unknown_keys_stay(root: Path):
     assert "subfield" not in new and "peers" not in new and new["local_note"] == "内部备注"
 
 
+def test_a_group_is_added_by_filling_it_in_and_removed_by_emptying_it(root: Path):
+    """Issue 14, 2: nested groups can be added and removed. 项目承接企业 (null until needed) appears when
+    its inputs are filled in and is null again when they are emptied; an emptied 咨询联系人 goes, so the
+    schema's `required` says it is missing, and the file shows the change as a person would make it."""
+    path, raw, old = opened(root)
+    assert old.get("host_enterprise") is None
+    host = [
+        ("host_enterprise.name", "景德镇市示例承接有限公司"),
+        ("host_enterprise.credit_code", "91360203MA35A1R651"),
+    ]
+    added = forms.apply_form(SCHEMAS["list"], old, [*host, ("host_enterprise.county", "")])
+    assert added["host_enterprise"] == {
+        "name": "景德镇市示例承接有限公司",
+        "credit_code": "91360203MA35A1R651",
+    }
+    saving.save_record(path, "list", added, saving.digest(raw))
+    text = path.read_text("utf-8")
+    assert "host_enterprise:\n  name: 景德镇市示例承接有限公司\n  credit_code: 91360203MA35A1R651\n" in text
+
+    again = saving._data(text, path, "list")
+    emptied = [(name, "") for name, _ in host] + [("host_enterprise.county", "")]
+    removed = forms.apply_form(SCHEMAS["list"], again, emptied)
+    assert "host_enterprise" not in removed  # gone again, as it was before it was filled in
+    path_null, raw_null, with_null = opened(root, "lists/2025/JDZ-2025-003.yaml")
+    assert "host_enterprise" in with_null and with_null["host_enterprise"] is None
+    kept = forms.apply_form(SCHEMAS["list"], with_null, emptied)
+    assert "host_enterprise" in kept and kept["host_enterprise"] is None  # a null left empty stays null
+    contact = [(f"contact.{key}", "") for key in ("name", "unit", "phone", "email")]
+    without = forms.apply_form(SCHEMAS["list"], again, contact)
+    assert "contact" not in without
+    saving.save_record(path, "list", without, saving.digest(path.read_bytes()))
+    assert "contact:" not in path.read_text("utf-8")
+    rules = {d.rule: d.message for d in validate([root]).diagnostics}
+    assert "schema.required" in rules and "contact" in rules["schema.required"]
+
+
 def test_a_change_on_disk_since_opening_is_a_conflict_and_nothing_is_written(root: Path):
     path, raw, old = opened(root)
     on_disk = raw.decode("utf-8").replace("2022年度第一批", "磁盘上的批次")
