@@ -157,6 +157,20 @@ def test_create_a_list_see_a_rule_fire_and_clear_save_review_commit(page, server
     page.wait_for_url("**/_editor/new?kind=list")
     list_id = page.input_value("#f-id")
     assert list_id.startswith(f"JDZ-{dt.date.today().year}-")
+    # Inputs by the schema's types: an enum is a select of its values, a date a date input, money a
+    # decimal input in 万元; labels and help are the schema's title and description.
+    from jiebang.records.schema import SCHEMAS
+
+    node = SCHEMAS["list"]["properties"]
+    kinds = page.eval_on_selector_all("#f-demander-kind option", "os => os.map(o => o.value)")
+    assert kinds == ["", *node["demander"]["properties"]["kind"]["enum"]]
+    assert page.get_attribute("#f-published", "type") == "date"
+    money = page.locator("#f-budget-to_solver_wan")
+    assert money.get_attribute("inputmode") == "decimal" and money.get_attribute("type") == "text"
+    assert money.locator("xpath=following-sibling::*[1]").inner_text() == "万元"
+    budget = node["budget"]["properties"]["to_solver_wan"]
+    assert page.inner_text("label[for=f-budget-to_solver_wan]").startswith(budget["title"])
+    assert page.inner_text("#f-budget-to_solver_wan-help") == budget["description"]
     for selector, value in NEW_LIST.items():
         page.fill(selector, value)
     page.select_option("#f-demander-kind", "企业")
