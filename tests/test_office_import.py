@@ -394,3 +394,19 @@ def test_the_competent_unit_is_shown_on_the_list_page_and_in_the_summary(tmp_pat
     rows = (project / "s.csv").read_text(encoding="utf-8-sig").splitlines()
     row = next(line for line in rows if "碳化硅陶瓷膜" in line)
     assert row.endswith(",昌江区科技局")  # the 汇总表's own 主管单位, not the derived 市科技局 of a 科研院所
+
+
+# --------------------------------------------------------------------------- LibreOffice missing (item 5)
+
+
+def test_without_libreoffice_its_tests_skip_with_a_message_but_fail_under_ci(monkeypatch):
+    import office
+
+    monkeypatch.setattr(office.shutil, "which", lambda name: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install libreoffice-writer-nogui"):
+        office.require_soffice()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(BaseException) as caught:  # a skip is an exception too: catch it, to fail on it
+        office.require_soffice()
+    assert caught.type is pytest.fail.Exception and "LibreOffice (soffice) is missing" in str(caught.value)
