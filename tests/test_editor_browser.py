@@ -113,6 +113,14 @@ def wait_checked(page) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def in_viewport(page, selector: str) -> bool:
+    """The element's top edge is on the screen (not scrolled above or below it)."""
+    return page.eval_on_selector(
+        selector,
+        "e => { const r = e.getBoundingClientRect(); return Math.round(r.top) >= 0 && r.top < innerHeight; }",
+    )
+
+
 def finding(page, field_id: str, rule: str):
     return page.locator(f"#{field_id}-findings li", has_text=rule)
 
@@ -149,6 +157,20 @@ def test_create_a_list_see_a_rule_fire_and_clear_save_review_commit(page, server
     page.wait_for_url("**/_editor/new?kind=list")
     list_id = page.input_value("#f-id")
     assert list_id.startswith(f"JDZ-{dt.date.today().year}-")
+    # Inputs by the schema's types: an enum is a select of its values, a date a date input, money a
+    # decimal input in 万元; labels and help are the schema's title and description.
+    from jiebang.records.schema import SCHEMAS
+
+    node = SCHEMAS["list"]["properties"]
+    kinds = page.eval_on_selector_all("#f-demander-kind option", "os => os.map(o => o.value)")
+    assert kinds == ["", *node["demander"]["properties"]["kind"]["enum"]]
+    assert page.get_attribute("#f-published", "type") == "date"
+    money = page.locator("#f-budget-to_solver_wan")
+    assert money.get_attribute("inputmode") == "decimal" and money.get_attribute("type") == "text"
+    assert money.locator("xpath=following-sibling::*[1]").inner_text() == "万元"
+    budget = node["budget"]["properties"]["to_solver_wan"]
+    assert page.inner_text("label[for=f-budget-to_solver_wan]").startswith(budget["title"])
+    assert page.inner_text("#f-budget-to_solver_wan-help") == budget["description"]
     for selector, value in NEW_LIST.items():
         page.fill(selector, value)
     page.select_option("#f-demander-kind", "企业")
@@ -275,6 +297,29 @@ def test_a_change_made_on_disk_is_not_overwritten(page, server: Server, project:
     assert saved["subfield"] == "浏览器中改过的方向" and saved["batch"] == old_batch
 
 
+def test_a_conflict_can_be_settled_by_taking_the_version_on_disk(page, server: Server, project: Path):
+    rel = "lists/2023/JDZ-2023-003.yaml"
+    path = project / "content" / rel
+    page.goto(server.editor + "edit?file=" + rel)
+    original = path.read_text("utf-8")
+    old_subfield = yaml.safe_load(original)["subfield"]
+    on_disk = original.replace(f"subfield: {old_subfield}", "subfield: 磁盘上改过的方向")
+    path.write_text(on_disk, "utf-8")
+    page.fill("#f-subfield", "浏览器中改过、随后放弃的方向")
+    page.get_by_role("button", name="保存").click()
+    page.locator("#conflict").wait_for()
+    page.get_by_role("button", name="放弃我的修改，载入磁盘上的版本").click()
+    page.wait_for_load_state("load")
+    page.locator("#findings-status", has_text="本记录").wait_for()
+    assert page.input_value("#f-subfield") == "磁盘上改过的方向"  # the form now shows the disk's version
+    assert page.locator("#draft-banner").is_hidden()  # and the abandoned input is not offered back
+    assert path.read_text("utf-8") == on_disk  # nothing written
+    page.fill("#f-subfield", "在磁盘版本上接着改的方向")  # and a save on top of it goes through
+    page.get_by_role("button", name="保存").click()
+    page.locator("#save-status", has_text="已保存").wait_for()
+    assert yaml.safe_load(path.read_text("utf-8"))["subfield"] == "在磁盘版本上接着改的方向"
+
+
 def test_unsaved_input_survives_a_reload(page, server: Server, project: Path):
     rel = "lists/2023/JDZ-2023-001.yaml"
     page.goto(server.editor + "edit?file=" + rel)
@@ -288,6 +333,9 @@ def test_unsaved_input_survives_a_reload(page, server: Server, project: Path):
     banner.wait_for()
     assert "尚未保存" in banner.inner_text()
     assert page.evaluate("document.activeElement.id") == "draft-banner"  # said first, wherever the page opens
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)  # past the browser's own restoring of the scroll position after a reload
+    assert in_viewport(page, "#draft-banner")  # and seen: the page opens at the banner, not where it was
     assert page.input_value("#f-title") == before  # the file is as it was: nothing saved behind the clerk
     assert axe_clean(page)
     page.get_by_role("button", name="恢复草稿").click()
@@ -373,6 +421,27 @@ def test_markdown_preview_and_word_count_as_one_types(page, server: Server):
     finding(page, "f-benefits", "text.length").wait_for()
 
 
+def test_the_records_filter_by_year_kind_and_status(page, server: Server, project: Path):
+    page.goto(server.editor)
+    page.select_option("#flt-year", "2022")
+    page.select_option("#flt-kind", "榜单")
+    page.select_option("#flt-status", "已验收")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**/_editor/?year=2022&kind=*&status=*")  # the filter's state is in the address
+    rows = page.locator("table.records tbody tr")
+    cells = [rows.nth(i).locator("td.wide").all_inner_texts() for i in range(rows.count())]
+    assert cells and all(c == ["榜单", "2022", "已验收"] for c in cells), cells
+    files = {p.stem for p in (project / "content" / "lists" / "2022").glob("*.yaml")}
+    shown = set(page.locator("table.records td.id a").all_inner_texts())
+    assert shown < files  # some, not all, of the year's lists have been accepted
+    assert f"显示 {len(shown)} 条" in page.inner_text("main")
+    assert page.input_value("#flt-status") == "已验收"  # the form says what is filtered
+    page.select_option("#flt-status", "")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**/_editor/?year=2022&kind=*&status=")
+    assert set(page.locator("table.records td.id a").all_inner_texts()) == files
+
+
 def test_keyboard_only(page, server: Server):
     page.goto(server.editor)
     page.keyboard.press("Tab")
@@ -405,6 +474,42 @@ def test_keyboard_only(page, server: Server):
     assert outline != "none"  # the focus is visible
 
 
+def test_findings_in_other_files_are_counted_apart(page, server: Server, project: Path):
+    """After a county's import the tree holds records still to fill in: their findings are listed after
+    this record's and counted apart, so the one about the record on the screen is not lost among them."""
+    text = (project / "content" / "lists/2023/JDZ-2023-002.yaml").read_text("utf-8")
+    other = project / "content" / "lists/2023/JDZ-2023-009.yaml"
+    other.write_text(
+        text.replace("JDZ-2023-002", "JDZ-2023-009").replace(
+            "batch: 2023年度第一批", "batch: （请填写：批次）"
+        ),
+        "utf-8",
+    )
+    try:
+        page.goto(server.editor + "edit?file=lists/2022/JDZ-2022-003.yaml")
+        wait_checked(page)
+        # (Earlier tests in this module may leave records to fill in too: count, don't assume.)
+        status = page.inner_text("#findings-status")
+        assert status.startswith("本记录没有发现问题。其他文件另有 "), status
+        listed = page.locator("#findings-list li").all_text_contents()  # folded away when long
+        assert "content/lists/2023/JDZ-2023-009.yaml：错误 [schema.required]" in "\n".join(listed)
+        page.fill("#f-budget-to_solver_wan", "80")
+        finding(page, "f-budget-to_solver_wan", "money.list_amount_min").wait_for()
+        wait_checked(page)
+        status = page.inner_text("#findings-status")
+        assert status.startswith("本记录 1 个错误，0 个警告。其他文件另有 "), status
+        listed = page.locator("#findings-list li").all_text_contents()  # folded away when long
+        assert "money.list_amount_min" in listed[0], listed  # this record's first
+        assert all(line.startswith("content/") for line in listed[1:]), listed  # then the others, named
+        # 80 万元 also puts the list's 立项 notice above 60 % (第六条): the whole tree is checked, as validate does.
+        assert any(
+            line.startswith("content/results/2022/JDZ-2022-003-R02.yaml：错误 [money.subsidy_ratio]")
+            for line in listed
+        ), listed
+    finally:
+        other.unlink()
+
+
 @pytest.mark.parametrize(
     "address",
     [
@@ -434,10 +539,26 @@ def test_phone_and_desktop_screens_have_no_sideways_scrolling(
     try:
         for address in (
             "",
+            "new?kind=list",
+            "new?kind=result&list=JDZ-2022-003&type=揭榜结果公示",
             "edit?file=lists/2022/JDZ-2022-003.yaml",
             "review?file=lists/2022/JDZ-2022-003.yaml",
         ):
             tab.goto(server.editor + address)
             assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), address
+        # The records' table fits the screen: no column hidden behind a sideways scroll inside it.
+        tab.goto(server.editor)
+        wrap = tab.locator(".table-wrap", has=tab.locator("table.records"))
+        assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")
+        assert tab.locator("table.records td.id a").first.evaluate(
+            "a => a.getClientRects().length === 1"
+        )  # an id on one line, not broken at its hyphens
+        row = tab.locator("table.records tr", has=tab.locator("a", has_text="JDZ-2022-004")).first
+        assert ("2022年" in row.inner_text()) == (width < 768)  # kind, year, status under the title
+        # A row's 删除 button in the 揭榜单位 table stays one line.
+        tab.goto(server.editor + "new?kind=result&list=JDZ-2022-003&type=揭榜结果公示")
+        tab.locator("#f-solvers").get_by_role("button", name="添加").click()
+        remove = tab.locator("#f-solvers tr[data-item] button[data-remove]")
+        assert remove.evaluate("b => b.getBoundingClientRect().height") < 50
     finally:
         context.close()

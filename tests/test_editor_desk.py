@@ -88,6 +88,42 @@ def test_an_emptied_input_removes_its_key_and_unknown_keys_stay(root: Path):
     assert "subfield" not in new and "peers" not in new and new["local_note"] == "内部备注"
 
 
+def test_a_group_is_added_by_filling_it_in_and_removed_by_emptying_it(root: Path):
+    """Issue 14, 2: nested groups can be added and removed. 项目承接企业 (null until needed) appears when
+    its inputs are filled in and is null again when they are emptied; an emptied 咨询联系人 goes, so the
+    schema's `required` says it is missing, and the file shows the change as a person would make it."""
+    path, raw, old = opened(root)
+    assert old.get("host_enterprise") is None
+    host = [
+        ("host_enterprise.name", "景德镇市示例承接有限公司"),
+        ("host_enterprise.credit_code", "91360203MA35A1R651"),
+    ]
+    added = forms.apply_form(SCHEMAS["list"], old, [*host, ("host_enterprise.county", "")])
+    assert added["host_enterprise"] == {
+        "name": "景德镇市示例承接有限公司",
+        "credit_code": "91360203MA35A1R651",
+    }
+    saving.save_record(path, "list", added, saving.digest(raw))
+    text = path.read_text("utf-8")
+    assert "host_enterprise:\n  name: 景德镇市示例承接有限公司\n  credit_code: 91360203MA35A1R651\n" in text
+
+    again = saving._data(text, path, "list")
+    emptied = [(name, "") for name, _ in host] + [("host_enterprise.county", "")]
+    removed = forms.apply_form(SCHEMAS["list"], again, emptied)
+    assert "host_enterprise" not in removed  # gone again, as it was before it was filled in
+    path_null, raw_null, with_null = opened(root, "lists/2025/JDZ-2025-003.yaml")
+    assert "host_enterprise" in with_null and with_null["host_enterprise"] is None
+    kept = forms.apply_form(SCHEMAS["list"], with_null, emptied)
+    assert "host_enterprise" in kept and kept["host_enterprise"] is None  # a null left empty stays null
+    contact = [(f"contact.{key}", "") for key in ("name", "unit", "phone", "email")]
+    without = forms.apply_form(SCHEMAS["list"], again, contact)
+    assert "contact" not in without
+    saving.save_record(path, "list", without, saving.digest(path.read_bytes()))
+    assert "contact:" not in path.read_text("utf-8")
+    rules = {d.rule: d.message for d in validate([root]).diagnostics}
+    assert "schema.required" in rules and "contact" in rules["schema.required"]
+
+
 def test_a_change_on_disk_since_opening_is_a_conflict_and_nothing_is_written(root: Path):
     path, raw, old = opened(root)
     on_disk = raw.decode("utf-8").replace("2022年度第一批", "磁盘上的批次")
@@ -227,7 +263,9 @@ def test_the_records_filter_by_year_kind_and_status(root: Path):
         list(root.rglob("results/**/*.yaml"))
     )
     lists_2022 = choose(entries, year="2022", kind=LIST_KIND)
-    assert sorted(e.record_id for e in lists_2022) == sorted(p.stem for p in (root / "lists/2022").glob("*.yaml"))
+    assert sorted(e.record_id for e in lists_2022) == sorted(
+        p.stem for p in (root / "lists/2022").glob("*.yaml")
+    )
     assert "JDZ-2022-001" in {e.record_id for e in lists_2022}
     funding = choose(entries, kind="资金拨付")
     assert funding and all(e.record_id.split("-R")[0] in {x.record_id for x in entries} for e in funding)
@@ -316,3 +354,54 @@ def yaml_load(path: Path) -> dict:
     import yaml
 
     return yaml.safe_load(path.read_text("utf-8"))
+
+
+def change_items(ul) -> list[tuple[str, list[str]]]:
+    """(label：summary, [each sentence taken out or put in]) of a list of field changes, as read."""
+    found = []
+    for li in ul.xpath("./li"):
+        own = "".join(li.xpath("./text() | ./*[not(self::ul)]//text() | ./*[not(self::ul)]/text()"))
+        found.append(
+            (" ".join(own.split()), [" ".join(e.text_content().split()) for e in li.xpath("./ul/li")])
+        )
+    return found
+
+
+def test_the_review_says_a_change_in_the_words_of_the_sites_revision_history(project: Path, tmp_path: Path):
+    """Issue 14, 5: the review before commit shows the field-level changes in the same words as the
+    list page's 修订记录 once committed: dates the Chinese way, sentences 删去 / 增加."""
+    import datetime as dt
+
+    import lxml.html
+
+    from conftest import doc
+    from jiebang.commands.editor import Editor, Guard, Request
+    from jiebang.desk.editor import review
+    from jiebang.site.build import build_site
+
+    root = project / "content"
+    path = root / SAMPLE
+    text = path.read_text("utf-8")
+    text = text.replace("deadline: 2022-12-10", "deadline: 2022-12-31").replace(
+        "应用场景为中高端日用餐具、酒店用瓷的规模化生产。",
+        "应用场景为中高端日用餐具、酒店用瓷的规模化生产。成果须在本市企业转化。",
+    )
+    path.write_text(
+        text + f"changes:\n  - date: {dt.date.today()}\n    note: 更正截止日期并补充要求。\n", "utf-8"
+    )
+
+    editor = Editor(project, Guard(8125))
+    response = editor.handle(Request("GET", "review", {"file": SAMPLE}, {"host": "127.0.0.1:8125"}))
+    assert response.status == 200
+    page = lxml.html.fromstring(response.body)
+    (shown,) = page.xpath("//section[@aria-labelledby='changes-title']//ul[contains(@class, 'changes')]")
+    said = change_items(shown)
+    assert ("揭榜截止日期：2022年12月10日 → 2022年12月31日", []) in said, said
+    assert any(edits == ["增加：成果须在本市企业转化。"] for _, edits in said), said
+
+    review.commit(root, SAMPLE, "更正榜单 JDZ-2022-001：揭榜截止日期、技术难题概述、更正说明")
+    build_site(project, tmp_path / "site")
+    site = doc(tmp_path / "site", "/lists/JDZ-2022-001/")
+    latest = site.xpath("//ol[@class='revision-list']/li")[-1]
+    (listed,) = latest.xpath(".//ul[@class='field-changes']")
+    assert change_items(listed) == said

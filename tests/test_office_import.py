@@ -303,7 +303,7 @@ def test_a_summary_after_the_forms_never_rewrites_their_records(project, capsys)
     assert records()[0].read_text(encoding="utf-8") == before
 
 
-def test_old_format_summaries_xls_et_and_doc(project, old_forms, capsys):
+def test_summaries_as_xls_et_docx_doc_and_wps(project, old_forms, capsys):
     require_soffice()
     build_form(Path("陶瓷.docx"), CERAMICS)
     rows = [
@@ -314,9 +314,12 @@ def test_old_format_summaries_xls_et_and_doc(project, old_forms, capsys):
     et = Path("汇总表 WPS.et")
     shutil.copy(xls, et)
     assert sniff(et) is Kind.EXCEL97
-    assert import_("陶瓷.docx", "--summary", str(et)) == 1
-    out = capsys.readouterr().out
-    assert "汇总表《汇总表 WPS.et》第 5 行（序号 2）“航空发动机叶片涂层技术”：没有收到对应的征集表。" in out
+    for table in (et, xls):  # WPS Spreadsheets' .et, and Excel 97's .xls itself
+        assert import_("陶瓷.docx", "--summary", str(table)) == 1
+        out = capsys.readouterr().out
+        assert (
+            f"汇总表《{table.name}》第 5 行（序号 2）“航空发动机叶片涂层技术”：没有收到对应的征集表。" in out
+        )
 
     # A Word 汇总表 (the bureau's own export, as .docx, then saved by Word 97) reads the same way.
     assert (
@@ -336,9 +339,13 @@ def test_old_format_summaries_xls_et_and_doc(project, old_forms, capsys):
     )
     capsys.readouterr()
     (doc,) = libreoffice_convert([Path("summary.docx")], "doc", Path("old"))
-    assert import_("陶瓷.docx", "--summary", str(doc)) == 0
-    out = capsys.readouterr().out
-    assert "已导入过  陶瓷.docx" in out and "与征集表逐项一致。" in out
+    wps = Path("汇总表（WPS文字）.wps")
+    shutil.copy(doc, wps)  # WPS Writer's .wps is Word 97 inside
+    for table in (Path("summary.docx"), doc, wps):
+        assert import_("陶瓷.docx", "--summary", str(table)) == 0
+        out = capsys.readouterr().out
+        assert "已导入过  陶瓷.docx" in out and "与征集表逐项一致。" in out
+        assert f"汇总表《{table.name}》：1 项" in out
 
 
 def test_a_form_whose_name_holds_a_colon_is_named_whole(project, capsys):
@@ -387,3 +394,19 @@ def test_the_competent_unit_is_shown_on_the_list_page_and_in_the_summary(tmp_pat
     rows = (project / "s.csv").read_text(encoding="utf-8-sig").splitlines()
     row = next(line for line in rows if "碳化硅陶瓷膜" in line)
     assert row.endswith(",昌江区科技局")  # the 汇总表's own 主管单位, not the derived 市科技局 of a 科研院所
+
+
+# --------------------------------------------------------------------------- LibreOffice missing (item 5)
+
+
+def test_without_libreoffice_its_tests_skip_with_a_message_but_fail_under_ci(monkeypatch):
+    import office
+
+    monkeypatch.setattr(office.shutil, "which", lambda name: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install libreoffice-writer-nogui"):
+        office.require_soffice()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(BaseException) as caught:  # a skip is an exception too: catch it, to fail on it
+        office.require_soffice()
+    assert caught.type is pytest.fail.Exception and "LibreOffice (soffice) is missing" in str(caught.value)

@@ -1,7 +1,8 @@
 """The handbook's set-up without make (Windows, a 信创 Linux desktop): only Python and Git.
 
 It does exactly what README.md's “不用 make 的安装” says, in a fresh clone of this repository's
-committed HEAD: a fresh venv, `pip install -e .` of the clone, `python -m jiebang build`. Slow (pip
+committed HEAD: a fresh venv, `pip install -e .` of the clone, `python -m jiebang build`, then
+`python -m jiebang serve` answering at / and /_editor/. Slow (pip
 installs every dependency; its cache is used): about a minute. Nothing is skipped — a dependency the
 package forgets to declare fails here, not on a clerk's machine.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,3 +47,29 @@ def test_a_fresh_clone_installs_and_builds_with_python_and_git_only(tmp_path: Pa
     # The package came from the clone, not from this checkout.
     where = run([str(python), "-c", "import jiebang; print(jiebang.__file__)"], clone, 60).stdout.strip()
     assert Path(where).resolve().is_relative_to(clone.resolve())
+
+    # The handbook's fourth command: the preview and the editor, served from the clone.
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    server = subprocess.Popen(
+        [str(python), "-m", "jiebang", "serve", "--port", "0"],
+        cwd=clone,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        said = ""
+        for line in server.stdout:
+            said += line
+            if "预览地址：" in line:
+                break
+        assert "编辑器：" in said, said
+        url = said.split("预览地址：", 1)[1].split()[0]
+        for address, text in ((url, "揭榜"), (url + "_editor/", "榜单编辑器")):
+            with urllib.request.urlopen(address, timeout=30) as response:
+                assert response.status == 200 and text in response.read().decode("utf-8"), address
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

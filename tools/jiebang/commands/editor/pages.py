@@ -7,6 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ...site.model import cn_dates
+
 HERE = Path(__file__).resolve().parent
 _env = Environment(
     loader=FileSystemLoader(HERE / "templates"),
@@ -14,6 +16,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_env.filters["cn_dates"] = cn_dates  # the review says a change as the site's 修订记录 does
 
 
 def render(name: str, **context: Any) -> bytes:

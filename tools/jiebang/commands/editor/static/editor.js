@@ -47,7 +47,12 @@
     document.getElementById("draft-text").textContent = "此记录有一份 " + new Date(draft.time).toLocaleString("zh-CN") +
       " 输入、尚未保存的草稿" + (draft.base !== base.value ? "（其后磁盘上的文件已改动，恢复后保存时会请你比较两个版本）" : "") + "。";
     banner.hidden = false;
-    banner.focus();  // after a reload the page may open scrolled down: the draft is said first
+    // After a reload the browser puts the page back where it was scrolled to, once it has loaded: that
+    // would leave the banner above the screen. Say the draft first, and show it.
+    if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+    var showBanner = function () { banner.scrollIntoView({ block: "start" }); banner.focus({ preventScroll: true }); };
+    showBanner();
+    window.addEventListener("load", function () { requestAnimationFrame(showBanner); });
   }
   document.getElementById("draft-restore").addEventListener("click", function () {
     var params = new URLSearchParams(draft.pairs);
@@ -83,14 +88,21 @@
     }
     return null;
   }
+  function tally(list) {
+    var errors = list.filter(function (f) { return f.severity === "error"; }).length;
+    return errors + " 个错误，" + (list.length - errors) + " 个警告";
+  }
   function showFindings(data) {
     document.querySelectorAll("ul.findings").forEach(function (ul) { ul.textContent = ""; });
     document.querySelectorAll("[aria-invalid]").forEach(function (e) { e.removeAttribute("aria-invalid"); });
     summary.textContent = "";
-    var errors = 0, warnings = 0;
-    data.findings.forEach(function (f) {
+    // This record's findings first; the rest of the tree's (other files, as `jiebang validate` reports
+    // them) after, and counted apart: after a county's import, dozens of placeholders elsewhere must not
+    // hide the one finding about the record on the screen.
+    var here = data.findings.filter(function (f) { return f.here; });
+    var elsewhere = data.findings.filter(function (f) { return !f.here; });
+    here.concat(elsewhere).forEach(function (f) {
       var word = f.severity === "error" ? "错误" : "警告";
-      if (f.severity === "error") errors++; else warnings++;
       var text = word + " [" + f.rule + "] " + f.message + "（" + f.article + "）";
       var li = el("li", null, f.severity);
       var holder = f.here && f.field ? holderFor(f.field) : null;
@@ -105,7 +117,9 @@
       }
       summary.appendChild(li);
     });
-    findingsStatus.textContent = errors || warnings ? errors + " 个错误，" + warnings + " 个警告。" : "没有发现问题。";
+    var said = here.length ? "本记录 " + tally(here) + "。" : "本记录没有发现问题。";
+    if (elsewhere.length) said += "其他文件另有 " + tally(elsewhere) + "，见逐条列表末尾。";
+    findingsStatus.textContent = said;
     var details = document.getElementById("findings-details");
     details.hidden = !data.findings.length;
     if (!details.dataset.touched) details.open = data.findings.length <= 5;  // a long list folds away on a phone
