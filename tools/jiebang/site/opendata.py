@@ -16,8 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from icalendar import Calendar, Event
-
 from ..records.content import ContentTree
 from ..records.lifecycle import OPEN
 from ..records.schema import title_of
@@ -247,6 +245,8 @@ def calendar_bytes(views: list[ListView], name: str, site_url: str, as_of: date,
     """One all-day event per list on its deadline; a past one says so in its summary. `event_lines`
     (a view → bytes) gives each event's lines, the cache's where they are unchanged: a calendar is its
     head, its events' lines in deadline order, and its end, exactly as icalendar writes the whole."""
+    from icalendar import Calendar  # imported when a calendar is made, not by a build that reuses them
+
     calendar = Calendar()
     calendar.add("prodid", "-//jiebang//揭榜挂帅榜单//ZH")
     calendar.add("version", "2.0")
@@ -260,6 +260,8 @@ def calendar_bytes(views: list[ListView], name: str, site_url: str, as_of: date,
 
 def event_bytes(view: ListView, site_url: str, as_of: date, history=None) -> bytes:
     """A list's VEVENT, as its calendars hold it."""
+    from icalendar import Event
+
     is_open = view.status == OPEN
     event = Event()
     event.add("uid", f"{view.id}-deadline@jiebang")
