@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -174,6 +173,10 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
     from jiebang.site import opendata, searchpages
     from jiebang.site.ocds import packages
 
+    # In one process, so that what each build made can be watched (test_pages_made_across_processes…
+    # builds these changes across processes too).
+    monkeypatch.setenv("JIEBANG_WORKERS", "1")
+
     live = tmp_path / "live"
     build_site(project, live, commit="test")  # fills the cache
     first = files(live)
@@ -295,19 +298,79 @@ def test_a_cache_that_cannot_be_written_means_a_build_without_one(project: Path,
     assert len(said) == 1 and "无法写入" in said[0]
 
 
-def test_pages_made_across_processes_are_the_pages_made_in_one(project: Path, tmp_path: Path, monkeypatch) -> None:
+def test_pages_made_across_processes_are_the_pages_made_in_one(tmp_path: Path, monkeypatch) -> None:
+    """Pages by forked workers, the search index beside the feeds and the open data (rendering.apart):
+    cold, warm, and after every kind of change, the same bytes as one process makes without a cache."""
+    project = sample_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "样例内容")
     monkeypatch.setattr("jiebang.site.rendering.PARALLEL_FROM", 1)
     monkeypatch.setattr("jiebang.site.rendering.CHUNK", 7)
+
+    def serial(out: Path) -> Path:
+        monkeypatch.setenv("JIEBANG_WORKERS", "1")
+        build_site(project, out, commit="test", use_cache=False)
+        monkeypatch.setenv("JIEBANG_WORKERS", "2")
+        return out
+
     monkeypatch.setenv("JIEBANG_WORKERS", "2")
-    shutil.rmtree(project / "cache", ignore_errors=True)
     build_site(project, tmp_path / "parallel", commit="test")  # cold, in two worker processes, filling the cache
-    monkeypatch.setenv("JIEBANG_WORKERS", "1")
-    build_site(project, tmp_path / "serial", commit="test", use_cache=False)
-    assert_same(tmp_path / "parallel", tmp_path / "serial")
+    assert_same(tmp_path / "parallel", serial(tmp_path / "serial"))
     before = stored(project)
     build_site(project, tmp_path / "warm", commit="test")  # what the workers stored is reused
     assert_same(tmp_path / "warm", tmp_path / "serial")
     assert "lists/JDZ-2022-001/index.html" in reused(tmp_path / "warm", before)
+    # ... and what the search index's process kept (rendering.apart) was taken back into the manifest
+    assert "search/index/meta.json" in reused(tmp_path / "warm", before)
+    live = tmp_path / "live"
+    for name, change in SCENARIOS:
+        change(project)
+        build_site(project, live, commit="test")
+        assert_same(live, serial(tmp_path / name.replace(" ", "-")))
+
+
+def test_a_writer_run_apart_is_as_if_run_here(tmp_path: Path, monkeypatch) -> None:
+    """rendering.apart: what the forked writer keeps in the cache is this process's after the `with`; its
+    failure is raised here as itself (a full disk stays an OSError, which the build says in Chinese);
+    and a process that dies without a word is followed by the writer run here."""
+    import errno
+
+    from jiebang.site.outputcache import OutputCache
+    from jiebang.site.rendering import apart
+
+    monkeypatch.setenv("JIEBANG_WORKERS", "2")
+    cache = OutputCache(tmp_path / "cache", "v")
+    site = tmp_path / "site"
+    site.mkdir()
+    pids = []
+
+    def writer() -> None:
+        pids.append(os.getpid())
+        cache.write(site, "search/a.json", b"{}", "key-a")
+
+    with apart(writer, cache):
+        cache.write(site, "feeds/b.xml", b"<feed/>", "key-b")
+    assert pids == []  # it ran in another process ...
+    assert {"key-a", "key-b"} <= cache.used.keys() and {"search/a.json", "feeds/b.xml"} <= cache.digests.keys()
+    assert (site / "search/a.json").read_bytes() == b"{}"
+
+    def full() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(site / "search/x.json"))
+
+    with pytest.raises(OSError) as raised, apart(full, cache):
+        pass
+    assert raised.value.errno == errno.ENOSPC and raised.value.filename.endswith("x.json")
+
+    def dies() -> None:
+        if os.getpid() != here:
+            os._exit(3)
+        writer()
+
+    here = os.getpid()
+    with apart(dies, cache):
+        pass
+    assert pids == [here]  # done again here, after the process died
 
 
 def test_a_rebuild_in_the_same_process_sees_an_edit_outside_git(tmp_path: Path) -> None:

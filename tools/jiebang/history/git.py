@@ -250,10 +250,17 @@ class BlobReader:
     CHUNK = 500  # ids written before reading, so neither pipe fills while the other waits
 
     def __init__(self, repo: Repo):
+        self._repo = repo
         self._proc = subprocess.Popen(["git", *_GIT_CONFIG, "cat-file", "--batch"], cwd=repo.top, env=_env(),
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self._lock = threading.Lock()  # History reads the next batch on a thread while it parses this one
         self._finalizer = weakref.finalize(self, _stop, self._proc)
+
+    def anew(self) -> BlobReader:
+        """A reader of its own for a forked process: this one's pipes and git are its parent's, and are
+        left to it (never read, written or stopped here)."""
+        self._finalizer.detach()
+        return BlobReader(self._repo)
 
     def read(self, shas: list[str]) -> dict[str, bytes | None]:
         with self._lock:

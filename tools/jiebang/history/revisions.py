@@ -201,6 +201,20 @@ class History:
                 return wanted
         return []
 
+    def settle(self) -> None:
+        """Wait for the batch of blobs being read ahead on a thread (kept for later): a process may be
+        forked from this one only while no other thread runs."""
+        if self._next is not None:
+            self._next[1].join()
+
+    def in_forked_child(self) -> None:
+        """In a process forked from the one that loaded this history: read git through a cat-file of its
+        own, and never write the history cache (the parent does, once)."""
+        self._next = None
+        self._store = None
+        if self._blobs is not None:
+            self._blobs = self._blobs.anew()
+
     def close(self) -> None:
         """Stop git, and write what this load computed to the cache folder, if it was given one."""
         if self._next is not None:

@@ -34,9 +34,12 @@ def cores() -> int:
 def worth_forking(count: int, workers: int | None = None) -> bool:
     """Whether `count` items go to forked workers. Never from a process running other threads (`jiebang
     serve`'s server, a host application): a forked child inherits their locks in whatever state they were."""
-    workers = cores() if workers is None else workers
-    return (workers > 1 and count >= PARALLEL_FROM and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods())
+    return count >= PARALLEL_FROM and can_fork(cores() if workers is None else workers)
+
+
+def can_fork(workers: int) -> bool:
+    """Whether work may go to a forked process at all: more than one core, fork there, no other thread."""
+    return workers > 1 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def die_with_parent(parent: int) -> None:

@@ -401,6 +401,30 @@ class OutputCache:
         if key and self.enabled:
             self.used[key] = [TREE, sorted(names)]
 
+    def snapshot(self) -> tuple:
+        """What this cache holds now, for changes_since (a writer run in a forked process)."""
+        return dict(self.used), dict(self.digests), self.hits, self.misses
+
+    def changes_since(self, snapshot: tuple) -> tuple:
+        """What was kept, made or dropped since `snapshot`, for `take` in the process it was forked from."""
+        used, digests, hits, misses = snapshot
+        return ({k: v for k, v in self.used.items() if used.get(k) != v}, [k for k in used if k not in self.used],
+                {k: v for k, v in self.digests.items() if digests.get(k) != v}, dict(self._stored),
+                self.hits - hits, self.misses - misses, self.enabled)
+
+    def take(self, changes: tuple) -> None:
+        """As if the forked writer had run in this process."""
+        used, gone, digests, stored, hits, misses, still_caching = changes
+        self.used.update(used)
+        for key in gone:
+            self.used.pop(key, None)
+        self.digests.update(digests)
+        self._stored.update(stored)
+        self.hits += hits
+        self.misses += misses
+        if not still_caching:
+            self.folder = None  # the writer said why, once
+
     def file(self, staging: Path, save_as: str, key: str | None, make: Callable[[], bytes]) -> None:
         """Reuse the file under `key`, or make it."""
         if not self.reuse(staging, save_as, key):

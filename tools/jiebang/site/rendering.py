@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import pickle
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,3 +65,64 @@ def render_pages(misses: Sequence[tuple[Any, str, str | None]], render: Callable
                     cache.folder = None  # the worker said why, once
     finally:
         _work = None
+
+
+@contextmanager
+def apart(task: Callable[[], None], cache: OutputCache, history: Any = None) -> Iterator[None]:
+    """Run `task` (a writer of files into the new site and the cache) in a forked process while the
+    body of the `with` runs here, then take back what it kept in the cache, as if it had run here: on
+    two cores the search index is made beside the feeds and the open data. Done here, after the body,
+    where fork is missing, one core is all there is, or another thread runs (`jiebang serve`). An
+    error in the task is raised here as it was raised there (a full disk stays an OSError); a process
+    that died without a word is followed by the task done here."""
+    from ..records.parallel import can_fork, die_with_parent
+
+    if history is not None:
+        history.settle()
+    if not can_fork(workers_wanted()):
+        yield
+        task()
+        return
+    before = cache.snapshot()
+    sys.stdout.flush()  # a forked process must not write out again what this one has buffered
+    sys.stderr.flush()
+    reading, writing = os.pipe()
+    parent, child = os.getpid(), os.fork()
+    if child == 0:  # the forked process: do the task, say what it kept, and end without cleaning up
+        os.close(reading)
+        outcome: Any
+        try:
+            die_with_parent(parent)
+            if history is not None:
+                history.in_forked_child()
+            task()
+            outcome = ("done", cache.changes_since(before))
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the build, which says it
+            outcome = ("failed", exc)
+        try:
+            if history is not None:
+                history.close()
+            with os.fdopen(writing, "wb") as out:
+                pickle.dump(outcome, out)
+        finally:
+            os._exit(0)
+    os.close(writing)
+    told = os.fdopen(reading, "rb")
+    try:
+        yield
+        try:
+            outcome = pickle.load(told)
+        except (EOFError, pickle.UnpicklingError):
+            outcome = None
+    except BaseException:
+        os.kill(child, signal.SIGKILL)
+        raise
+    finally:
+        told.close()
+        os.waitpid(child, 0)
+    if outcome is None:
+        task()
+    elif outcome[0] == "failed":
+        raise outcome[1]
+    else:
+        cache.take(outcome[1])
