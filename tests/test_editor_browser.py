@@ -275,17 +275,26 @@ def test_a_published_list_is_stopped_until_its_change_note_is_there(page, server
     ] == ["title"]
 
 
-def test_a_change_made_on_disk_is_not_overwritten(page, server: Server, project: Path):
-    rel = "lists/2022/JDZ-2022-002.yaml"
+def save_over_a_change_on_disk(page, server: Server, project: Path, rel: str, on_disk: tuple[str, str],
+                               typed: str) -> tuple[Path, str, str]:
+    """Open `rel` in the editor, change field on_disk[0] to on_disk[1] in the file meanwhile, type
+    `typed` into 细分方向 and save: the conflict shows. The file, its old value and what is on disk."""
     path = project / "content" / rel
     page.goto(server.editor + "edit?file=" + rel)
     original = path.read_text("utf-8")
-    old_batch = yaml.safe_load(original)["batch"]
-    path.write_text(original.replace(f"batch: {old_batch}", "batch: 磁盘上改过的批次"), "utf-8")
-    page.fill("#f-subfield", "浏览器中改过的方向")
+    field, value = on_disk
+    old = yaml.safe_load(original)[field]
+    changed = original.replace(f"{field}: {old}", f"{field}: {value}")
+    path.write_text(changed, "utf-8")
+    page.fill("#f-subfield", typed)
     page.get_by_role("button", name="保存").click()
-    conflict = page.locator("#conflict")
-    conflict.wait_for()
+    page.locator("#conflict").wait_for()
+    return path, old, changed
+
+
+def test_a_change_made_on_disk_is_not_overwritten(page, server: Server, project: Path):
+    path, old_batch, _ = save_over_a_change_on_disk(page, server, project, "lists/2022/JDZ-2022-002.yaml",
+                                                    ("batch", "磁盘上改过的批次"), "浏览器中改过的方向")
     assert "磁盘上改过的批次" in page.inner_text("#conflict-text")
     assert "浏览器中改过的方向" in page.inner_text("#conflict-mine-list")
     assert "磁盘上改过的批次" in path.read_text("utf-8")  # not overwritten
@@ -298,16 +307,8 @@ def test_a_change_made_on_disk_is_not_overwritten(page, server: Server, project:
 
 
 def test_a_conflict_can_be_settled_by_taking_the_version_on_disk(page, server: Server, project: Path):
-    rel = "lists/2023/JDZ-2023-003.yaml"
-    path = project / "content" / rel
-    page.goto(server.editor + "edit?file=" + rel)
-    original = path.read_text("utf-8")
-    old_subfield = yaml.safe_load(original)["subfield"]
-    on_disk = original.replace(f"subfield: {old_subfield}", "subfield: 磁盘上改过的方向")
-    path.write_text(on_disk, "utf-8")
-    page.fill("#f-subfield", "浏览器中改过、随后放弃的方向")
-    page.get_by_role("button", name="保存").click()
-    page.locator("#conflict").wait_for()
+    path, _, on_disk = save_over_a_change_on_disk(page, server, project, "lists/2023/JDZ-2023-003.yaml",
+                                                  ("subfield", "磁盘上改过的方向"), "浏览器中改过、随后放弃的方向")
     page.get_by_role("button", name="放弃我的修改，载入磁盘上的版本").click()
     page.wait_for_load_state("load")
     page.locator("#findings-status", has_text="本记录").wait_for()
