@@ -334,6 +334,19 @@ def test_text_link_scheme(root, link):
     expect(found, "text.link_scheme", path, line_of(path, "problem"), "error", "安全", "链接")
 
 
+@pytest.mark.parametrize(("link", "why"), [
+    ("[点此](JavaScript:alert(1))", "只允许 http、https 和 mailto 链接。"),
+    ("[点此](java\u200bscript:alert(1))", "只允许 http、https 和 mailto 链接。"),  # browsers drop the hidden character
+    ("![图](HTTPS://evil.example/a.png)", "网站不得加载外部图片（不向其他网站发出请求），请把图片放到本站并用相对路径引用。"),
+    ("![图](//evil.example/a.png)", "网站不得加载外部图片（不向其他网站发出请求），请把图片放到本站并用相对路径引用。"),
+])
+def test_text_link_scheme_says_how_to_fix_it(root, link, why):
+    """The message says why this link is refused (mutmut: _why's choice was untested)."""
+    [finding] = [d for d in check(root, good_list(problem=f"详见{link}。")) if d.rule == "text.link_scheme"]
+    assert finding.message.startswith("problem（技术难题概述） 含有不允许的链接“")
+    assert finding.message.endswith(f"”：{why}")
+
+
 @pytest.mark.parametrize("link", ["[办法](https://example.gov.cn/a.html)", "[邮件](mailto:jhk@example.gov.cn)",
                                   "[站内](/regulation/)", "<https://example.gov.cn>", "[锚点](#top)"])
 def test_text_link_scheme_passes(root, link):
@@ -529,6 +542,8 @@ def test_list_amount_min_fails_just_below(root):
     d = expect(found, "money.list_amount_min", path, line_of(path, "to_solver_wan"), "error", "第六条",
                "99.9999 万元", "100 万元", "第六条")
     assert d.message == "榜单金额 99.9999 万元低于《办法》第六条规定的 100 万元下限。"
+    # At the key, as a compiler points at a name (mutmut: Findings.add's key=True default was untested).
+    assert d.column == path.read_text("utf-8").splitlines()[d.line - 1].index("to_solver_wan") + 1 == 3
 
 
 def test_list_amount_min_exactly_100_passes(root):
@@ -1125,3 +1140,15 @@ def test_privacy_office_contact_passes(root):
 def test_privacy_landline_and_dates_are_not_mobiles(root):
     found = check(root, good_list(problem="电话 0798-8222222，2022年10月15日起，编号 20221015，金额 13912345 元。"))
     assert_no(found, "privacy.personal_contact", "privacy.pii")
+
+
+def test_acceptance_deadline_ignores_an_extension_published_after_the_acceptance(root):
+    """A 延期 published after the 验收 notice cannot make a late application timely (mutmut: the
+    `before` cut-off of Timeline.term_end was untested)."""
+    notices = lifecycle()  # term ends 2026-01-09: the application is due by 2026-02-09
+    notices[5].update(applied="2026-02-10", date="2026-02-12")
+    notices[6]["date"] = "2026-03-01"
+    notices.append(extension(8, "2026-02-20", "2026-06-30"))
+    found = check(root, good_list(), *notices)
+    path = path_of(root, "JDZ-2022-001-R06")
+    expect(found, "acceptance.deadline", path, line_of(path, "applied"), "error", "第十三条", "2026-01-09", "2026-02-09")
