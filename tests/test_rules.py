@@ -649,6 +649,16 @@ def test_tranche_amount_off_by_one_ten_thousandth_fails(root, index, amounts, wr
     expect(found, "money.tranches", path, line_of(path, "amount_wan"), "error", "第六条", wrong, expected, "99.999 万元")
 
 
+def test_a_share_that_falls_on_half_a_yuan_is_rounded_up(root):
+    """100.0001 万元 × 50% is 50.00005: the first tranche is 50.0001 (half up, as 财政 rounds), and the last
+    takes the remainder (mutmut: the rounding mode was untested; the default rounds half to even)."""
+    assert check(root, good_list(), *tranche_lifecycle(100.0001, 50.0001, 30, 20)) == []
+    notices = tranche_lifecycle(100.0001, 50, 30, 20)  # 50 is what rounding half to even gives
+    found = check(root, good_list(), *notices)
+    path = path_of(root, notices[2]["id"])
+    expect(found, "money.tranches", path, line_of(path, "amount_wan"), "error", "第六条", "即 50.0001 万元", "现为 50 万元")
+
+
 def test_tranche_shares_named_in_the_message(root):
     notices = lifecycle()
     notices[2]["amount_wan"] = 70
@@ -929,6 +939,16 @@ def test_acceptance_deadline_across_the_new_year(root):
     found = check(root, good_list(), *notices)
     path = path_of(root, "JDZ-2022-001-R06")
     expect(found, "acceptance.deadline", path, line_of(path, "applied"), "error", "第十三条", "2025-12-15", "2026-01-15")
+
+
+def test_acceptance_without_its_dates_is_a_schema_error_not_a_crash(root):
+    """A 验收 missing `applied`, or a 立项 missing its term: the schema says so, and acceptance.deadline,
+    which needs both, stays silent (mutmut: `not applied or not end` as `and` crashed the rule)."""
+    for broken in ("applied", "term"):
+        notices = lifecycle()
+        del notices[5 if broken == "applied" else 1][broken]
+        rules = sorted({d.rule for d in check(root, good_list(), *notices)})
+        assert rules == ["schema.required"], (broken, rules)
 
 
 def test_acceptance_early_application_passes(root):
