@@ -192,6 +192,8 @@ def test_a_value_emptied_or_turned_into_another_type():
     assert (change.label, change.change, change.before, change.after) == ("项目承接企业", "changed", enterprise, None)
     assert change.before_text == "承接企业名称：景德镇市示例承接企业；承接企业统一社会信用代码：91360203MA35A00019；承接企业所在县（市、区）：昌江区"
     assert list_lines(["甲", "乙"], None, "peers") == ["有共同技术需求的同行企业：甲、乙 → （空）"]
+    [peers] = diff_records("list", good_list(peers=["甲", "乙"]), good_list(peers=None))
+    assert (peers.as_json()["before"], peers.as_json()["after"]) == (["甲", "乙"], None)
     old = money(good_list())
     assert lines(diff_records("list", old, good_list(budget=None))) == ["经费预算：预计项目经费：300 万元；榜单金额：200 万元 → （空）"]
 
