@@ -163,6 +163,8 @@ def test_edits_between_unchanged_items_are_each_named_once():
         "技术指标 第3项：删除：指标：丙；现状：1；目标：≥ 9",
         "技术指标 第4项：新增：指标：己；现状：1；目标：≥ 1",
     ]
+    assert list_lines([A, B, C], [A, {**B, "target": "≥ 10"}, indicator("己"), C]) == [  # one item became two
+        "技术指标 第2项 / 目标：≥ 9 → ≥ 10", "技术指标 第3项：新增：指标：己；现状：1；目标：≥ 9"]
 
 
 def test_a_removed_and_an_added_item_in_json_and_in_the_correction_columns():
@@ -191,6 +193,8 @@ def test_a_value_emptied_or_turned_into_another_type():
     [change] = diff_records("list", good_list(host_enterprise=enterprise), good_list(host_enterprise=None))
     assert (change.label, change.change, change.before, change.after) == ("项目承接企业", "changed", enterprise, None)
     assert change.before_text == "承接企业名称：景德镇市示例承接企业；承接企业统一社会信用代码：91360203MA35A00019；承接企业所在县（市、区）：昌江区"
+    [filled] = diff_records("list", good_list(host_enterprise=None), good_list(host_enterprise=enterprise))
+    assert (filled.before_text, filled.after_text) == ("（空）", change.before_text)
     assert list_lines(["甲", "乙"], None, "peers") == ["有共同技术需求的同行企业：甲、乙 → （空）"]
     [peers] = diff_records("list", good_list(peers=["甲", "乙"]), good_list(peers=None))
     assert (peers.as_json()["before"], peers.as_json()["after"]) == (["甲", "乙"], None)
