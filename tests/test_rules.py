@@ -944,9 +944,9 @@ def test_acceptance_deadline_across_the_new_year(root):
 def test_acceptance_without_its_dates_is_a_schema_error_not_a_crash(root):
     """A 验收 missing `applied`, or a 立项 missing its term: the schema says so, and acceptance.deadline,
     which needs both, stays silent (mutmut: `not applied or not end` as `and` crashed the rule)."""
-    for broken in ("applied", "term"):
+    for broken, index in (("applied", 5), ("term", 1)):
         notices = lifecycle()
-        del notices[5 if broken == "applied" else 1][broken]
+        del notices[index][broken]
         rules = sorted({d.rule for d in check(root, good_list(), *notices)})
         assert rules == ["schema.required"], (broken, rules)
 
@@ -1030,6 +1030,17 @@ def test_lifecycle_order_tranche_before_project(root):
     notices = [lifecycle()[0], {**lifecycle()[2], "id": "JDZ-2022-001-R02"}]
     found = check(root, good_list(), *notices)
     path = path_of(root, "JDZ-2022-001-R02")
+    expect(found, "lifecycle.order", path, line_of(path, "kind"), "error", "第九条", "立项")
+
+
+def test_lifecycle_order_is_still_checked_after_a_correction(root):
+    """A 更正公告 may come anywhere, and the notices after it are still checked in order (mutmut: its
+    `continue` as `break` ended the walk there, with every test passing)."""
+    correction = {"id": "JDZ-2022-001-R01", "list": "JDZ-2022-001", "kind": "更正公告", "date": "2022-10-20",
+                  "target": "JDZ-2022-001", "fields": ["deadline"], "reason": "更正截止日期。", "body": "（示例）"}
+    notices = [correction, {**lifecycle()[0], "id": "JDZ-2022-001-R02"}, {**lifecycle()[2], "id": "JDZ-2022-001-R03"}]
+    found = check(root, good_list(), *notices)
+    path = path_of(root, "JDZ-2022-001-R03")
     expect(found, "lifecycle.order", path, line_of(path, "kind"), "error", "第九条", "立项")
 
 
