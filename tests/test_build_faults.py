@@ -178,3 +178,18 @@ def test_the_previous_site_is_put_back_when_the_second_rename_fails(tmp_path: Pa
         build_module.swap_in(staging, out)
     assert (out / "index.html").read_text("utf-8") == "<p>上一次发布的网站</p>"
     assert not list(out.parent.glob(".site.old-*"))
+
+
+def test_a_good_build_removes_the_site_before_the_previous_one(project: Path, tmp_path: Path) -> None:
+    """After a good build the live site is the new one and the previous one is its spare; the site before
+    that is gone, not left at .site.old-PID (issue 11, item 7: the swap's cleanup was untested)."""
+    out = old_site(tmp_path / "deploy")
+    build_site(project, out, use_cache=False)
+    first = (out / "SHA256SUMS").read_bytes()
+    (project / "content" / "pages" / "about.md").write_text(
+        (project / "content" / "pages" / "about.md").read_text("utf-8") + "\n再次生成。\n", "utf-8")
+    build_site(project, out, use_cache=False)  # without the cache: the spare is not recycled but put aside
+    assert (out / "SHA256SUMS").read_bytes() != first
+    assert (out.parent / ".site.spare" / "SHA256SUMS").read_bytes() == first
+    assert beside(out) == []
+    assert "上一次发布的网站" not in "".join(p.read_text("utf-8", "replace") for p in out.parent.rglob("index.html"))

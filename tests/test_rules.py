@@ -334,6 +334,19 @@ def test_text_link_scheme(root, link):
     expect(found, "text.link_scheme", path, line_of(path, "problem"), "error", "安全", "链接")
 
 
+@pytest.mark.parametrize(("link", "why"), [
+    ("[点此](JavaScript:alert(1))", "只允许 http、https 和 mailto 链接。"),
+    ("[点此](java\u200bscript:alert(1))", "只允许 http、https 和 mailto 链接。"),  # browsers drop the hidden character
+    ("![图](HTTPS://evil.example/a.png)", "网站不得加载外部图片（不向其他网站发出请求），请把图片放到本站并用相对路径引用。"),
+    ("![图](//evil.example/a.png)", "网站不得加载外部图片（不向其他网站发出请求），请把图片放到本站并用相对路径引用。"),
+])
+def test_text_link_scheme_says_how_to_fix_it(root, link, why):
+    """The message says why this link is refused (mutmut: _why's choice was untested)."""
+    [finding] = [d for d in check(root, good_list(problem=f"详见{link}。")) if d.rule == "text.link_scheme"]
+    assert finding.message.startswith("problem（技术难题概述） 含有不允许的链接“")
+    assert finding.message.endswith(f"”：{why}")
+
+
 @pytest.mark.parametrize("link", ["[办法](https://example.gov.cn/a.html)", "[邮件](mailto:jhk@example.gov.cn)",
                                   "[站内](/regulation/)", "<https://example.gov.cn>", "[锚点](#top)"])
 def test_text_link_scheme_passes(root, link):
@@ -529,6 +542,8 @@ def test_list_amount_min_fails_just_below(root):
     d = expect(found, "money.list_amount_min", path, line_of(path, "to_solver_wan"), "error", "第六条",
                "99.9999 万元", "100 万元", "第六条")
     assert d.message == "榜单金额 99.9999 万元低于《办法》第六条规定的 100 万元下限。"
+    # At the key, as a compiler points at a name (mutmut: Findings.add's key=True default was untested).
+    assert d.column == path.read_text("utf-8").splitlines()[d.line - 1].index("to_solver_wan") + 1 == 3
 
 
 def test_list_amount_min_exactly_100_passes(root):
@@ -634,6 +649,16 @@ def test_tranche_amount_off_by_one_ten_thousandth_fails(root, index, amounts, wr
     expect(found, "money.tranches", path, line_of(path, "amount_wan"), "error", "第六条", wrong, expected, "99.999 万元")
 
 
+def test_a_share_that_falls_on_half_a_yuan_is_rounded_up(root):
+    """100.0001 万元 × 50% is 50.00005: the first tranche is 50.0001 (half up, as 财政 rounds), and the last
+    takes the remainder (mutmut: the rounding mode was untested; the default rounds half to even)."""
+    assert check(root, good_list(), *tranche_lifecycle(100.0001, 50.0001, 30, 20)) == []
+    notices = tranche_lifecycle(100.0001, 50, 30, 20)  # 50 is what rounding half to even gives
+    found = check(root, good_list(), *notices)
+    path = path_of(root, notices[2]["id"])
+    expect(found, "money.tranches", path, line_of(path, "amount_wan"), "error", "第六条", "即 50.0001 万元", "现为 50 万元")
+
+
 def test_tranche_shares_named_in_the_message(root):
     notices = lifecycle()
     notices[2]["amount_wan"] = 70
@@ -661,7 +686,8 @@ def test_second_tranche_before_midterm_fails(root):
     notices[4]["date"] = "2024-07-14"  # the day before 中期评估
     found = check(root, good_list(), *notices)
     path = path_of(root, "JDZ-2022-001-R05")
-    expect(found, "money.tranches", path, line_of(path, "tranche"), "error", "第六条", "30%", "中期评估")
+    d = expect(found, "money.tranches", path, line_of(path, "tranche"), "error", "第六条", "30%", "中期评估")
+    assert d.message == "第 2 笔资金（30%）须在中期评估结论为“继续支持”之后拨付。"
 
 
 def test_second_tranche_on_the_midterm_day_after_it_passes(root):
@@ -675,7 +701,8 @@ def test_third_tranche_before_acceptance_fails(root):
     notices[6]["date"] = "2026-02-04"
     found = check(root, good_list(), *notices)
     path = path_of(root, "JDZ-2022-001-R07")
-    expect(found, "money.tranches", path, line_of(path, "tranche"), "error", "第六条", "20%", "验收合格")
+    d = expect(found, "money.tranches", path, line_of(path, "tranche"), "error", "第六条", "20%", "验收合格")
+    assert d.message == "第 3 笔资金（20%）须在验收合格之后拨付（第十五条）。"
 
 
 def test_third_tranche_after_failed_acceptance_fails(root):
@@ -916,6 +943,19 @@ def test_acceptance_deadline_across_the_new_year(root):
     expect(found, "acceptance.deadline", path, line_of(path, "applied"), "error", "第十三条", "2025-12-15", "2026-01-15")
 
 
+def test_acceptance_without_its_dates_is_a_schema_error_not_a_crash(root):
+    """A 验收 missing `applied`, or a 立项 missing its term: the schema says so, and acceptance.deadline,
+    which needs both, stays silent (mutmut: `not applied or not end` as `and` crashed the rule)."""
+    for broken, index in (("applied", 5), ("term", 1)):
+        notices = lifecycle()
+        del notices[index][broken]
+        rules = sorted({d.rule for d in check(root, good_list(), *notices)})
+        assert rules == ["schema.required"], (broken, rules)
+    notices = lifecycle()
+    del notices[2]["date"]  # a 资金拨付 without its date: money.tranches reads the year only when there is one
+    assert "internal.error" not in {d.rule for d in check(root, good_list(), *notices)}
+
+
 def test_acceptance_early_application_passes(root):
     notices = lifecycle()
     notices[5].update(applied="2025-12-01", date="2025-12-20")
@@ -996,6 +1036,21 @@ def test_lifecycle_order_tranche_before_project(root):
     found = check(root, good_list(), *notices)
     path = path_of(root, "JDZ-2022-001-R02")
     expect(found, "lifecycle.order", path, line_of(path, "kind"), "error", "第九条", "立项")
+
+
+def test_lifecycle_order_is_still_checked_after_a_correction(root):
+    """A 更正公告 may come anywhere, and the notices after it are still checked in order (mutmut: its
+    `continue` as `break` ended the walk there, with every test passing)."""
+    correction = {"id": "JDZ-2022-001-R01", "list": "JDZ-2022-001", "kind": "更正公告", "date": "2022-10-20",
+                  "target": "JDZ-2022-001", "fields": ["deadline"], "reason": "更正截止日期。", "body": "（示例）"}
+    notices = [correction, {**lifecycle()[0], "id": "JDZ-2022-001-R02"}, {**lifecycle()[2], "id": "JDZ-2022-001-R03"}]
+    found = check(root, good_list(), *notices)
+    path = path_of(root, "JDZ-2022-001-R03")
+    expect(found, "lifecycle.order", path, line_of(path, "kind"), "error", "第九条", "立项")
+    # and after a 终止 a correction is still allowed (mutmut: `kind is None or …` as `and` refused it)
+    notices = [*lifecycle()[:4], termination(5, "2024-08-01"), {**correction, "id": "JDZ-2022-001-R06", "date": "2024-09-01",
+                                                                 "target": "JDZ-2022-001-R05", "fields": ["reason"]}]
+    assert check(root, good_list(), *notices) == []
 
 
 def test_lifecycle_order_award_on_the_deadline_fails(root):
@@ -1125,3 +1180,15 @@ def test_privacy_office_contact_passes(root):
 def test_privacy_landline_and_dates_are_not_mobiles(root):
     found = check(root, good_list(problem="电话 0798-8222222，2022年10月15日起，编号 20221015，金额 13912345 元。"))
     assert_no(found, "privacy.personal_contact", "privacy.pii")
+
+
+def test_acceptance_deadline_ignores_an_extension_published_after_the_acceptance(root):
+    """A 延期 published after the 验收 notice cannot make a late application timely (mutmut: the
+    `before` cut-off of Timeline.term_end was untested)."""
+    notices = lifecycle()  # term ends 2026-01-09: the application is due by 2026-02-09
+    notices[5].update(applied="2026-02-10", date="2026-02-12")
+    notices[6]["date"] = "2026-03-01"
+    notices.append(extension(8, "2026-02-20", "2026-06-30"))
+    found = check(root, good_list(), *notices)
+    path = path_of(root, "JDZ-2022-001-R06")
+    expect(found, "acceptance.deadline", path, line_of(path, "applied"), "error", "第十三条", "2026-01-09", "2026-02-09")

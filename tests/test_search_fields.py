@@ -164,12 +164,18 @@ def test_markdown_is_indexed_as_the_words_a_reader_sees() -> None:
     assert markdown_text("- 5 * 10 与 2*3") == "- 5 * 10 与 2*3"  # a lone asterisk is no emphasis
 
 
-def test_a_correction_notice_is_found_by_what_its_table_says_was_corrected(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("sample") / "site"
+    build_site(REPO, site)
+    return site
+
+
+def test_a_correction_notice_is_found_by_what_its_table_says_was_corrected(sample_site: Path) -> None:
     """The 更正前/更正后 texts come from git history (the sample content's), not from the notice's record."""
-    build_site(REPO, tmp_path / "site")
-    reader = SearchIndexReader(tmp_path / "site" / "search")
+    reader = SearchIndexReader(sample_site / "search")
     checked = 0
-    for page in sorted((tmp_path / "site" / "results").glob("*/index.html")):
+    for page in sorted((sample_site / "results").glob("*/index.html")):
         tables = lxml.html.fromstring(page.read_bytes()).find_class("correction")
         for row in tables[0].iter("tr") if tables else ():
             cells = [td.text_content() for td in row.findall("td")]
@@ -180,3 +186,21 @@ def test_a_correction_notice_is_found_by_what_its_table_says_was_corrected(tmp_p
                 assert url in {hit.url for hit in reader.search(text[:40])}, (url, text)
                 checked += 1
     assert checked >= 3  # the sample has one 更正公告 whose change git shows: label, before, after
+
+
+@pytest.mark.parametrize("term", ["技术秘密", "拟揭榜单位", "3D打印"])
+def test_the_terms_the_issue_found_nothing_for_find_every_sample_page_showing_them(sample_site: Path,
+                                                                                   term: str) -> None:
+    """Issue 11.1 tried these as a bidder: 知识产权归属 (技术秘密; 相关法律 is no longer in the sample), a 更正公告's reason (揭榜单位) and
+    a mixed term found nothing. Each now finds every sample page whose record text shows it, and only those."""
+    reader = SearchIndexReader(sample_site / "search")
+    showing = set()
+    for folder in ("lists", "results"):
+        for page in sorted((sample_site / folder).glob("*/index.html")):
+            article = lxml.html.fromstring(page.read_bytes()).find(".//article")
+            for revisions in article.find_class("revisions"):
+                revisions.drop_tree()
+            if term in article.text_content():
+                showing.add(f"/{folder}/{page.parent.name}/")
+    assert showing, f"no sample page shows {term}"
+    assert {hit.url for hit in reader.search(term)} == showing
