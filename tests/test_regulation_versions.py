@@ -133,3 +133,24 @@ def test_file_order_does_not_matter(revised):
     revised.write(a_list("JDZ-2024-001", "2024-01-01", "2024-02-28", 120))
     found = findings(revised, "money.list_amount_min")
     assert [Path(d.file).name for d in found] == ["JDZ-2024-001.yaml"]
+
+
+def test_tranches_after_a_revision_follow_its_shares_and_cite_its_article(root):
+    """The 资金拨付 shares and their article come from the measures in force on each notice's date: a
+    2024 revision to 50/20/30 (cited as its own article) makes the sample's 2nd and 3rd tranches wrong,
+    and says so in that article's words; the 1st, paid in 2023, is still right under the old measures.
+    (A mutmut survivor: findings that lost their article fell back to the rule's declared one.)"""
+    article = "第七条（2024年修订）"
+    text = (REGULATION / "2022-09-05.yaml").read_text("utf-8")
+    old = "tranche_shares:\n  value: [0.5, 0.3, 0.2]\n  article: 第六条\n"
+    assert old in text
+    text = (text.replace("effective: 2022-09-05\n", "effective: 2024-01-01\n")
+                .replace(old, f"tranche_shares:\n  value: [0.5, 0.2, 0.3]\n  article: {article}\n"))
+    (root.path / "regulation" / "2024-01-01.yaml").write_text(text, encoding="utf-8")
+    root.write(good_list(id="JDZ-2022-001"))
+    root.write_all(lifecycle("JDZ-2022-001"))
+    found = sorted(findings(root, "money.tranches"), key=lambda d: d.file)
+    assert [Path(d.file).name for d in found] == ["JDZ-2022-001-R05.yaml", "JDZ-2022-001-R07.yaml"]
+    assert [d.article for d in found] == [article, article]
+    assert "20%" in found[0].message and "24 万元" in found[0].message and "36 万元" in found[0].message
+    assert "36 万元" in found[1].message and "24 万元" in found[1].message
