@@ -154,3 +154,21 @@ def test_tranches_after_a_revision_follow_its_shares_and_cite_its_article(root):
     assert [d.article for d in found] == [article, article]
     assert "20%" in found[0].message and "24 万元" in found[0].message and "36 万元" in found[0].message
     assert "36 万元" in found[1].message and "24 万元" in found[1].message
+
+
+def test_an_acceptance_after_a_revision_is_held_to_its_minimum_and_its_article(root):
+    """验收 under a 2024 revision that raises the completion minimum to 95% and renumbers its article: the
+    sample's 92% 合格 is refused, in that article's words, message and reference alike."""
+    article = "第十五条（2024年修订）"
+    text = (REGULATION / "2022-09-05.yaml").read_text("utf-8")
+    old = "acceptance_completion_min:\n  value: 0.8\n  article: 第十四条\n"
+    assert old in text
+    text = (text.replace("effective: 2022-09-05\n", "effective: 2024-01-01\n")
+                .replace(old, f"acceptance_completion_min:\n  value: 0.95\n  article: {article}\n"))
+    (root.path / "regulation" / "2024-01-01.yaml").write_text(text, encoding="utf-8")
+    root.write(good_list(id="JDZ-2022-001"))
+    root.write_all(lifecycle("JDZ-2022-001"))
+    found = findings(root, "acceptance.completion")
+    assert [Path(d.file).name for d in found] == ["JDZ-2022-001-R06.yaml"]
+    assert found[0].article == article
+    assert "92%" in found[0].message and "95%" in found[0].message and article in found[0].message

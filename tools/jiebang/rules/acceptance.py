@@ -31,9 +31,10 @@ def acceptance(tree: ContentTree, findings: Findings) -> None:
             completion = notice.data.get("completion")
             minimum = regulation.number("acceptance_completion_min")
             if notice.data.get("conclusion") == "合格" and isinstance(completion, Decimal | int) and completion < minimum:
+                article = regulation.article("acceptance_completion_min")  # the measures in force may renumber it
                 findings.add(COMPLETION, notice, ("completion",),
-                             f"任务完成比例 {percent(completion)} 未达到 {percent(minimum)}，按《办法》第十四条应为验收不合格。",
-                             article=regulation.article("acceptance_completion_min"))
+                             f"任务完成比例 {percent(completion)} 未达到 {percent(minimum)}，按《办法》{article}应为验收不合格。",
+                             article=article)
 
 
 def _deadline(notice, timeline: Timeline, regulation, findings: Findings) -> None:
