@@ -111,8 +111,8 @@ def _check_tranche(notice: Record, timeline: Timeline, subsidy: Decimal, contrac
     year = notice.date.year if notice.date else None
     if number == 1 and year and contract_year.isdigit() and year != int(contract_year):
         findings.add(TRANCHES, notice, ("date",),
-                     f"第 1 笔资金（50%）应于任务书签订当年（{contract_year}年）拨付，现为 {year} 年。", article=article)
+                     f"第 1 笔资金（{percent(shares[0])}）应于任务书签订当年（{contract_year}年）拨付，现为 {year} 年。", article=article)
     if number == 2 and not timeline.earlier(notice, MIDTERM, conclusion="继续支持"):
-        findings.add(TRANCHES, notice, ("tranche",), "第 2 笔资金（30%）须在中期评估结论为“继续支持”之后拨付。", article=article)
+        findings.add(TRANCHES, notice, ("tranche",), f"第 2 笔资金（{percent(shares[1])}）须在中期评估结论为“继续支持”之后拨付。", article=article)
     if number == 3 and not timeline.earlier(notice, ACCEPTANCE, conclusion="合格"):
-        findings.add(TRANCHES, notice, ("tranche",), "第 3 笔资金（20%）须在验收合格之后拨付（第十五条）。", article=article)
+        findings.add(TRANCHES, notice, ("tranche",), f"第 3 笔资金（{percent(shares[2])}）须在验收合格之后拨付（第十五条）。", article=article)
