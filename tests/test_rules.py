@@ -419,6 +419,19 @@ def test_org_credit_code_of_a_solver(root):
     expect(found, "org.credit_code", path, line_of(path, "credit_code"), "error", "GB 32100-2015", bad)
 
 
+def test_org_credit_code_of_the_host_enterprise_beside_the_solvers(root):
+    """The 承接企业's code is checked on a notice that names solvers too (mutmut survivors: the host's path
+    misspelt, and the solvers' paths replacing the others instead of joining them)."""
+    notices = lifecycle()
+    bad = wrong_check_character(LOCAL_FIRM_2)
+    notices[0]["host_enterprise"] = {"name": "景德镇市某瓷业有限公司", "credit_code": bad}
+    found = check(root, good_list(), *notices)
+    path = path_of(root, "JDZ-2022-001-R01")
+    assert notices[0]["solvers"]
+    line = next(n for n, row in enumerate(path.read_text("utf-8").splitlines(), 1) if bad in row)
+    expect(found, "org.credit_code", path, line, "error", "GB 32100-2015", bad, f"校验位应为 {LOCAL_FIRM_2[-1]}")
+
+
 @pytest.mark.parametrize("code", [LOCAL_FIRM, LOCAL_FIRM_2, LOCAL_UNIVERSITY, BEIJING_FIRM])
 def test_org_credit_code_passes(root, code):
     record = good_list()
