@@ -1205,3 +1205,37 @@ def test_acceptance_deadline_ignores_an_extension_published_after_the_acceptance
     found = check(root, good_list(), *notices)
     path = path_of(root, "JDZ-2022-001-R06")
     expect(found, "acceptance.deadline", path, line_of(path, "applied"), "error", "第十三条", "2026-01-09", "2026-02-09")
+
+
+def test_lifecycle_order_says_each_fault_in_its_own_words(root):
+    """The exact sentences of the order rules, each notice its own (mutmut survivors in lifecycle._walk: the
+    终止 date dropped from the message, the 不再支持 wording, a break where the walk goes on to the next
+    notice, and an acceptance forgotten)."""
+    def said(found: list) -> dict[str, tuple[str, str]]:
+        return {Path(d.file).stem: (d.rule, d.message) for d in found if d.rule.startswith(("lifecycle", "termination", "midterm"))}
+
+    after_termination = lifecycle()[:3] + [termination(4, "2023-06-01"), {**lifecycle()[4], "date": "2023-07-01"},
+                                           {**lifecycle()[5], "date": "2023-08-01", "applied": "2023-07-20"}]
+    assert said(check(root, good_list(), *after_termination)) == {
+        "JDZ-2022-001-R05": ("termination.funding", "项目已于 2023-06-01 终止（JDZ-2022-001-R04），终止的项目不再给予财政资金支持。"),
+        "JDZ-2022-001-R06": ("lifecycle.order", "项目已于 2023-06-01 终止（JDZ-2022-001-R04），其后不应再有“验收”公告。"),
+    }
+    for stale in root.path.rglob("JDZ-2022-001-R*.yaml"):
+        stale.unlink()
+    stopped = lifecycle()[:6]
+    stopped[3]["conclusion"] = "不再支持"
+    assert said(check(root, good_list(), *stopped)) == {
+        "JDZ-2022-001-R05": ("midterm.stop", "中期评估结论为“不再支持”（JDZ-2022-001-R04），此后不应再拨付资金，应发布终止公告。"),
+        "JDZ-2022-001-R06": ("midterm.stop", "中期评估结论为“不再支持”（JDZ-2022-001-R04），此后不应再发布“验收”公告，应发布终止公告。"),
+    }
+    for stale in root.path.rglob("JDZ-2022-001-R*.yaml"):
+        stale.unlink()
+    after_acceptance = lifecycle() + [{**lifecycle()[3], "id": "JDZ-2022-001-R08", "date": "2026-04-01"}]
+    assert said(check(root, good_list(), *after_acceptance)) == {
+        "JDZ-2022-001-R08": ("lifecycle.order", "项目已验收（JDZ-2022-001-R06），其后不应再有“中期评估”公告。"),
+    }
+    for stale in root.path.rglob("JDZ-2022-001-R*.yaml"):
+        stale.unlink()
+    assert said(check(root, good_list(), lifecycle()[1])) == {
+        "JDZ-2022-001-R02": ("lifecycle.order", "立项前须先发布揭榜结果公示（第九条（五）、（六））。"),
+    }
