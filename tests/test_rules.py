@@ -1239,3 +1239,22 @@ def test_lifecycle_order_says_each_fault_in_its_own_words(root):
     assert said(check(root, good_list(), lifecycle()[1])) == {
         "JDZ-2022-001-R02": ("lifecycle.order", "立项前须先发布揭榜结果公示（第九条（五）、（六））。"),
     }
+
+
+def test_lifecycle_order_after_a_failed_list_says_each_notice(root):
+    """After a 流榜, a second award and two project notices are each refused in their own words, the walk
+    going on past each (mutmut survivors: the 流榜 message dropped, a break after the first fault, the
+    流榜/立项 wording of a repeated award)."""
+    failed = {"id": "JDZ-2022-001-R01", "list": "JDZ-2022-001", "kind": "流榜", "date": "2022-12-20",
+              "reason": "无符合条件的揭榜方。", "body": "（示例）"}
+    award = {**lifecycle()[0], "id": "JDZ-2022-001-R02", "date": "2022-12-25",
+             "notice_period": {"start": "2022-12-25", "end": "2022-12-31"}}
+    tranche = {**lifecycle()[2], "id": "JDZ-2022-001-R03", "date": "2023-03-01"}
+    midterm = {**lifecycle()[3], "id": "JDZ-2022-001-R04", "date": "2024-07-01"}
+    found = check(root, good_list(), failed, award, tranche, midterm)
+    said = {Path(d.file).stem: d.message for d in found if d.rule == "lifecycle.order"}
+    assert said == {
+        "JDZ-2022-001-R02": "该榜单已流榜，不应再发布“揭榜结果公示”公告。",
+        "JDZ-2022-001-R03": "该榜单已流榜（JDZ-2022-001-R01），不应再有“资金拨付”公告。",
+        "JDZ-2022-001-R04": "该榜单已流榜（JDZ-2022-001-R01），不应再有“中期评估”公告。",
+    }
