@@ -135,18 +135,22 @@ def test_file_order_does_not_matter(revised):
     assert [Path(d.file).name for d in found] == ["JDZ-2024-001.yaml"]
 
 
+def revise_in_2024(root, old: str, new: str) -> None:
+    """A second regulation file, in force from 2024-01-01, with the entry `old` of the first one as `new`."""
+    text = (REGULATION / "2022-09-05.yaml").read_text("utf-8")
+    assert old in text
+    text = text.replace("effective: 2022-09-05\n", "effective: 2024-01-01\n").replace(old, new)
+    (root.path / "regulation" / "2024-01-01.yaml").write_text(text, encoding="utf-8")
+
+
 def test_tranches_after_a_revision_follow_its_shares_and_cite_its_article(root):
     """The 资金拨付 shares and their article come from the measures in force on each notice's date: a
     2024 revision to 50/20/30 (cited as its own article) makes the sample's 2nd and 3rd tranches wrong,
     and says so in that article's words; the 1st, paid in 2023, is still right under the old measures.
     (A mutmut survivor: findings that lost their article fell back to the rule's declared one.)"""
     article = "第七条（2024年修订）"
-    text = (REGULATION / "2022-09-05.yaml").read_text("utf-8")
-    old = "tranche_shares:\n  value: [0.5, 0.3, 0.2]\n  article: 第六条\n"
-    assert old in text
-    text = (text.replace("effective: 2022-09-05\n", "effective: 2024-01-01\n")
-                .replace(old, f"tranche_shares:\n  value: [0.5, 0.2, 0.3]\n  article: {article}\n"))
-    (root.path / "regulation" / "2024-01-01.yaml").write_text(text, encoding="utf-8")
+    revise_in_2024(root, "tranche_shares:\n  value: [0.5, 0.3, 0.2]\n  article: 第六条\n",
+                   f"tranche_shares:\n  value: [0.5, 0.2, 0.3]\n  article: {article}\n")
     root.write(good_list(id="JDZ-2022-001"))
     root.write_all(lifecycle("JDZ-2022-001"))
     found = sorted(findings(root, "money.tranches"), key=lambda d: d.file)
@@ -160,12 +164,8 @@ def test_an_acceptance_after_a_revision_is_held_to_its_minimum_and_its_article(r
     """验收 under a 2024 revision that raises the completion minimum to 95% and renumbers its article: the
     sample's 92% 合格 is refused, in that article's words, message and reference alike."""
     article = "第十五条（2024年修订）"
-    text = (REGULATION / "2022-09-05.yaml").read_text("utf-8")
-    old = "acceptance_completion_min:\n  value: 0.8\n  article: 第十四条\n"
-    assert old in text
-    text = (text.replace("effective: 2022-09-05\n", "effective: 2024-01-01\n")
-                .replace(old, f"acceptance_completion_min:\n  value: 0.95\n  article: {article}\n"))
-    (root.path / "regulation" / "2024-01-01.yaml").write_text(text, encoding="utf-8")
+    revise_in_2024(root, "acceptance_completion_min:\n  value: 0.8\n  article: 第十四条\n",
+                   f"acceptance_completion_min:\n  value: 0.95\n  article: {article}\n")
     root.write(good_list(id="JDZ-2022-001"))
     root.write_all(lifecycle("JDZ-2022-001"))
     found = findings(root, "acceptance.completion")

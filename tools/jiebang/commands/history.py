@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ..history.diffs import FieldChange
 from ..history.git import GitError
-from ..history.revisions import Revision, load_history
+from ..history.revisions import load_history
+from ..history.steps import Revision
 
 NOUN = {"list": "榜单", "result": "公告"}
 

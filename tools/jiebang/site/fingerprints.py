@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, meta
 
-from ..history.revisions import Revision, Timeline
+from ..history.steps import Revision, Timeline
 from .model import ListView, NoticeView, RecordView, SiteData
 from .outputcache import TAG, Uncacheable, digest_of
 from .outputcache import stated as stated_value

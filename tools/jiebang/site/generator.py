@@ -17,7 +17,8 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from ..history.revisions import History, Timeline, load_history
+from ..history.revisions import History, load_history
+from ..history.steps import Timeline
 from ..records.content import load_tree
 from ..records.diagnostics import Diagnostic, Severity
 from ..records.lifecycle import OPEN

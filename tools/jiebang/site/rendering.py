@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..records.parallel import worker_pool
+from ..records.parallel import can_fork, die_with_parent, worker_pool
 from .outputcache import OutputCache
 
 PARALLEL_FROM = 300  # pages: below this, starting processes costs more than it saves (measured on the sample)
@@ -75,8 +75,6 @@ def apart(task: Callable[[], None], cache: OutputCache, history: Any = None) -> 
     where fork is missing, one core is all there is, or another thread runs (`jiebang serve`). An
     error in the task is raised here as it was raised there (a full disk stays an OSError); a process
     that died without a word is followed by the task done here."""
-    from ..records.parallel import can_fork, die_with_parent
-
     if history is not None:
         history.settle()
     if not can_fork(workers_wanted()):
