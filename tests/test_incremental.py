@@ -511,3 +511,43 @@ def test_pinyin_slugs_are_remembered_and_a_damaged_memo_is_ignored(project: Path
     assert build_apart(tmp_path / "third") == "True"
     assert (tmp_path / "third/industries/taoci/index.html").is_file()
     assert json.loads(memo.read_bytes().partition(b"\n")[2])["陶瓷"] == "taoci"  # kept right again
+
+
+def test_the_compiled_theme_is_kept_and_a_damaged_or_reconfigured_one_is_never_run(project: Path, tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    """A build after the first compiles and parses no template (half a small rebuild); a kept file that is
+    damaged is compiled again, and one compiled under another configuration (trim_blocks off) is not run."""
+    import jinja2
+
+    build_site(project, tmp_path / "first", commit="test")
+    kept = project / "cache/templates"
+    assert list(kept.glob("*.jinja")) and (kept / "inputs.json").is_file()
+    calls = []
+    for name in ("compile", "parse"):
+        original = getattr(jinja2.Environment, name)
+        monkeypatch.setattr(jinja2.Environment, name, lambda env, *a, _o=original, _n=name, **k: calls.append(_n)
+                            or _o(env, *a, **k))
+    change_a_setting(project)  # every page made again, from the kept code
+    try:
+        warm, cold = build_both(project, tmp_path / "kept")
+        assert_same(warm, cold)
+        assert "compile" in calls  # by the cold build, which keeps nothing …
+        calls.clear()
+        build_site(project, tmp_path / "again", commit="test")
+        assert calls == []  # … and none by a build with the cache
+        settings = project / "pelicanconf.py"
+        with settings.open("a", encoding="utf-8") as more:
+            more.write("\nJINJA_ENVIRONMENT = {'trim_blocks': False, 'lstrip_blocks': True, 'extensions': []}\n")
+        warm, cold = build_both(project, tmp_path / "reconfigured")
+        assert_same(warm, cold)
+        assert files(warm)["index.html"] != files(tmp_path / "again")["index.html"]  # the setting shows
+        # Text changed inside the compiled code (which Jinja would load and run), or the file cut short.
+        for i, path in enumerate(sorted(kept.glob("*.jinja"))):
+            data = path.read_bytes()
+            path.write_bytes(data.replace(b"</", b"<!") if i % 3 else data[: len(data) // 3])
+        memo = kept / "inputs.json"
+        memo.write_bytes(memo.read_bytes().replace(b'"item"', b'"itme"'))
+        warm, cold = build_both(project, tmp_path / "damaged")
+        assert_same(warm, cold)
+    finally:
+        subprocess.run(["git", "checkout", "--", "pelicanconf.py"], cwd=project, check=True)

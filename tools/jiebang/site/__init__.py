@@ -5,7 +5,8 @@ subpackage below it (records, rules, history, desk), never the commands (tests/t
 
 It adds one generator through the `get_generators` signal, and turns on Jinja's autoescape for every
 generator (ours and Pelican's own pages) through `initialized`: record text comes from enterprises'
-Word forms, so a site must be safe whatever its `pelicanconf.py` says. Receivers are module-level
+Word forms, so a site must be safe whatever its `pelicanconf.py` says; and gives every environment the
+theme as compiled by an earlier build (`generator_init`, templatecache.py). Receivers are module-level
 functions because Pelican holds them by weak reference.
 """
 
@@ -28,9 +29,21 @@ def _escape_by_default(pelican_object) -> None:
     settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), "clean_page": clean_page}
 
 
+def _keep_compiled_templates(generator) -> None:
+    # Every generator's environment (ours and Pelican's page generator) runs the theme's code as
+    # compiled by an earlier build, under the cache folder (templatecache.py); none without a cache.
+    from pathlib import Path
+
+    from . import templatecache
+
+    where = generator.settings.get("JIEBANG_CACHE_PATH")
+    templatecache.attach(generator.env, Path(where) / "templates" if where else None)
+
+
 def register() -> None:
     # Imported here, not at the top: `jiebang build` finds an unchanged site without loading Pelican.
     from pelican import signals
 
     signals.initialized.connect(_escape_by_default)
     signals.get_generators.connect(_generators)
+    signals.generator_init.connect(_keep_compiled_templates)

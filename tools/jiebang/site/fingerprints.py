@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from jinja2 import Environment, meta
+from jinja2 import Environment
 
 from ..history.steps import Revision, Timeline
 from .model import ListView, NoticeView, RecordView, SiteData
 from .outputcache import TAG, Uncacheable, digest_of
 from .outputcache import stated as stated_value
+from .templatecache import memo_of
 
 
 def record_digest(record) -> str:
@@ -31,15 +32,16 @@ def record_digest(record) -> str:
 
 def template_inputs(env: Environment, name: str) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
     """Every free name `name` reads, and the SHA-256 of its source and of every template it extends,
-    includes or imports: a page depends on these templates and no others (not on the stylesheet)."""
+    includes or imports: a page depends on these templates and no others (not on the stylesheet). What
+    a source reads is parsed once and remembered between builds (templatecache.py)."""
     cache = env.__dict__.setdefault("_jiebang_template_inputs", {})
     if name not in cache:
         cache[name] = (frozenset(), ())  # a template that includes itself stops here
         source = env.loader.get_source(env, name)[0]
-        ast = env.parse(source)
-        names = set(meta.find_undeclared_variables(ast))
+        free, referenced = memo_of(env).parsed(source)
+        names = set(free)
         sources = {name: hashlib.sha256(source.encode("utf-8")).hexdigest()}
-        for other in meta.find_referenced_templates(ast):
+        for other in referenced:
             if other is None:  # a name computed at render time: read everything
                 raise Uncacheable(f"{name}: dynamic template name")
             other_names, other_sources = template_inputs(env, other)

@@ -24,7 +24,7 @@ from ..records.diagnostics import Diagnostic, Severity
 from ..records.lifecycle import OPEN
 from ..records.schema import title_of
 from ..rules.validate import check_tree, open_cache
-from . import feeds, opendata, searchpages, sitemap, slugs
+from . import feeds, opendata, searchpages, sitemap, slugs, templatecache
 from .fingerprints import Fingerprints
 from .listings import facets, listings
 from .markup import render_markdown
@@ -167,3 +167,4 @@ class JiebangGenerator(Generator):
         self.history.close()
         sitemap.write_sitemap(list(saved), self.settings, output, self.context, self.site, self.history)
         slugs.keep(self.slugs)
+        templatecache.memo_of(self.env).keep()

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -114,8 +115,10 @@ def tree_digest(folder: Path, suffixes: Iterable[str] | None = None) -> str:
     return h.hexdigest()
 
 
+@cache
 def code_version() -> str:
-    """This package's source and data, and the libraries that shape what it writes."""
+    """This package's source and data, and the libraries that shape what it writes: read once a
+    process, since a running build (or `jiebang serve`) runs the code it imported, whatever is on disk."""
     package = Path(str(resources.files("jiebang")))
     libraries = [f"{name}={metadata.version(name)}" for name in
                  ("pelican", "Jinja2", "Markdown", "nh3", "feedgen", "icalendar", "openpyxl", "PyYAML", "pypinyin")]
