@@ -57,6 +57,7 @@ class Fingerprints:
     def __init__(self) -> None:
         self._views: dict[int, Any] = {}
         self._site: dict[int, str] = {}
+        self._timelines: dict[str, list] = {}  # by record id: one history a build
 
     def of(self, value: Any) -> str:
         """`value` stated by its digest (views, the site model, revisions and timelines by name)."""
@@ -72,10 +73,7 @@ class Fingerprints:
             return [TAG + "revision", value.commit, value.path, value.status, value.author, value.subject, value.date,
                     value.changes_note, value.problem, value.kind, value.short]
         if isinstance(value, Timeline):
-            # Stated by the commits and blobs it is made of, so a reused page never reads git;
-            # step by step where those would not be enough (a shallow or partial clone).
-            stated = value.statement()
-            return [TAG + "timeline", stated] if stated is not None else [TAG + "steps", [_step(s) for s in value]]
+            return self.timeline(value)
         return stated_value(value)
 
     def view(self, view: RecordView) -> Any:
@@ -90,6 +88,18 @@ class Fingerprints:
             # string is stated at once where the list it stands for would be walked again each time.
             memo = [TAG + "view", digest_of(memo)]
             self._views[id(view)] = memo
+        return memo
+
+    def timeline(self, timeline: Timeline) -> Any:
+        """Stated by the commits and blobs it is made of, so a reused page never reads git; step by
+        step where those would not be enough (a shallow or partial clone). Kept as its digest: a
+        record's timeline is in its page's key, its OCDS lines' and its search document's."""
+        memo = self._timelines.get(timeline.record_id)
+        if memo is None:
+            stated = timeline.statement()
+            if stated is None:
+                return [TAG + "steps", [_step(s) for s in timeline]]
+            memo = self._timelines[timeline.record_id] = [TAG + "timeline", digest_of(stated)]
         return memo
 
     def _shallow(self, view: RecordView) -> list:
