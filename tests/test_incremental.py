@@ -551,3 +551,40 @@ def test_the_compiled_theme_is_kept_and_a_damaged_or_reconfigured_one_is_never_r
         assert_same(warm, cold)
     finally:
         subprocess.run(["git", "checkout", "--", "pelicanconf.py"], cwd=project, check=True)
+
+
+def test_the_store_keeps_exactly_the_objects_its_manifest_names(tmp_path: Path) -> None:
+    """A build removes the objects no key names any more without listing the store (seconds at national
+    scale); one after a build that died before saving, or after a lost manifest, sweeps it whole."""
+    project = sample_project(tmp_path / "project")
+    live, store = tmp_path / "live", project / "cache/output"
+
+    def on_disk() -> set[str]:
+        return {p.parent.name + p.name for p in (store / "objects").rglob("*") if p.is_file()}
+
+    def named() -> set[str]:
+        entries = json.loads((store / "manifest.json").read_bytes().partition(b"\n")[2])
+        return {entry[0] for entry in entries.values() if entry[0] != "tree"}
+
+    build_site(project, live, commit="test")
+    assert on_disk() == named() and not (store / ".building").exists()
+    edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: ", "title: （一改）")
+    build_site(project, live, commit="test")
+    assert on_disk() == named()
+    # A build killed after storing: its object is named by no manifest, and it left the marker.
+    stray = store / "objects/ab" / ("c" * 62)
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_bytes(b"made by a build that died")
+    (store / ".building").touch()
+    edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: （一改）", "title: （二改）")
+    build_site(project, live, commit="test")
+    assert not stray.exists() and on_disk() == named()
+    # Without the marker, a build lists only what it knows of (the stray one stays, as designed) …
+    stray.write_bytes(b"placed by hand")
+    edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: （二改）", "title: （三改）")
+    build_site(project, live, commit="test")
+    assert stray.exists() and on_disk() - {stray.parent.name + stray.name} == named()
+    # … and without a manifest, it sweeps.
+    (store / "manifest.json").unlink()
+    build_site(project, tmp_path / "again", commit="test")
+    assert on_disk() == named()

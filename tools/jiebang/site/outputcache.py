@@ -17,6 +17,7 @@ one line, never a failed build. `make clean` removes the folder; git ignores it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -34,6 +35,7 @@ from typing import Any
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+BUILDING = ".building"  # kept in the cache folder while a build that may store objects runs
 TREE = "tree"  # an entry naming the files a writer made together (the search index), each under its own key
 PARTS = "#parts"  # beside a file's key: the fragments it was put together from (kept while it is reused)
 # Settings that say where things are, not what they contain (the contents are keyed on their own),
@@ -155,6 +157,7 @@ class OutputCache:
         self.digests: dict[str, str] = {}  # save_as → sha256, for SHA256SUMS
         self._stored: dict[str, tuple[int, int]] = {}  # sha256 → (size, mtime_ns) of objects known whole
         self.hits = self.misses = 0
+        self._sweep = False  # whether save() must list the whole store (_drop_unused)
         self.scope = ""  # the build's global inputs, which every key includes (set by the generator)
         if folder is not None:
             self._open()
@@ -186,8 +189,17 @@ class OutputCache:
             self.say(f"生成缓存目录 {self.folder} 无法写入（{exc.strerror or exc}），本次不使用缓存。")
             self.folder = None
             return
+        # Present while a build runs: one that finds it, finds that the last build died before saving
+        # (its objects named in no manifest), and sweeps the whole store when it saves (save()).
+        building = self.folder / BUILDING
+        self._sweep = building.exists()
+        try:
+            building.touch()
+        except OSError:
+            self._sweep = True
         manifest = self.folder / MANIFEST
         if not manifest.exists():
+            self._sweep = True
             return
         try:
             header, _, payload = manifest.read_bytes().partition(b"\n")
@@ -207,7 +219,7 @@ class OutputCache:
                 return
             self.entries = entries
         except (ValueError, UnicodeDecodeError, AttributeError, TypeError):
-            self.entries, self._stored = {}, {}
+            self.entries, self._stored, self._sweep = {}, {}, True
             self.say(f"生成缓存 {manifest} 已损坏或不完整，已忽略，本次完整生成。")
 
     def _object(self, sha: str) -> Path:
@@ -428,6 +440,21 @@ class OutputCache:
         if not still_caching:
             self.folder = None  # the writer said why, once
 
+    def _drop_unused(self, keep: set[str]) -> None:
+        """Remove the stored objects no key of this build names: those the last manifest named and
+        those stored since (listing the whole store costs seconds at national scale), or, after a
+        build that died or a manifest that was lost, every one in the store."""
+        root = f"{self.folder}/objects"
+        if self._sweep:
+            names = [shard.name + entry.name for shard in os.scandir(root) if shard.is_dir()
+                     for entry in os.scandir(shard.path)]
+        else:
+            names = {entry[0] for entry in self.entries.values() if entry[0] != TREE} | self._stored.keys()
+        for sha in names:
+            if sha not in keep:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{root}/{sha[:2]}/{sha[2:]}")
+
     def file(self, staging: Path, save_as: str, key: str | None, make: Callable[[], bytes]) -> None:
         """Reuse the file under `key`, or make it."""
         if not self.reuse(staging, save_as, key):
@@ -444,10 +471,7 @@ class OutputCache:
             with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".manifest-", delete=False) as out:
                 out.write(header + b"\n" + payload)
             os.replace(out.name, self.folder / MANIFEST)
-            keep = {entry[0] for entry in self.used.values() if entry[0] != TREE}
-            for shard in (self.folder / "objects").iterdir():
-                for stored in shard.iterdir():
-                    if shard.name + stored.name not in keep:
-                        stored.unlink(missing_ok=True)
+            self._drop_unused({entry[0] for entry in self.used.values() if entry[0] != TREE})
+            os.unlink(self.folder / BUILDING)
         except OSError as exc:
             self.say(f"生成缓存无法保存（{exc.strerror or exc}），下次将完整生成。")
