@@ -103,6 +103,12 @@ def add_a_notice(project: Path) -> None:
     git(project, "commit", "-qm", "发布 JDZ-2025-003 流榜公告", date="2026-11-29T10:00:00+08:00")
 
 
+def edit_a_notice(project: Path) -> None:
+    """A notice's body reworded and not yet committed (as in `jiebang serve`), so no date moves: its
+    page, its list's page and the feeds it is in change by its text alone."""
+    edit(project / "content/results/2023/JDZ-2023-001-R03.yaml", "（示例）根据第六条", "（示例，修订）根据第六条")
+
+
 def change_a_template(project: Path) -> None:
     edit(project / "theme/templates/list.html", "<h2 id=\"basic-h\">基本信息</h2>", "<h2 id=\"basic-h\">榜单基本信息</h2>")
 
@@ -136,6 +142,7 @@ SCENARIOS: list[tuple[str, Callable[[Path], None]]] = [
     ("nothing changed", lambda project: None),
     ("a list corrected and committed", correct_a_list),
     ("a notice added", add_a_notice),
+    ("a notice's text edited, not committed", edit_a_notice),
     ("a template changed", change_a_template),
     ("a setting changed", change_a_setting),
     ("the stylesheet changed", change_the_stylesheet),

@@ -21,6 +21,7 @@ from feedgen.feed import FeedGenerator
 from ..records.content import as_date
 from .markup import render_markdown
 from .model import ListView, NoticeView, RecordView, SiteData
+from .fingerprints import record_digest
 from .outputcache import OutputCache, digest_of
 
 CHINA = timezone(timedelta(hours=8))
@@ -153,10 +154,15 @@ def write_feeds(site: SiteData, settings: dict, output: Path, history=None, cach
     author = feed_author(settings)
     entries = {v.id: list_entry(v, history) for v in site.lists} | {n.id: notice_entry(n, history) for n in site.results}
     digests: dict[str, str] = {}
+    # A notice's body is its record's own text: stated by the record's digest, not read again (the
+    # bodies are most of what the feeds hold, and each build states every entry).
+    bodies = {n.id: record_digest(n.record) for n in site.results}
 
     def stated(entry: Entry) -> str:
         if entry.key not in digests:
-            digests[entry.key] = digest_of(entry)
+            summary = ["record", bodies[entry.key]] if entry.html else entry.summary
+            digests[entry.key] = digest_of(entry.key, entry.title, entry.url, entry.published, entry.updated,
+                                           entry.html, summary)
         return digests[entry.key]
 
     lists = [entries[v.id] for v in site.lists]
