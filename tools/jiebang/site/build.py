@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .freshness import build_inputs, fresh_build, remember_build
-from .outputcache import OutputCache, code_version, tree_files
+from .outputcache import OutputCache, code_version, tree_files, tree_names
 
 SUMS = "SHA256SUMS"
 
@@ -90,7 +90,7 @@ def hash_tree(folder: Path, known: dict[str, str] | None = None) -> dict[str, st
     it wrote them."""
     known = known or {}
     sums = {}
-    for name in sorted(tree_files(folder)):
+    for name in sorted(tree_names(folder)):
         if name != SUMS:
             sums[name] = known.get(name) or hashlib.sha256((folder / name).read_bytes()).hexdigest()
     return sums

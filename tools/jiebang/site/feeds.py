@@ -19,9 +19,9 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from ..records.content import as_date
+from .fingerprints import record_digest
 from .markup import render_markdown
 from .model import ListView, NoticeView, RecordView, SiteData
-from .fingerprints import record_digest
 from .outputcache import OutputCache, digest_of
 
 CHINA = timezone(timedelta(hours=8))
@@ -50,11 +50,17 @@ def _moment(day: date) -> datetime:
 
 def updated_on(view: RecordView, history=None) -> date:
     """When a record last changed: from git where it knows, else the latest date the record names
-    (its publication, its corrections). Feeds, the sitemap and the calendars all use this one date."""
+    (its publication, its corrections). Feeds, the sitemap and the calendars all use this one date,
+    so it is worked out once a build: kept on the view with the history it was read from."""
+    known = view.__dict__.get("_updated_on")
+    if known is not None and known[0] is history:
+        return known[1]
     own = [view.record.date or date(1970, 1, 1)]
     own += [d for d in (as_date(c.get("date")) for c in view.data.get("changes", []) if isinstance(c, dict)) if d]
     committed = history.updated(view.id) if history is not None and history.ok else None
-    return max([*own, *([date.fromisoformat(committed[:10])] if committed else [])])
+    day = max([*own, *([date.fromisoformat(committed[:10])] if committed else [])])
+    view.__dict__["_updated_on"] = (history, day)
+    return day
 
 
 def list_page_updated(view: ListView, history=None) -> date:

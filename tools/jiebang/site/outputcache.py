@@ -24,7 +24,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -93,10 +93,10 @@ def digest_of(*parts: Any, default: Callable[[Any], Any] = stated) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def tree_files(folder: Path) -> dict[str, os.stat_result]:
-    """Every file below `folder` (by its path relative to it, with "/") and its status; os.scandir, not
-    pathlib, because a national site has hundreds of thousands."""
-    found, pending = {}, [("", str(folder))]
+def _file_entries(folder: Path) -> Iterator[tuple[str, os.DirEntry]]:
+    """Every file below `folder`, by its path relative to it (with "/"), and its directory entry;
+    os.scandir, not pathlib, because a national site has hundreds of thousands."""
+    pending = [("", str(folder))]
     while pending:
         prefix, where = pending.pop()
         with os.scandir(where) as entries:
@@ -104,8 +104,18 @@ def tree_files(folder: Path) -> dict[str, os.stat_result]:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((f"{prefix}{entry.name}/", entry.path))
                 else:
-                    found[prefix + entry.name] = entry.stat(follow_symlinks=False)
-    return found
+                    yield prefix + entry.name, entry
+
+
+def tree_files(folder: Path) -> dict[str, os.stat_result]:
+    """Every file below `folder` and its status."""
+    return {name: entry.stat(follow_symlinks=False) for name, entry in _file_entries(folder)}
+
+
+def tree_names(folder: Path) -> list[str]:
+    """Every file below `folder`, without asking for its status: a directory entry says whether it is
+    a folder, so there is no system call per file."""
+    return [name for name, _ in _file_entries(folder)]
 
 
 def tree_digest(folder: Path, suffixes: Iterable[str] | None = None) -> str:
