@@ -35,7 +35,8 @@ _SKIP_KEYS = frozenset({"credit_code"})  # an all-digit 统一社会信用代码
 
 
 def strings(value: Any, path: tuple = (), skip: frozenset[str] = frozenset()) -> Iterator[tuple[tuple, str]]:
-    """Every text value in a record with its path, leaving out the keys in `skip`."""
+    """Every text value in a record with its path, leaving out a key in `skip` at any depth (a credit code
+    sits in demander, host_enterprise and each of solvers)."""
     if isinstance(value, dict):
         for key, item in value.items():
             if key not in skip:
