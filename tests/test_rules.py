@@ -347,6 +347,35 @@ def test_text_link_scheme_says_how_to_fix_it(root, link, why):
     assert finding.message.endswith(f"”：{why}")
 
 
+_NOT_A_SAFE_SCHEME = "只允许 http、https 和 mailto 链接。"
+_EXTERNAL_IMAGE = "网站不得加载外部图片（不向其他网站发出请求），请把图片放到本站并用相对路径引用。"
+
+
+@pytest.mark.parametrize(("text", "target", "why"), [
+    ("详见[办法][1]。\n\n[1]: javascript:alert(1)", "javascript:alert(1)", _NOT_A_SAFE_SCHEME),
+    ("![图][1]\n\n[1]: https://evil.example/a.png", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+    ("![图][]\n\n[图]: https://evil.example/a.png", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+    ("![图]\n\n[图]: //evil.example/a.png", "//evil.example/a.png", _EXTERNAL_IMAGE),
+    ("![图] [Fig 1]\n\n[fig 1]: <https://evil.example/a.png>", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+    ("详见[办法][1]与![图][1]。\n\n[1]: https://evil.example/a.png", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+], ids=["link", "image", "image, collapsed", "image, shortcut", "image, label in other case", "link and image"])
+def test_text_link_scheme_reference_links_and_images(root, text, target, why):
+    """A reference definition (`[1]: …`) is judged as an image when an image uses it, else as a link: it
+    was always judged as a link, so `![图][1]` loaded an image from another site (a mutmut survivor:
+    judging every definition as an image failed no test either)."""
+    found = check(root, good_list(problem=text))
+    path = path_of(root, "JDZ-2022-001")
+    d = expect(found, "text.link_scheme", path, line_of(path, "problem"), "error", "安全", "链接")
+    assert d.message == f"problem（技术难题概述） 含有不允许的链接“{target}”：{why}"
+
+
+@pytest.mark.parametrize("text", ["详见[办法][1]。\n\n[1]: https://example.gov.cn/a.html",
+                                  "详见[办法]。\n\n[办法]: <https://example.gov.cn/a.html>",
+                                  "![图][1]\n\n[1]: /images/kiln.png", "详见[办法][1]。\n\n[1]: /regulation/"])
+def test_text_link_scheme_reference_passes(root, text):
+    assert_no(check(root, good_list(problem=text)), "text.link_scheme", "text.html")
+
+
 @pytest.mark.parametrize("link", ["[办法](https://example.gov.cn/a.html)", "[邮件](mailto:jhk@example.gov.cn)",
                                   "[站内](/regulation/)", "<https://example.gov.cn>", "[锚点](#top)"])
 def test_text_link_scheme_passes(root, link):

@@ -25,7 +25,9 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
 _TAG = re.compile(r"<\s*(/?\s*[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>?|<!--|<!\[CDATA\[|<\?|<![A-Za-z]")
 _INLINE_LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)>\s]*)")
-_REF_LINK = re.compile(r"^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
+_REF_DEFINITION = re.compile(r"^\s*\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
+# An image by reference: `![图][1]`, `![图][]` or `![图]`, whose definition `[1]: …` may sit anywhere.
+_REF_IMAGE = re.compile(r"!\[([^\]]*)\](?:\s*\[([^\]]*)\])?(?!\s*\()")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*)>")
 # In a plain-text field only what a browser would take for markup: a whole tag (`<b>`, `<img src=x>`),
 # an opening tag with an event handler even if unclosed, or a comment. `<Ra0.8 μm`, `a < b`, `R&D`
@@ -79,7 +81,10 @@ def plain_text_markup(record: Record, regulation, tree, findings: Findings) -> N
 def _unsafe_links(text: str) -> list[str]:
     found = []
     targets = [(m.group(2), m.group(1) == "!") for m in _INLINE_LINK.finditer(text)]
-    targets += [(m.group(1), False) for m in _REF_LINK.finditer(text)]
+    # A definition is one address for every use of its label: judged as an image when an image uses it
+    # (the stricter rule), else as a link.
+    images = {_label(m.group(2) or m.group(1)) for m in _REF_IMAGE.finditer(text)}
+    targets += [(m.group(2), _label(m.group(1)) in images) for m in _REF_DEFINITION.finditer(text)]
     targets += [(m.group(1), False) for m in _AUTOLINK.finditer(text)]
     for target, is_image in targets:
         # Browsers drop whitespace and control characters and decode entities before reading a scheme.
@@ -88,6 +93,11 @@ def _unsafe_links(text: str) -> list[str]:
         if scheme and scheme.group(1).lower() not in SAFE_SCHEMES or is_image and (scheme or cleaned.startswith("//")):
             found.append(target)
     return found
+
+
+def _label(label: str) -> str:
+    """A reference label as Markdown matches it: case and runs of whitespace do not count."""
+    return " ".join(label.split()).casefold()
 
 
 def _why(target: str) -> str:
