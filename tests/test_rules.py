@@ -369,10 +369,28 @@ def test_text_link_scheme_reference_links_and_images(root, text, target, why):
     assert d.message == f"problem（技术难题概述） 含有不允许的链接“{target}”：{why}"
 
 
+@pytest.mark.parametrize(("text", "target", "why"), [
+    ("[![徽章](https://evil.example/a.png)](https://example.gov.cn/)", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+    ("![图 [1]](https://evil.example/a.png)", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+    ("![图 [1]][a]\n\n[a]: https://evil.example/a.png", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+    ("详见[《办法》[2022]](javascript:alert(1))", "javascript:alert(1", _NOT_A_SAFE_SCHEME),
+], ids=["image inside a link", "image with brackets in its text", "reference image with brackets in its text",
+        "link with brackets in its text"])
+def test_text_link_scheme_brackets_inside_brackets(root, text, target, why):
+    """Markdown's link and image texts may hold brackets, and a link's text an image (a badge): the image
+    inside a link was read as part of the link and judged by the link rule, and a text with brackets hid
+    its address altogether."""
+    found = check(root, good_list(problem=text))
+    path = path_of(root, "JDZ-2022-001")
+    d = expect(found, "text.link_scheme", path, line_of(path, "problem"), "error", "安全", "链接")
+    assert d.message == f"problem（技术难题概述） 含有不允许的链接“{target}”：{why}"
+
+
 @pytest.mark.parametrize("text", ["详见[办法][1]。\n\n[1]: https://example.gov.cn/a.html",
                                   "详见[办法]。\n\n[办法]: <https://example.gov.cn/a.html>",
-                                  "![图][1]\n\n[1]: /images/kiln.png", "详见[办法][1]。\n\n[1]: /regulation/"])
-def test_text_link_scheme_reference_passes(root, text):
+                                  "![图][1]\n\n[1]: /images/kiln.png", "详见[办法][1]。\n\n[1]: /regulation/",
+                                  "[![徽章](/images/badge.png)](https://example.gov.cn/)", "[[1]](#note-1)"])
+def test_text_link_scheme_passes_for_references_and_nesting(root, text):
     assert_no(check(root, good_list(problem=text)), "text.link_scheme", "text.html")
 
 

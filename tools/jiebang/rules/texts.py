@@ -24,10 +24,13 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 
 _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
 _TAG = re.compile(r"<\s*(/?\s*[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>?|<!--|<!\[CDATA\[|<\?|<![A-Za-z]")
-_INLINE_LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)>\s]*)")
+# A link's or an image's text may hold brackets (`[《办法》[2022]](…)`) and a link's text an image
+# (`[![徽章](…)](…)`), so brackets are paired first and what follows each `]` read after.
+# A `\[` is paired too: in `\\[x](…)` the backslash is the escaped one, and the stricter reading is safe.
+_BRACKET = re.compile(r"[\[\]]")
+_INLINE_TARGET = re.compile(r"\(\s*<?([^)>\s]*)")
+_REF_LABEL = re.compile(r"\s*\[([^\[\]]*)\]")
 _REF_DEFINITION = re.compile(r"^\s*\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
-# An image by reference: `![图][1]`, `![图][]` or `![图]`, whose definition `[1]: …` may sit anywhere.
-_REF_IMAGE = re.compile(r"!\[([^\]]*)\](?:\s*\[([^\]]*)\])?(?!\s*\()")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*)>")
 # In a plain-text field only what a browser would take for markup: a whole tag (`<b>`, `<img src=x>`),
 # an opening tag with an event handler even if unclosed, or a comment. `<Ra0.8 μm`, `a < b`, `R&D`
@@ -80,10 +83,17 @@ def plain_text_markup(record: Record, regulation, tree, findings: Findings) -> N
 
 def _unsafe_links(text: str) -> list[str]:
     found = []
-    targets = [(m.group(2), m.group(1) == "!") for m in _INLINE_LINK.finditer(text)]
+    targets, images = [], set()
+    for start, end in _brackets(text):
+        is_image = text[start - 1:start] == "!"
+        inline = _INLINE_TARGET.match(text, end + 1)
+        if inline:
+            targets.append((inline.group(1), is_image))
+        elif is_image:  # by reference: `![图][1]`, `![图][]` or `![图]`
+            label = _REF_LABEL.match(text, end + 1)
+            images.add(_label(label.group(1) if label and label.group(1).strip() else text[start + 1:end]))
     # A definition is one address for every use of its label: judged as an image when an image uses it
     # (the stricter rule), else as a link.
-    images = {_label(m.group(2) or m.group(1)) for m in _REF_IMAGE.finditer(text)}
     targets += [(m.group(2), _label(m.group(1)) in images) for m in _REF_DEFINITION.finditer(text)]
     targets += [(m.group(1), False) for m in _AUTOLINK.finditer(text)]
     for target, is_image in targets:
@@ -93,6 +103,17 @@ def _unsafe_links(text: str) -> list[str]:
         if scheme and scheme.group(1).lower() not in SAFE_SCHEMES or is_image and (scheme or cleaned.startswith("//")):
             found.append(target)
     return found
+
+
+def _brackets(text: str) -> list[tuple[int, int]]:
+    """Where each `[` and its `]` are, nested pairs too; an unpaired one is text."""
+    pairs, opened = [], []
+    for m in _BRACKET.finditer(text):
+        if m.group() == "[":
+            opened.append(m.start())
+        elif opened:
+            pairs.append((opened.pop(), m.start()))
+    return pairs
 
 
 def _label(label: str) -> str:
