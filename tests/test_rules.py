@@ -386,6 +386,34 @@ def test_text_link_scheme_brackets_inside_brackets(root, text, target, why):
     assert d.message == f"problem（技术难题概述） 含有不允许的链接“{target}”：{why}"
 
 
+@pytest.mark.parametrize("link", [
+    "[点此](java\u200bscript:alert(1))", "[点此](java\u00adscript:alert(1))", "[点此](jav&shy;ascript:alert(1))",
+    "[点此](java\u2060script:alert(1))", "[点此](java\u202escript:alert(1))", "[点此](java\u034fscript:alert(1))",
+    "[点此](java\ufe0fscript:alert(1))", "[点此](java\U000e0041script:alert(1))", "[点此](jav&#x09;ascript:alert(1))",
+    "[点此](jav&nbsp;ascript:alert(1))", "[点此](JaVaScRiPt:alert(1))", "[点此][1]\n\n[1]: java\u00adscript:alert(1)",
+], ids=["zero-width space", "soft hyphen", "soft hyphen as &shy;", "word joiner", "RTL override",
+        "combining grapheme joiner", "variation selector", "tag character", "tab as &#x09;", "no-break space as &nbsp;",
+        "mixed case", "soft hyphen in a definition"])
+def test_text_link_scheme_sees_through_characters_that_show_nothing(root, link):
+    """A character that shows nothing (Unicode's default-ignorable ones: soft hyphen, joiners, bidi
+    controls, variation selectors …) or whitespace, as itself or as an entity, does not hide a scheme."""
+    found = check(root, good_list(problem=f"详见{link}。"))
+    path = path_of(root, "JDZ-2022-001")
+    d = expect(found, "text.link_scheme", path, line_of(path, "problem"), "error", "安全", "链接")
+    assert d.message.endswith(f"”：{_NOT_A_SAFE_SCHEME}"), d.message
+
+
+@pytest.mark.parametrize("image", ["![图](\u200b//evil.example/a.png)", "![图](/\u00ad/evil.example/a.png)"],
+                         ids=["zero-width space before //", "soft hyphen inside //"])
+def test_text_link_scheme_removes_hidden_characters_rather_than_replacing_them(root, image):
+    """An address refused only once the hidden character is gone (a mutmut survivor: the characters
+    replaced by text, where every tested address was refused either way)."""
+    found = check(root, good_list(problem=f"如{image}。"))
+    path = path_of(root, "JDZ-2022-001")
+    d = expect(found, "text.link_scheme", path, line_of(path, "problem"), "error", "安全", "链接")
+    assert d.message.endswith(f"”：{_EXTERNAL_IMAGE}"), d.message
+
+
 @pytest.mark.parametrize("text", ["详见[办法][1]。\n\n[1]: https://example.gov.cn/a.html",
                                   "详见[办法]。\n\n[办法]: <https://example.gov.cn/a.html>",
                                   "![图][1]\n\n[1]: /images/kiln.png", "详见[办法][1]。\n\n[1]: /regulation/",

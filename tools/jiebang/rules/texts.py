@@ -6,6 +6,7 @@ import html
 import re
 
 from ..records.content import Record
+from ..records.hidden import HIDDEN_CHARS
 from ..records.regulation import Regulation
 from ..records.schema import field_name
 from ..records.textcount import word_count
@@ -37,7 +38,9 @@ _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*)>")
 # and `<中试线>` are engineering text and read literally on the site (which escapes every value).
 _PLAIN_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<\s*[A-Za-z][\w:-]*\s[^<>]*\bon[a-z]+\s*=|<!--")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+# Browsers drop whitespace and control characters before reading a scheme, and an editor cannot see a
+# character that shows nothing: each is removed, so `java\u00adscript:` is read as the scheme it shows.
+_INVISIBLE = re.compile(f"[\\s\\x00-\\x20\\x7f-\\x9f{HIDDEN_CHARS}]")
 
 
 @record_check("list")
@@ -97,12 +100,17 @@ def _unsafe_links(text: str) -> list[str]:
     targets += [(m.group(2), _label(m.group(1)) in images) for m in _REF_DEFINITION.finditer(text)]
     targets += [(m.group(1), False) for m in _AUTOLINK.finditer(text)]
     for target, is_image in targets:
-        # Browsers drop whitespace and control characters and decode entities before reading a scheme.
-        cleaned = _INVISIBLE.sub("", html.unescape(target))
-        scheme = _SCHEME.match(cleaned)
-        if scheme and scheme.group(1).lower() not in SAFE_SCHEMES or is_image and (scheme or cleaned.startswith("//")):
+        cleaned, scheme = _scheme(target)
+        if scheme and scheme not in SAFE_SCHEMES or is_image and (scheme or cleaned.startswith("//")):
             found.append(target)
     return found
+
+
+def _scheme(target: str) -> tuple[str, str | None]:
+    """The address as a browser reads it (entities decoded, hidden characters gone) and its scheme, lower case."""
+    cleaned = _INVISIBLE.sub("", html.unescape(target))
+    scheme = _SCHEME.match(cleaned)
+    return cleaned, scheme.group(1).lower() if scheme else None
 
 
 def _brackets(text: str) -> list[tuple[int, int]]:
@@ -122,7 +130,7 @@ def _label(label: str) -> str:
 
 
 def _why(target: str) -> str:
-    scheme = _SCHEME.match(_INVISIBLE.sub("", html.unescape(target)))
-    if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+    scheme = _scheme(target)[1]
+    if scheme and scheme not in SAFE_SCHEMES:
         return "只允许 http、https 和 mailto 链接。"
     return "网站不得加载外部图片（不向其他网站发出请求），请把图片放到本站并用相对路径引用。"
