@@ -56,7 +56,9 @@ def findings(root, **fields) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("hidden", "name"), [("\u200b", "零宽空格"), ("\u200d", "零宽连接符"), ("\u2060", "词连接符"),
-                                              ("\ufeff", "BOM"), ("\u202e", "RTL 覆盖"), ("\u2066", "LTR 隔离")])
+                                              ("\ufeff", "BOM"), ("\u202e", "RTL 覆盖"), ("\u2066", "LTR 隔离"),
+                                              ("\u00ad", "软连字符"), ("\u180e", "蒙古文元音分隔符"),
+                                              ("\ufe0f", "变体选择符"), ("\U000e0031", "标签字符")])
 def test_a_hidden_character_inside_an_id_number_does_not_hide_it(root, hidden, name):
     number = id_card(ID_NUMBER)
     hidden_in = number[:6] + hidden + number[6:14] + hidden * 2 + number[14:]

@@ -1,7 +1,7 @@
 """Characters that show nothing: Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt, 15.1).
 
-An editor cannot see them in a record, so a rule that reads a link's scheme removes them first, or a
-zero-width space, a soft hyphen or a bidi control would hide what the rule looks for.
+An editor cannot see them in a record, so a rule that reads a number or a link's scheme removes them
+first, or a zero-width space, a soft hyphen or a bidi control would hide what the rule looks for.
 """
 
 from __future__ import annotations
