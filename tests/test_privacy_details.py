@@ -1,17 +1,21 @@
 """The privacy rule's details that a mutation run found untested (issue 11, item 7): hidden characters
 stripped before the number scans, mail domains in capitals, bank cards of every scheme that starts
-3, 4 or 5 as well as 6 — and none of other first digits. Numbers are computed by the standards'
-formulas here, not by the code under test."""
+3, 4 or 5 as well as 6 — and none of other first digits; credit codes left out at every depth. Numbers
+are computed by the standards' formulas here, not by the code under test."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from conftest import good_list
+from conftest import LOCAL_FIRM, good_list, lifecycle
 from jiebang.rules.validate import validate
 
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 ID_NUMBER = "36020319900101123"  # 珠山区, 1990-01-01, without its check digit
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
+CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
 
 def id_card(first17: str) -> str:
@@ -27,6 +31,22 @@ def luhn(first: str) -> str:
     return first + str((10 - total % 10) % 10)
 
 
+def credit_code(first17: str) -> str:
+    """`first17` with its GB 32100-2015 check character appended."""
+    total = sum(CREDIT_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_WEIGHTS))
+    return first17 + CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def card_shaped_credit_code(region: str) -> str:
+    """An all-digit 统一社会信用代码 of a 民办非企业单位 (52) in `region` that is also a Luhn number
+    starting 5: read as text, it would be taken for a Mastercard number."""
+    for serial in range(10_000):
+        code = credit_code(f"52{region}{serial:09d}")
+        if code[-1].isdigit() and luhn(code[:-1]) == code:
+            return code
+    raise AssertionError(region)
+
+
 def findings(root, **fields) -> list[tuple[str, str]]:
     root.write(good_list(**fields))
     return [(d.rule, d.message) for d in validate([root.path]).diagnostics]
@@ -36,7 +56,9 @@ def findings(root, **fields) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("hidden", "name"), [("\u200b", "零宽空格"), ("\u200d", "零宽连接符"), ("\u2060", "词连接符"),
-                                              ("\ufeff", "BOM"), ("\u202e", "RTL 覆盖"), ("\u2066", "LTR 隔离")])
+                                              ("\ufeff", "BOM"), ("\u202e", "RTL 覆盖"), ("\u2066", "LTR 隔离"),
+                                              ("\u00ad", "软连字符"), ("\u180e", "蒙古文元音分隔符"),
+                                              ("\ufe0f", "变体选择符"), ("\U000e0031", "标签字符")])
 def test_a_hidden_character_inside_an_id_number_does_not_hide_it(root, hidden, name):
     number = id_card(ID_NUMBER)
     hidden_in = number[:6] + hidden + number[6:14] + hidden * 2 + number[14:]
@@ -88,3 +110,25 @@ def test_a_card_written_in_groups_is_reported(root):
     card = luhn("411111111111111")
     grouped = " ".join(card[i:i + 4] for i in range(0, 16, 4))
     assert [rule for rule, _ in findings(root, benefits=f"账号 {grouped}。")] == ["privacy.pii"]
+
+
+# ----------------------------------------------------------------------------------------- credit codes
+
+
+def test_a_credit_code_that_reads_as_a_card_number_is_left_out_at_every_depth(root):
+    """`credit_code` is left out one level down (demander.credit_code) and two (solvers[0].credit_code):
+    mutmut dropped strings()'s skip keys in its dict and its list recursion and nothing failed, because
+    no test's credit code read as a personal number."""
+    own, solver = card_shaped_credit_code("360203"), card_shaped_credit_code("110108")
+    listing = good_list()
+    listing["demander"].update(kind="科研院所", credit_code=own)
+    notices = lifecycle()
+    notices[0]["solvers"][0].update(kind="科研院所", credit_code=solver)
+    notices[0]["host_enterprise"] = {"name": "景德镇市示例陶瓷有限公司", "credit_code": LOCAL_FIRM}
+    root.write_all([listing, *notices])
+    assert [d.as_text() for d in validate([root.path]).diagnostics] == []
+    # The same numbers as text are reported: what the skip leaves out would be found.
+    notices[0]["body"] = f"揭榜单位代码 {solver}。"
+    root.write_all([good_list(benefits=f"需求单位代码 {own}。"), notices[0]])
+    found = sorted((d.rule, Path(d.file).stem) for d in validate([root.path]).diagnostics)
+    assert found == [("privacy.pii", "JDZ-2022-001"), ("privacy.pii", "JDZ-2022-001-R01")]

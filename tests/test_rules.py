@@ -347,6 +347,81 @@ def test_text_link_scheme_says_how_to_fix_it(root, link, why):
     assert finding.message.endswith(f"”：{why}")
 
 
+_NOT_A_SAFE_SCHEME = "只允许 http、https 和 mailto 链接。"
+_EXTERNAL_IMAGE = "网站不得加载外部图片（不向其他网站发出请求），请把图片放到本站并用相对路径引用。"
+
+
+@pytest.mark.parametrize(("text", "target", "why"), [
+    ("详见[办法][1]。\n\n[1]: javascript:alert(1)", "javascript:alert(1)", _NOT_A_SAFE_SCHEME),
+    ("![图][1]\n\n[1]: https://evil.example/a.png", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+    ("![图][]\n\n[图]: https://evil.example/a.png", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+    ("![图]\n\n[图]: //evil.example/a.png", "//evil.example/a.png", _EXTERNAL_IMAGE),
+    ("![图] [Fig 1]\n\n[fig 1]: <https://evil.example/a.png>", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+    ("详见[办法][1]与![图][1]。\n\n[1]: https://evil.example/a.png", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+], ids=["link", "image", "image, collapsed", "image, shortcut", "image, label in other case", "link and image"])
+def test_text_link_scheme_reference_links_and_images(root, text, target, why):
+    """A reference definition (`[1]: …`) is judged as an image when an image uses it, else as a link: it
+    was always judged as a link, so `![图][1]` loaded an image from another site (a mutmut survivor:
+    judging every definition as an image failed no test either)."""
+    found = check(root, good_list(problem=text))
+    path = path_of(root, "JDZ-2022-001")
+    d = expect(found, "text.link_scheme", path, line_of(path, "problem"), "error", "安全", "链接")
+    assert d.message == f"problem（技术难题概述） 含有不允许的链接“{target}”：{why}"
+
+
+@pytest.mark.parametrize(("text", "target", "why"), [
+    ("[![徽章](https://evil.example/a.png)](https://example.gov.cn/)", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+    ("![图 [1]](https://evil.example/a.png)", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+    ("![图 [1]][a]\n\n[a]: https://evil.example/a.png", "https://evil.example/a.png", _EXTERNAL_IMAGE),
+    ("详见[《办法》[2022]](javascript:alert(1))", "javascript:alert(1", _NOT_A_SAFE_SCHEME),
+], ids=["image inside a link", "image with brackets in its text", "reference image with brackets in its text",
+        "link with brackets in its text"])
+def test_text_link_scheme_brackets_inside_brackets(root, text, target, why):
+    """Markdown's link and image texts may hold brackets, and a link's text an image (a badge): the image
+    inside a link was read as part of the link and judged by the link rule, and a text with brackets hid
+    its address altogether."""
+    found = check(root, good_list(problem=text))
+    path = path_of(root, "JDZ-2022-001")
+    d = expect(found, "text.link_scheme", path, line_of(path, "problem"), "error", "安全", "链接")
+    assert d.message == f"problem（技术难题概述） 含有不允许的链接“{target}”：{why}"
+
+
+@pytest.mark.parametrize("link", [
+    "[点此](java\u200bscript:alert(1))", "[点此](java\u00adscript:alert(1))", "[点此](jav&shy;ascript:alert(1))",
+    "[点此](java\u2060script:alert(1))", "[点此](java\u202escript:alert(1))", "[点此](java\u034fscript:alert(1))",
+    "[点此](java\ufe0fscript:alert(1))", "[点此](java\U000e0041script:alert(1))", "[点此](jav&#x09;ascript:alert(1))",
+    "[点此](jav&nbsp;ascript:alert(1))", "[点此](JaVaScRiPt:alert(1))", "[点此][1]\n\n[1]: java\u00adscript:alert(1)",
+], ids=["zero-width space", "soft hyphen", "soft hyphen as &shy;", "word joiner", "RTL override",
+        "combining grapheme joiner", "variation selector", "tag character", "tab as &#x09;", "no-break space as &nbsp;",
+        "mixed case", "soft hyphen in a definition"])
+def test_text_link_scheme_sees_through_characters_that_show_nothing(root, link):
+    """A character that shows nothing (Unicode's default-ignorable ones: soft hyphen, joiners, bidi
+    controls, variation selectors …) or whitespace, as itself or as an entity, does not hide a scheme."""
+    found = check(root, good_list(problem=f"详见{link}。"))
+    path = path_of(root, "JDZ-2022-001")
+    d = expect(found, "text.link_scheme", path, line_of(path, "problem"), "error", "安全", "链接")
+    assert d.message.endswith(f"”：{_NOT_A_SAFE_SCHEME}"), d.message
+
+
+@pytest.mark.parametrize("image", ["![图](\u200b//evil.example/a.png)", "![图](/\u00ad/evil.example/a.png)"],
+                         ids=["zero-width space before //", "soft hyphen inside //"])
+def test_text_link_scheme_removes_hidden_characters_rather_than_replacing_them(root, image):
+    """An address refused only once the hidden character is gone (a mutmut survivor: the characters
+    replaced by text, where every tested address was refused either way)."""
+    found = check(root, good_list(problem=f"如{image}。"))
+    path = path_of(root, "JDZ-2022-001")
+    d = expect(found, "text.link_scheme", path, line_of(path, "problem"), "error", "安全", "链接")
+    assert d.message.endswith(f"”：{_EXTERNAL_IMAGE}"), d.message
+
+
+@pytest.mark.parametrize("text", ["详见[办法][1]。\n\n[1]: https://example.gov.cn/a.html",
+                                  "详见[办法]。\n\n[办法]: <https://example.gov.cn/a.html>",
+                                  "![图][1]\n\n[1]: /images/kiln.png", "详见[办法][1]。\n\n[1]: /regulation/",
+                                  "[![徽章](/images/badge.png)](https://example.gov.cn/)", "[[1]](#note-1)"])
+def test_text_link_scheme_passes_for_references_and_nesting(root, text):
+    assert_no(check(root, good_list(problem=text)), "text.link_scheme", "text.html")
+
+
 @pytest.mark.parametrize("link", ["[办法](https://example.gov.cn/a.html)", "[邮件](mailto:jhk@example.gov.cn)",
                                   "[站内](/regulation/)", "<https://example.gov.cn>", "[锚点](#top)"])
 def test_text_link_scheme_passes(root, link):

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..records.content import Record
+from ..records.hidden import HIDDEN_CHARS
 from ..records.personal import id_card_shaped, is_bank_card, is_id_card
 from ..records.phones import PERSONAL_MAIL_DOMAINS, is_mobile_number
 from .registry import ERROR, WARNING, Findings, declare, record_check
@@ -24,18 +25,18 @@ _CARD = re.compile(r"(?<![0-9\-])((?:[0-9][ \-]?){15,18}[0-9])(?![0-9\-])")
 _MOBILE = re.compile(r"(?<![0-9\-])(?:\+?86[- ]?)?(1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4})(?![0-9\-])")
 _MAILBOX = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
 _NOT_DIGIT = re.compile(r"[^0-9]")
-_HIDDEN_CHARS = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-_HIDDEN = re.compile(f"[{_HIDDEN_CHARS}]")
+_HIDDEN = re.compile(f"[{HIDDEN_CHARS}]")
 _FULL_WIDTH = re.compile("[０-９Ｘｘ]")
 _TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")  # what a Chinese IME may type
 # The prefilter: eleven digits in a row (a mobile number, the shortest of the three), hidden characters
 # and full-width digits included, or the scans below would not see a number they would find.
-_ELEVEN_DIGITS = re.compile(f"[0-9０-９](?:[ \\-{_HIDDEN_CHARS}]*[0-9０-９]){{10}}")
+_ELEVEN_DIGITS = re.compile(f"[0-9０-９](?:[ \\-{HIDDEN_CHARS}]*[0-9０-９]){{10}}")
 _SKIP_KEYS = frozenset({"credit_code"})  # an all-digit 统一社会信用代码 is not personal data
 
 
 def strings(value: Any, path: tuple = (), skip: frozenset[str] = frozenset()) -> Iterator[tuple[tuple, str]]:
-    """Every text value in a record with its path, leaving out the keys in `skip`."""
+    """Every text value in a record with its path, leaving out a key in `skip` at any depth (a credit code
+    sits in demander, host_enterprise and each of solvers)."""
     if isinstance(value, dict):
         for key, item in value.items():
             if key not in skip:

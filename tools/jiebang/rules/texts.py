@@ -6,6 +6,7 @@ import html
 import re
 
 from ..records.content import Record
+from ..records.hidden import HIDDEN_CHARS
 from ..records.regulation import Regulation
 from ..records.schema import field_name
 from ..records.textcount import word_count
@@ -24,15 +25,22 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 
 _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
 _TAG = re.compile(r"<\s*(/?\s*[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>?|<!--|<!\[CDATA\[|<\?|<![A-Za-z]")
-_INLINE_LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)>\s]*)")
-_REF_LINK = re.compile(r"^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
+# A link's or an image's text may hold brackets (`[《办法》[2022]](…)`) and a link's text an image
+# (`[![徽章](…)](…)`), so brackets are paired first and what follows each `]` read after.
+# A `\[` is paired too: in `\\[x](…)` the backslash is the escaped one, and the stricter reading is safe.
+_BRACKET = re.compile(r"[\[\]]")
+_INLINE_TARGET = re.compile(r"\(\s*<?([^)>\s]*)")
+_REF_LABEL = re.compile(r"\s*\[([^\[\]]*)\]")
+_REF_DEFINITION = re.compile(r"^\s*\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*)>")
 # In a plain-text field only what a browser would take for markup: a whole tag (`<b>`, `<img src=x>`),
 # an opening tag with an event handler even if unclosed, or a comment. `<Ra0.8 μm`, `a < b`, `R&D`
 # and `<中试线>` are engineering text and read literally on the site (which escapes every value).
 _PLAIN_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<\s*[A-Za-z][\w:-]*\s[^<>]*\bon[a-z]+\s*=|<!--")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+# Browsers drop whitespace and control characters before reading a scheme, and an editor cannot see a
+# character that shows nothing: each is removed, so `java\u00adscript:` is read as the scheme it shows.
+_INVISIBLE = re.compile(f"[\\s\\x00-\\x20\\x7f-\\x9f{HIDDEN_CHARS}]")
 
 
 @record_check("list")
@@ -78,20 +86,51 @@ def plain_text_markup(record: Record, regulation, tree, findings: Findings) -> N
 
 def _unsafe_links(text: str) -> list[str]:
     found = []
-    targets = [(m.group(2), m.group(1) == "!") for m in _INLINE_LINK.finditer(text)]
-    targets += [(m.group(1), False) for m in _REF_LINK.finditer(text)]
+    targets, images = [], set()
+    for start, end in _brackets(text):
+        is_image = text[start - 1:start] == "!"
+        inline = _INLINE_TARGET.match(text, end + 1)
+        if inline:
+            targets.append((inline.group(1), is_image))
+        elif is_image:  # by reference: `![图][1]`, `![图][]` or `![图]`
+            label = _REF_LABEL.match(text, end + 1)
+            images.add(_label(label.group(1) if label and label.group(1).strip() else text[start + 1:end]))
+    # A definition is one address for every use of its label: judged as an image when an image uses it
+    # (the stricter rule), else as a link.
+    targets += [(m.group(2), _label(m.group(1)) in images) for m in _REF_DEFINITION.finditer(text)]
     targets += [(m.group(1), False) for m in _AUTOLINK.finditer(text)]
     for target, is_image in targets:
-        # Browsers drop whitespace and control characters and decode entities before reading a scheme.
-        cleaned = _INVISIBLE.sub("", html.unescape(target))
-        scheme = _SCHEME.match(cleaned)
-        if scheme and scheme.group(1).lower() not in SAFE_SCHEMES or is_image and (scheme or cleaned.startswith("//")):
+        cleaned, scheme = _scheme(target)
+        if scheme and scheme not in SAFE_SCHEMES or is_image and (scheme or cleaned.startswith("//")):
             found.append(target)
     return found
 
 
+def _scheme(target: str) -> tuple[str, str | None]:
+    """The address as a browser reads it (entities decoded, hidden characters gone) and its scheme, lower case."""
+    cleaned = _INVISIBLE.sub("", html.unescape(target))
+    scheme = _SCHEME.match(cleaned)
+    return cleaned, scheme.group(1).lower() if scheme else None
+
+
+def _brackets(text: str) -> list[tuple[int, int]]:
+    """Where each `[` and its `]` are, nested pairs too; an unpaired one is text."""
+    pairs, opened = [], []
+    for m in _BRACKET.finditer(text):
+        if m.group() == "[":
+            opened.append(m.start())
+        elif opened:
+            pairs.append((opened.pop(), m.start()))
+    return pairs
+
+
+def _label(label: str) -> str:
+    """A reference label as Markdown matches it: case and runs of whitespace do not count."""
+    return " ".join(label.split()).casefold()
+
+
 def _why(target: str) -> str:
-    scheme = _SCHEME.match(_INVISIBLE.sub("", html.unescape(target)))
-    if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+    scheme = _scheme(target)[1]
+    if scheme and scheme not in SAFE_SCHEMES:
         return "只允许 http、https 和 mailto 链接。"
     return "网站不得加载外部图片（不向其他网站发出请求），请把图片放到本站并用相对路径引用。"
