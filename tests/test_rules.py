@@ -1333,3 +1333,15 @@ def test_lifecycle_order_after_a_failed_list_says_each_notice(root):
         "JDZ-2022-001-R03": "该榜单已流榜（JDZ-2022-001-R01），不应再有“资金拨付”公告。",
         "JDZ-2022-001-R04": "该榜单已流榜（JDZ-2022-001-R01），不应再有“中期评估”公告。",
     }
+
+
+@pytest.mark.parametrize(("link", "shown"), [
+    ("[点此](java\u00adscript:alert(1))", "java\\u00adscript:alert(1"),
+    ("[点此](java\U000e0041script:alert(1))", "java\\U000e0041script:alert(1"),
+], ids=["soft hyphen", "tag character"])
+def test_a_message_shows_the_characters_that_show_nothing(root, link, shown):
+    """The clerk reads the address as the rule read it: each hidden character written out where it is."""
+    found = check(root, good_list(problem=f"详见{link}。"))
+    path = path_of(root, "JDZ-2022-001")
+    d = expect(found, "text.link_scheme", path, line_of(path, "problem"), "error", "安全", "链接")
+    assert f"“{shown}”" in d.as_text(), d.as_text()

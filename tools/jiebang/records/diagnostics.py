@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from .hidden import HIDDEN_CHARS
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -59,12 +61,14 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-_INVISIBLE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile(f"[\\x00-\\x1f\\x7f{HIDDEN_CHARS}]")  # the same characters the rules see through
 
 
 def visible(text: str) -> str:
-    """Invisible characters shown as \\uXXXX so a reader can see they are there."""
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """Invisible characters shown as \\uXXXX (\\UXXXXXXXX beyond the first plane) so a reader can see
+    they are there."""
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) <= 0xFFFF
+                          else f"\\U{ord(m.group()):08x}", text)
 
 
 # What one record's own checks found, as a record and the record cache keep it (rules/validate.py makes
