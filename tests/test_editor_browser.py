@@ -403,6 +403,44 @@ def test_a_new_notice_for_a_chosen_list_and_kind(page, server: Server, project: 
     }
 
 
+def test_choosing_another_kind_of_notice_shows_that_kinds_fields(page, server: Server):
+    """公告类型 decides a notice's fields (the schema's allOf, one entry per kind): choosing another
+    draws the form again with that kind's fields, keeping what was typed into the fields both share."""
+    from jiebang.desk.editor.forms import kind_properties
+    from jiebang.records.schema import SCHEMAS
+
+    def shown() -> list[str]:
+        return page.eval_on_selector_all("#fields > [data-field]", "es => es.map(e => e.dataset.field)")
+
+    def choose(kind: str) -> None:
+        page.select_option("#f-kind", kind)
+        page.locator("#save-status", has_text=f"“{kind}”").wait_for(timeout=10_000)
+        assert shown() == list(kind_properties(SCHEMAS["result"], kind))
+        assert page.evaluate("document.activeElement.id") == "f-kind"  # the clerk is where they were
+
+    page.goto(server.editor + "new?kind=result&list=JDZ-2023-001&type=终止")
+    assert shown() == list(kind_properties(SCHEMAS["result"], "终止"))
+    notice_id = page.input_value("#f-id")
+    page.fill("#f-title", "关于终止某项目的公告")
+    page.fill("#f-date", "2026-11-28")
+    page.fill("#f-reason", "承担单位申请终止。")
+
+    choose("流榜")  # shares 原因 with 终止
+    assert page.input_value("#f-reason") == "承担单位申请终止。"
+    choose("资金拨付")  # has no 原因, has 拨付批次 and 拨付金额, both required
+    assert page.locator("#f-reason").count() == 0
+    assert "（必填）" in page.inner_text("label[for=f-tranche]")
+    page.fill("#f-amount_wan", "100")
+    choose("揭榜结果公示")  # its 揭榜单位 table, with its row template
+    page.locator("#f-solvers").get_by_role("button", name="添加").click()
+    assert page.evaluate("document.activeElement.name") == "solvers.0.name"
+    # What every kind has stayed as typed all along.
+    assert page.input_value("#f-id") == notice_id and page.input_value("#f-list") == "JDZ-2023-001"
+    assert page.input_value("#f-title") == "关于终止某项目的公告" and page.input_value("#f-date") == "2026-11-28"
+    assert page.input_value("#f-kind") == "揭榜结果公示"
+    assert axe_clean(page)
+
+
 def test_markdown_preview_and_word_count_as_one_types(page, server: Server):
     page.goto(server.editor + "new?kind=list")
     page.fill("#f-problem", "abc 中文，def 2026 **粗体** <script>window.hit=1</script>")

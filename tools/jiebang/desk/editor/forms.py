@@ -35,6 +35,7 @@ class Field:
     blank: Field | None = None  # a list's new item
     columns: list[Field] = field(default_factory=list)  # a list of mappings: its item's fields
     suggestions: list[str] = field(default_factory=list)  # values the regulation lists (行业, 县区)
+    reshapes: bool = False  # its value decides which fields the record has: the form is drawn again
 
     @property
     def dom_id(self) -> str:
@@ -52,6 +53,12 @@ def kind_properties(schema: dict, kind_value: str | None) -> dict:
             overrides = then.get("properties", {})
             return {key: {**props[key], **overrides.get(key, {})} for key in props if key in allowed}
     return props
+
+
+def switches(schema: dict) -> set[str]:
+    """The keys whose value decides which fields a record has: those the `if` of an `allOf` entry
+    tests (a notice's `kind`)."""
+    return {key for rule in schema.get("allOf", []) for key in rule.get("if", {}).get("properties", {})}
 
 
 def required_of(schema: dict, kind_value: str | None) -> set[str]:
@@ -107,7 +114,10 @@ def build_fields(
     props = kind_properties(schema, data.get("kind"))
     required = required_of(schema, data.get("kind"))
     context = {"limits": limits or {}, "suggestions": suggestions or {}}
-    return [_field(key, node, data.get(key), key, key in required, context) for key, node in props.items()]
+    made = [_field(key, node, data.get(key), key, key in required, context) for key, node in props.items()]
+    for top in made:
+        top.reshapes = top.key in switches(schema)
+    return made
 
 
 def _field(key: str | int, node: dict, value: Any, name: str, required: bool, context: dict) -> Field:
