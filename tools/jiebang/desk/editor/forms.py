@@ -158,8 +158,9 @@ _EMPTY = object()
 
 def apply_form(schema: dict, old: dict, pairs: list[tuple[str, str]]) -> dict:
     """The record `old` with the submitted fields put in. Keys the form does not show (unknown keys,
-    another kind's fields) are kept as they were; an input left empty removes its key, so the schema's
-    `required` reports it; text that does not fit its type stays text, for the schema to report."""
+    another kind's fields) are kept as they were, except the fields of the kind a notice had before
+    its kind was changed; an input left empty removes its key, so the schema's `required` reports it;
+    text that does not fit its type stays text, for the schema to report."""
     raw: dict = {}
     for name, text in pairs:
         steps = name.split(".")
@@ -174,7 +175,19 @@ def apply_form(schema: dict, old: dict, pairs: list[tuple[str, str]]) -> dict:
             node[steps[-1]] = text
     new = copy.deepcopy(old)
     _apply_mapping(new, kind_properties(schema, raw.get("kind", old.get("kind"))), raw)
+    _drop_old_kind(new, schema, old.get("kind"))
     return new
+
+
+def _drop_old_kind(record: dict, schema: dict, before: Any) -> None:
+    """A notice given another kind loses the fields only its old kind has: the form shows them no more,
+    and kept they would be unknown fields that no input could remove."""
+    if record.get("kind") == before or before is None:
+        return
+    now = kind_properties(schema, record.get("kind"))
+    for key in kind_properties(schema, before):
+        if key not in now:
+            record.pop(key, None)
 
 
 def _apply_mapping(target: dict, props: dict, raw: dict) -> None:
