@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 import tempfile
 import time
@@ -319,6 +320,30 @@ def test_a_conflict_can_be_settled_by_taking_the_version_on_disk(page, server: S
     page.get_by_role("button", name="保存").click()
     page.locator("#save-status", has_text="已保存").wait_for()
     assert yaml.safe_load(path.read_text("utf-8"))["subfield"] == "在磁盘版本上接着改的方向"
+
+
+def test_the_conflict_says_dates_the_chinese_way(page, server: Server, project: Path):
+    """The changes listed against the version on disk read as the review and the site's 修订记录 do:
+    2026年11月28日, not 2026-11-28 (the file itself, shown beside them, stays as written)."""
+    path = project / "content" / "lists/2026/JDZ-2026-001.yaml"
+    original = path.read_text("utf-8")
+    assert "deadline: 2026-12-18" in original
+    page.goto(server.editor + "edit?file=lists/2026/JDZ-2026-001.yaml")
+    try:
+        path.write_text(original.replace("deadline: 2026-12-18", "deadline: 2026-12-20"), "utf-8")
+        page.fill("#f-deadline", "2026-11-28")
+        page.locator("#f-changes").get_by_role("button", name="添加").click()
+        page.fill("#f-changes-0-date", "2026-11-28")
+        page.fill("#f-changes-0-note", "更正揭榜截止日期。")
+        page.get_by_role("button", name="保存").click()
+        page.locator("#conflict").wait_for()
+        mine = page.locator("#conflict-mine-list li").all_inner_texts()
+        assert "揭榜截止日期：2026年12月20日 → 2026年11月28日" in mine, mine
+        assert "更正说明：新增：更正日期：2026年11月28日；更正内容：更正揭榜截止日期。" in mine, mine
+        assert not any(re.search(r"\d{4}-\d{2}-\d{2}", line) for line in mine), mine
+        assert "deadline: 2026-12-20" in page.inner_text("#conflict-text")
+    finally:
+        path.write_text(original, "utf-8")
 
 
 def test_unsaved_input_survives_a_reload(page, server: Server, project: Path):

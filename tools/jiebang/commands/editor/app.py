@@ -16,10 +16,11 @@ from urllib.parse import parse_qsl, quote, urlencode
 from ...desk import scaffold
 from ...desk.editor import catalogue, checks, forms, importing, review, saving
 from ...desk.editor.paths import PathRefused, record_path
-from ...history.diffs import diff_records
+from ...history.diffs import FieldChange, diff_records
 from ...records.schema import SCHEMAS
 from ...records.textcount import word_count
 from ...site.markup import render_markdown
+from ...site.model import cn_dates
 from .. import missing_folder
 from . import pages
 from .guard import Guard
@@ -302,7 +303,7 @@ class Editor:
                 disk = saving._data(conflict.disk_text, self.root / rel, kind)
             except saving.SaveError:
                 disk = {}
-        mine = [line for change in diff_records(kind, disk, new) for line in change.lines()]
+        mine = [line for change in diff_records(kind, disk, new) for line in _said(change)]
         data = {
             "conflict": True,
             "file": rel,
@@ -373,6 +374,12 @@ class Editor:
         if found is None:
             return Response(404, b"", "text/plain")
         return Response(200, found[0], found[1])
+
+
+def _said(change: FieldChange) -> list[str]:
+    """A change as the review and the site's 修订记录 say it: the summary's dates the Chinese way, the
+    sentences taken out or put in as they were written."""
+    return [f"{change.label}：{cn_dates(change.summary)}", *change.lines()[1:]]
 
 
 def _kind(rel: str) -> str:
