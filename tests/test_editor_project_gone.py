@@ -48,7 +48,7 @@ def until_back(server: Server, address: str, timeout: float = 180) -> str:
     raise AssertionError(f"{address} never came back; got {status}:\n{text[:500]}\n{server.output()}")
 
 
-@pytest.mark.parametrize("gone", ["content", "project"])
+@pytest.mark.parametrize("gone", ["content", "project", "project, its files first"])
 def test_a_folder_deleted_under_serve_is_said_in_chinese_and_the_server_recovers(tmp_path: Path, gone: str):
     project = make_project(tmp_path / "project")
     kept = tmp_path / "kept"
@@ -58,6 +58,11 @@ def test_a_folder_deleted_under_serve_is_said_in_chinese_and_the_server_recovers
     try:
         token = re.search(r'name="jiebang-token" content="([^"]+)"', fetch(server.editor)[1])[1]
         base = hashlib.sha256((project / "content" / RECORD).read_bytes()).hexdigest()
+        if gone == "project, its files first":  # as rm -r may go, seen by the loop midway
+            for name in ("content", "theme"):
+                shutil.rmtree(project / name)
+            (project / "pelicanconf.py").unlink()
+            server.wait_for("找不到内容目录", timeout=30)
         shutil.rmtree(folder)
         time.sleep(1)  # the rebuild loop has looked (--interval 0.3)
 
@@ -71,12 +76,12 @@ def test_a_folder_deleted_under_serve_is_said_in_chinese_and_the_server_recovers
             assert status == 503 and said in error, (route, error)
         assert not (project / "content").exists()  # a save did not make the folder anew
         status, page = fetch(server.url)
-        if gone == "project":  # the output was in it
+        if folder == project:  # the output was in it
             assert status == 503 and "网站预览暂不可用" in page and 'lang="zh-CN"' in page, page
         else:  # the last good site is still served, as after a content error
             assert status == 200
         out = server.output()
-        assert ("找不到项目文件夹" if gone == "project" else "找不到内容目录") in out, out
+        assert ("找不到项目文件夹" if folder == project else "找不到内容目录") in out, out
         assert "Traceback" not in out, out
         assert server.process.poll() is None
 
@@ -95,29 +100,38 @@ def test_a_folder_deleted_under_serve_is_said_in_chinese_and_the_server_recovers
 def test_a_folder_deleted_during_a_rebuild_is_said_and_the_loop_goes_on(tmp_path: Path, monkeypatch, capsys):
     """The rebuild loop is the server's main thread: what a deletion midway raises must not end it."""
     project = tmp_path / "project"
-    (project / "content").mkdir(parents=True)
-    vanished = project / "content" / "regulation"
+    (project / "content" / "lists").mkdir(parents=True)
+    (project / "pelicanconf.py").write_text("", "utf-8")
+    record = project / "content" / "lists" / "JDZ-2022-001.yaml"
+    record.write_text("id: JDZ-2022-001\n", "utf-8")
 
     def deleted_midway(paths):
         shutil.rmtree(project)
-        raise FileNotFoundError(2, "No such file or directory", str(vanished))
+        raise FileNotFoundError(2, "No such file or directory", str(record))
 
     monkeypatch.setattr(serve, "validate", deleted_midway)
     assert serve.rebuild(project, tmp_path / "output") is False
     assert "找不到项目文件夹" in capsys.readouterr().err
 
-    (project / "content").mkdir(parents=True)  # one file gone, the folders still there
+    (project / "content" / "lists").mkdir(parents=True)
+    (project / "pelicanconf.py").write_text("", "utf-8")
+    record.write_text("id: JDZ-2022-001\n", "utf-8")
 
-    def one_file_gone(paths):
-        raise FileNotFoundError(2, "No such file or directory", str(vanished))
+    def one_file_gone(paths):  # a folder being copied back or deleted, say, the project still there
+        record.unlink()
+        raise IndexError("list index out of range")
 
     monkeypatch.setattr(serve, "validate", one_file_gone)
     assert serve.rebuild(project, tmp_path / "output") is False
-    assert f"生成网站时 {vanished} 被删除或移动" in capsys.readouterr().err
+    assert "生成网站时项目中的文件正在变动" in capsys.readouterr().err
 
     def a_bug(paths):
         raise KeyError("kind")
 
     monkeypatch.setattr(serve, "validate", a_bug)
-    with pytest.raises(KeyError):  # anything else is a bug, and shows itself
+    with pytest.raises(KeyError):  # with nothing changed, anything raised is a bug, and shows itself
         serve.rebuild(project, tmp_path / "output")
+
+    (project / "pelicanconf.py").unlink()
+    assert serve.rebuild(project, tmp_path / "output") is False  # said before anything is read
+    assert f"找不到网站设置文件 {project / 'pelicanconf.py'}" in capsys.readouterr().err

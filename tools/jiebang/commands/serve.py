@@ -54,6 +54,13 @@ def snapshot(project: Path) -> dict[str, float]:
     return stamps
 
 
+def watched(project: Path) -> tuple[dict[str, float], Path | None]:
+    """What the loop rebuilds on: the watched files' times, and the folder that is missing if one is.
+    A project deleted folder by folder empties the snapshot before its own folder goes: the second
+    part is what then says that the whole project, not only content/, is gone."""
+    return snapshot(project), missing_folder(project)
+
+
 def _files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
@@ -65,27 +72,31 @@ def rebuild(project: Path, output: Path) -> bool:
     if (gone := _gone(project)) is not None:
         print(f"jiebang serve: {gone}", file=sys.stderr, flush=True)
         return False
+    before = snapshot(project)
     try:
         return _rebuild(project, output)
-    except Exception as exc:
-        # Deleted or moved while it was being read: said, and the change it makes brings the next rebuild.
+    except Exception:
+        # Deleted, moved or copied back while it was being read: said, and the next poll rebuilds.
         gone = _gone(project)
-        if gone is None and not isinstance(exc, FileNotFoundError):
-            raise
-        what = f" {exc.filename} " if getattr(exc, "filename", None) else "有文件"
-        said = gone or f"生成网站时{what}被删除或移动，未生成；文件不再变动后会自动重新生成。"
+        if gone is None and snapshot(project) == before:
+            raise  # nothing moved: a bug of ours, shown as one
+        said = gone or "生成网站时项目中的文件正在变动，未生成；不再变动后会自动重新生成。"
         print(f"jiebang serve: {said}", file=sys.stderr, flush=True)
         return False
 
 
 def _gone(project: Path) -> str | None:
+    """What of the project is not there, in Chinese; None while all is."""
     missing = missing_folder(project)
-    if missing is None:
-        return None
     if missing == project:
         return f"找不到项目文件夹 {project}（可能已被删除或移动）；放回原处后会自动重新生成网站。"
+    if missing is None and not (project / "pelicanconf.py").is_file():
+        missing = project / "pelicanconf.py"
+    if missing is None:
+        return None
+    what = "内容目录" if missing.name == "content" else "网站设置文件"
     return (
-        f"找不到内容目录 {missing}（可能已被删除或移动）；继续提供上一次成功生成的网站，"
+        f"找不到{what} {missing}（可能已被删除或移动）；继续提供上一次成功生成的网站，"
         "放回原处后会自动重新生成。"
     )
 
@@ -252,12 +263,12 @@ def run(args: argparse.Namespace) -> int:
         f"预览地址：http://127.0.0.1:{port}/  编辑器：http://127.0.0.1:{port}{PREFIX}  （按 Ctrl+C 停止）",
         flush=True,
     )
-    seen = snapshot(project)
+    seen = watched(project)
     try:
         while True:
             changed.wait(args.interval)  # a save in the editor wakes the loop at once
             changed.clear()
-            now = snapshot(project)
+            now = watched(project)
             if now != seen:
                 seen = now
                 rebuild(project, output)
