@@ -70,6 +70,13 @@ class Server:
                 return line
         raise AssertionError(f"never printed {text!r}; got:\n{''.join(self.seen)}")
 
+    def output(self, settle: float = 0.5) -> str:
+        """Everything printed so far (stdout and stderr), after `settle` seconds for what is on its way."""
+        time.sleep(settle)
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        return "".join(self.seen)
+
     def stop(self) -> None:
         self.process.terminate()
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 import tempfile
 import time
@@ -321,6 +322,30 @@ def test_a_conflict_can_be_settled_by_taking_the_version_on_disk(page, server: S
     assert yaml.safe_load(path.read_text("utf-8"))["subfield"] == "在磁盘版本上接着改的方向"
 
 
+def test_the_conflict_says_dates_the_chinese_way(page, server: Server, project: Path):
+    """The changes listed against the version on disk read as the review and the site's 修订记录 do:
+    2026年11月28日, not 2026-11-28 (the file itself, shown beside them, stays as written)."""
+    path = project / "content" / "lists/2026/JDZ-2026-001.yaml"
+    original = path.read_text("utf-8")
+    assert "deadline: 2026-12-18" in original
+    page.goto(server.editor + "edit?file=lists/2026/JDZ-2026-001.yaml")
+    try:
+        path.write_text(original.replace("deadline: 2026-12-18", "deadline: 2026-12-20"), "utf-8")
+        page.fill("#f-deadline", "2026-11-28")
+        page.locator("#f-changes").get_by_role("button", name="添加").click()
+        page.fill("#f-changes-0-date", "2026-11-28")
+        page.fill("#f-changes-0-note", "更正揭榜截止日期。")
+        page.get_by_role("button", name="保存").click()
+        page.locator("#conflict").wait_for()
+        mine = page.locator("#conflict-mine-list li").all_inner_texts()
+        assert "揭榜截止日期：2026年12月20日 → 2026年11月28日" in mine, mine
+        assert "更正说明：新增：更正日期：2026年11月28日；更正内容：更正揭榜截止日期。" in mine, mine
+        assert not any(re.search(r"\d{4}-\d{2}-\d{2}", line) for line in mine), mine
+        assert "deadline: 2026-12-20" in page.inner_text("#conflict-text")
+    finally:
+        path.write_text(original, "utf-8")
+
+
 def test_unsaved_input_survives_a_reload(page, server: Server, project: Path):
     rel = "lists/2023/JDZ-2023-001.yaml"
     page.goto(server.editor + "edit?file=" + rel)
@@ -401,6 +426,44 @@ def test_a_new_notice_for_a_chosen_list_and_kind(page, server: Server, project: 
         "date": dt.date.today(),
         "reason": "截止日期内无符合条件的揭榜单位。",
     }
+
+
+def test_choosing_another_kind_of_notice_shows_that_kinds_fields(page, server: Server):
+    """公告类型 decides a notice's fields (the schema's allOf, one entry per kind): choosing another
+    draws the form again with that kind's fields, keeping what was typed into the fields both share."""
+    from jiebang.desk.editor.forms import kind_properties
+    from jiebang.records.schema import SCHEMAS
+
+    def shown() -> list[str]:
+        return page.eval_on_selector_all("#fields > [data-field]", "es => es.map(e => e.dataset.field)")
+
+    def choose(kind: str) -> None:
+        page.select_option("#f-kind", kind)
+        page.locator("#save-status", has_text=f"“{kind}”").wait_for(timeout=10_000)
+        assert shown() == list(kind_properties(SCHEMAS["result"], kind))
+        assert page.evaluate("document.activeElement.id") == "f-kind"  # the clerk is where they were
+
+    page.goto(server.editor + "new?kind=result&list=JDZ-2023-001&type=终止")
+    assert shown() == list(kind_properties(SCHEMAS["result"], "终止"))
+    notice_id = page.input_value("#f-id")
+    page.fill("#f-title", "关于终止某项目的公告")
+    page.fill("#f-date", "2026-11-28")
+    page.fill("#f-reason", "承担单位申请终止。")
+
+    choose("流榜")  # shares 原因 with 终止
+    assert page.input_value("#f-reason") == "承担单位申请终止。"
+    choose("资金拨付")  # has no 原因, has 拨付批次 and 拨付金额, both required
+    assert page.locator("#f-reason").count() == 0
+    assert "（必填）" in page.inner_text("label[for=f-tranche]")
+    page.fill("#f-amount_wan", "100")
+    choose("揭榜结果公示")  # its 揭榜单位 table, with its row template
+    page.locator("#f-solvers").get_by_role("button", name="添加").click()
+    assert page.evaluate("document.activeElement.name") == "solvers.0.name"
+    # What every kind has stayed as typed all along.
+    assert page.input_value("#f-id") == notice_id and page.input_value("#f-list") == "JDZ-2023-001"
+    assert page.input_value("#f-title") == "关于终止某项目的公告" and page.input_value("#f-date") == "2026-11-28"
+    assert page.input_value("#f-kind") == "揭榜结果公示"
+    assert axe_clean(page)
 
 
 def test_markdown_preview_and_word_count_as_one_types(page, server: Server):

@@ -238,6 +238,25 @@ def test_a_notices_form_has_the_fields_of_its_kind():
     assert "tranche" in names and "amount_wan" in names and "solvers" not in names
 
 
+def test_a_notice_given_another_kind_keeps_only_that_kinds_fields(root: Path):
+    """The form shows the new kind's fields only: the old kind's, kept, would be unknown fields that no
+    input could remove. Keys no kind has (typed into the file by hand) stay, as for any form."""
+    rel = "results/2022/JDZ-2022-001-R04.yaml"
+    path = root / rel
+    raw = path.read_bytes()
+    old = saving._data(raw.decode("utf-8"), path, "result")
+    assert old["kind"] == "中期评估" and "conclusion" in old
+    sent = [("kind", "终止"), ("title", old["title"]), ("reason", "承担单位申请终止。")]
+    new = forms.apply_form(SCHEMAS["result"], {**old, "remark": "手写的备注"}, sent)
+    assert "conclusion" not in new and new["reason"] == "承担单位申请终止。" and new["remark"] == "手写的备注"
+    assert {k: new[k] for k in ("id", "list", "date", "title", "doc_number", "body")} == {
+        k: old[k] for k in ("id", "list", "date", "title", "doc_number", "body")
+    }
+    saving.save_record(path, "result", forms.apply_form(SCHEMAS["result"], old, sent), saving.digest(raw))
+    assert "conclusion:" not in path.read_text("utf-8")
+    assert not [d for d in validate([path]).diagnostics if d.rule == "schema.unknown_field"]
+
+
 def test_the_live_check_finds_what_validate_finds_once_saved(root: Path):
     path, raw, old = opened(root)
     new = forms.apply_form(SCHEMAS["list"], old, [("budget.to_solver_wan", "80"), ("contact.phone", "12345")])

@@ -8,9 +8,11 @@ loses the preview because of a typo.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import ipaddress
+import os
 import sys
 import threading
 import time
@@ -20,6 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 from ..rules.report import as_text
 from ..rules.validate import ContentRootError, validate
 from ..site.build import BuildError, build_site
+from . import missing_folder
 from .editor import PREFIX, Editor, Guard, Request
 
 WATCHED = ("content", "theme", "pelicanconf.py")
@@ -41,17 +44,64 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def snapshot(project: Path) -> dict[str, float]:
-    """Modification times of every watched file: cheap enough to poll each second, needs no extra package."""
+    """Modification times of every watched file: cheap enough to poll each second, needs no extra package.
+    A file or folder deleted while it is looked at is left out (os.walk passes over a vanished folder)."""
     stamps = {}
     for name in WATCHED:
-        path = project / name
-        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
-        for file in files:
-            stamps[str(file)] = file.stat().st_mtime
+        for file in _files(project / name):
+            with contextlib.suppress(FileNotFoundError):
+                stamps[str(file)] = file.stat().st_mtime
     return stamps
 
 
+def watched(project: Path) -> tuple[dict[str, float], Path | None]:
+    """What the loop rebuilds on: the watched files' times, and the folder that is missing if one is.
+    A project deleted folder by folder empties the snapshot before its own folder goes: the second
+    part is what then says that the whole project, not only content/, is gone."""
+    return snapshot(project), missing_folder(project)
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return [Path(folder, name) for folder, _, names in os.walk(path) for name in names]
+
+
 def rebuild(project: Path, output: Path) -> bool:
+    """Validate and build; say why not, in Chinese, when the project is not (or no longer) all there."""
+    if (gone := _gone(project)) is not None:
+        print(f"jiebang serve: {gone}", file=sys.stderr, flush=True)
+        return False
+    before = snapshot(project)
+    try:
+        return _rebuild(project, output)
+    except Exception:
+        # Deleted, moved or copied back while it was being read: said, and the next poll rebuilds.
+        gone = _gone(project)
+        if gone is None and snapshot(project) == before:
+            raise  # nothing moved: a bug of ours, shown as one
+        said = gone or "生成网站时项目中的文件正在变动，未生成；不再变动后会自动重新生成。"
+        print(f"jiebang serve: {said}", file=sys.stderr, flush=True)
+        return False
+
+
+def _gone(project: Path) -> str | None:
+    """What of the project is not there, in Chinese; None while all is."""
+    missing = missing_folder(project)
+    if missing == project:
+        return f"找不到项目文件夹 {project}（可能已被删除或移动）；放回原处后会自动重新生成网站。"
+    if missing is None and not (project / "pelicanconf.py").is_file():
+        missing = project / "pelicanconf.py"
+    if missing is None:
+        return None
+    what = "内容目录" if missing.name == "content" else "网站设置文件"
+    return (
+        f"找不到{what} {missing}（可能已被删除或移动）；继续提供上一次成功生成的网站，"
+        "放回原处后会自动重新生成。"
+    )
+
+
+def _rebuild(project: Path, output: Path) -> bool:
     try:
         report = validate([project / "content"])
     except ContentRootError as exc:
@@ -73,6 +123,20 @@ def rebuild(project: Path, output: Path) -> bool:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    # The preview's own error pages in Chinese too (the standard library's are English). The status
+    # line's reason stays the standard one: it must be Latin-1.
+    error_message_format = """<!doctype html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><title>网站预览 · %(code)d</title></head>
+<body><h1>网站预览 · %(code)d</h1><p>%(explain)s</p></body>
+</html>
+"""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if explain is None and code == 404:
+            explain = "网站中没有这个地址的页面。"
+        super().send_error(code, message, explain)
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         pass
 
@@ -88,14 +152,27 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_error(421, None, "请求的 Host 不是本机预览地址，已拒绝（防止 DNS 重绑定）。")
         return False
 
+    def _built(self) -> bool:
+        """The output folder is there: it goes with the project folder when that is deleted."""
+        root = Path(self.server.root)  # type: ignore[attr-defined]
+        if root.is_dir():
+            return True
+        self.send_error(
+            503,
+            None,
+            f"网站预览暂不可用：找不到输出目录 {root}，项目文件夹可能已被删除或移动。"
+            "放回原处后 jiebang serve 会自动重新生成网站。",
+        )
+        return False
+
     def do_GET(self) -> None:  # noqa: N802 - the base class's name
         if self.path.startswith(PREFIX) or self.path == PREFIX.rstrip("/"):
             self._editor("GET")
-        elif self._guarded():
+        elif self._guarded() and self._built():
             super().do_GET()
 
     def do_HEAD(self) -> None:  # noqa: N802
-        if self._guarded():
+        if self._guarded() and self._built():
             super().do_HEAD()
 
     def do_POST(self) -> None:  # noqa: N802
@@ -186,12 +263,12 @@ def run(args: argparse.Namespace) -> int:
         f"预览地址：http://127.0.0.1:{port}/  编辑器：http://127.0.0.1:{port}{PREFIX}  （按 Ctrl+C 停止）",
         flush=True,
     )
-    seen = snapshot(project)
+    seen = watched(project)
     try:
         while True:
             changed.wait(args.interval)  # a save in the editor wakes the loop at once
             changed.clear()
-            now = snapshot(project)
+            now = watched(project)
             if now != seen:
                 seen = now
                 rebuild(project, output)

@@ -16,10 +16,12 @@ from urllib.parse import parse_qsl, quote, urlencode
 from ...desk import scaffold
 from ...desk.editor import catalogue, checks, forms, importing, review, saving
 from ...desk.editor.paths import PathRefused, record_path
-from ...history.diffs import diff_records
+from ...history.diffs import FieldChange, diff_records
 from ...records.schema import SCHEMAS
 from ...records.textcount import word_count
 from ...site.markup import render_markdown
+from ...site.model import cn_dates
+from .. import missing_folder
 from . import pages
 from .guard import Guard
 from .uploads import UploadError, parse_upload
@@ -86,6 +88,8 @@ class Editor:
         route = ROUTES.get((request.method, request.path))
         if route is None:
             return self._page(404, "message.html", title="找不到页面", message="编辑器中没有这个页面。")
+        if route is not Editor.asset and (gone := self._gone(request)) is not None:
+            return gone  # its page still has its style sheet
         try:
             return route(self, request)
         except (
@@ -93,12 +97,26 @@ class Editor:
             scaffold.ScaffoldError,
             saving.SaveError,
         ) as exc:  # bad input, no regulation, a broken file
-            return self._error(request, 400, str(exc))
+            return self._gone(request) or self._error(request, 400, str(exc))
         except Exception:  # a bug of ours: the clerk gets a sentence, the terminal the details
+            if (gone := self._gone(request)) is not None:
+                return gone  # the folder went while the request was read: not a bug
             traceback.print_exc()
             return self._error(
                 request, 500, "编辑器内部出错，操作未完成；详细信息已打印在运行 jiebang serve 的窗口中。"
             )
+
+    def _gone(self, request: Request) -> Response | None:
+        """503 while the content folder is not there (deleted or moved under a running serve): nothing
+        is read, and nothing written, which would make a stray content/ where the project was."""
+        if missing_folder(self.project) is None:
+            return None
+        return self._error(
+            request,
+            503,
+            f"找不到内容目录 {self.root}：项目文件夹可能已被删除或移动。"
+            "放回原处后刷新此页即可继续；尚未保存的输入仍留在浏览器的草稿中。",
+        )
 
     def _token_pairs(self, request: Request) -> list[tuple[str, str]]:
         if request.headers.get("content-type", "").startswith("multipart/form-data"):
@@ -285,7 +303,7 @@ class Editor:
                 disk = saving._data(conflict.disk_text, self.root / rel, kind)
             except saving.SaveError:
                 disk = {}
-        mine = [line for change in diff_records(kind, disk, new) for line in change.lines()]
+        mine = [line for change in diff_records(kind, disk, new) for line in _said(change)]
         data = {
             "conflict": True,
             "file": rel,
@@ -356,6 +374,12 @@ class Editor:
         if found is None:
             return Response(404, b"", "text/plain")
         return Response(200, found[0], found[1])
+
+
+def _said(change: FieldChange) -> list[str]:
+    """A change as the review and the site's 修订记录 say it: the summary's dates the Chinese way, the
+    sentences taken out or put in as they were written."""
+    return [f"{change.label}：{cn_dates(change.summary)}", *change.lines()[1:]]
 
 
 def _kind(rel: str) -> str:

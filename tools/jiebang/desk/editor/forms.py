@@ -35,6 +35,7 @@ class Field:
     blank: Field | None = None  # a list's new item
     columns: list[Field] = field(default_factory=list)  # a list of mappings: its item's fields
     suggestions: list[str] = field(default_factory=list)  # values the regulation lists (行业, 县区)
+    reshapes: bool = False  # its value decides which fields the record has: the form is drawn again
 
     @property
     def dom_id(self) -> str:
@@ -52,6 +53,12 @@ def kind_properties(schema: dict, kind_value: str | None) -> dict:
             overrides = then.get("properties", {})
             return {key: {**props[key], **overrides.get(key, {})} for key in props if key in allowed}
     return props
+
+
+def switches(schema: dict) -> set[str]:
+    """The keys whose value decides which fields a record has: those the `if` of an `allOf` entry
+    tests (a notice's `kind`)."""
+    return {key for rule in schema.get("allOf", []) for key in rule.get("if", {}).get("properties", {})}
 
 
 def required_of(schema: dict, kind_value: str | None) -> set[str]:
@@ -107,7 +114,10 @@ def build_fields(
     props = kind_properties(schema, data.get("kind"))
     required = required_of(schema, data.get("kind"))
     context = {"limits": limits or {}, "suggestions": suggestions or {}}
-    return [_field(key, node, data.get(key), key, key in required, context) for key, node in props.items()]
+    made = [_field(key, node, data.get(key), key, key in required, context) for key, node in props.items()]
+    for top in made:
+        top.reshapes = top.key in switches(schema)
+    return made
 
 
 def _field(key: str | int, node: dict, value: Any, name: str, required: bool, context: dict) -> Field:
@@ -148,8 +158,9 @@ _EMPTY = object()
 
 def apply_form(schema: dict, old: dict, pairs: list[tuple[str, str]]) -> dict:
     """The record `old` with the submitted fields put in. Keys the form does not show (unknown keys,
-    another kind's fields) are kept as they were; an input left empty removes its key, so the schema's
-    `required` reports it; text that does not fit its type stays text, for the schema to report."""
+    another kind's fields) are kept as they were, except the fields of the kind a notice had before
+    its kind was changed; an input left empty removes its key, so the schema's `required` reports it;
+    text that does not fit its type stays text, for the schema to report."""
     raw: dict = {}
     for name, text in pairs:
         steps = name.split(".")
@@ -164,7 +175,19 @@ def apply_form(schema: dict, old: dict, pairs: list[tuple[str, str]]) -> dict:
             node[steps[-1]] = text
     new = copy.deepcopy(old)
     _apply_mapping(new, kind_properties(schema, raw.get("kind", old.get("kind"))), raw)
+    _drop_old_kind(new, schema, old.get("kind"))
     return new
+
+
+def _drop_old_kind(record: dict, schema: dict, before: Any) -> None:
+    """A notice given another kind loses the fields only its old kind has: the form shows them no more,
+    and kept they would be unknown fields that no input could remove."""
+    if record.get("kind") == before or before is None:
+        return
+    now = kind_properties(schema, record.get("kind"))
+    for key in kind_properties(schema, before):
+        if key not in now:
+            record.pop(key, None)
 
 
 def _apply_mapping(target: dict, props: dict, raw: dict) -> None:

@@ -194,7 +194,26 @@
     changed();
     if (e.target.matches("textarea[data-markdown]")) previewSoon(e.target);
   });
-  fields.addEventListener("change", changed);
+  fields.addEventListener("change", function (e) {
+    changed();
+    if (e.target.matches("select[data-reshapes]") && e.target.value) reshape(e.target);
+  });
+
+  // ---------------------------------------------------------------- a notice's kind decides its fields
+  // The server draws the form again from the schema for the value chosen, with what was typed: the
+  // fields the kinds share keep their input. (未选) leaves the form as it is, for the check to report.
+  var reshaping = 0;
+  function reshape(select) {
+    var asked = ++reshaping, name = select.name, value = select.value;
+    post("/_editor/api/form", pairs()).then(function (r) {
+      if (asked !== reshaping) return;  // another choice was made meanwhile: its answer counts
+      if (r.status !== 200) { saveStatus.textContent = r.data.error || "表单未能按所选类型更新。"; return; }
+      fields.innerHTML = r.data.html;  // our own server-rendered, autoescaped form
+      var again = fields.querySelector('select[name="' + name + '"]'); if (again) again.focus();
+      saveStatus.textContent = "已换成“" + value + "”的字段，尚未保存。";
+      storeDraft(); checkNow(); previewAll();
+    }, function () { saveStatus.textContent = "无法连接 jiebang serve：表单未按所选类型更新。"; });
+  }
 
   // ---------------------------------------------------------------- saving
   var conflict = document.getElementById("conflict");
