@@ -1,0 +1,65 @@
+"""`jiebang build` with the wall-clock time of each of its phases printed to stderr, by hand:
+
+    cd bench/.work/scale-20000 && ../../../.venv/bin/python ../../build_phases.py build --output output
+
+Each phase is a function of the build, looked up by the modules that call it through their module,
+wrapped in a timer (a nested one is inside its caller's time; the search index, made in a forked
+process beside the feeds and the open data, is timed there and not shown). cProfile gives the
+detail, this the wall time without the profiler's overhead.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import importlib
+import sys
+import time
+
+PHASES = [
+    ("jiebang.site.freshness", "build_inputs"), ("jiebang.site.build", "recycle"),
+    ("jiebang.site.build", "run_pelican"), ("jiebang.site.outputcache", "OutputCache._open"),
+    ("jiebang.site.generator", "JiebangGenerator.generate_context"),
+    ("jiebang.site.generator", "JiebangGenerator.generate_output"), ("jiebang.site.feeds", "write_feeds"),
+    ("jiebang.site.opendata", "write_open_data"), ("jiebang.site.opendata", "write_summaries"),
+    ("jiebang.site.searchpages", "write_search_index"),
+    ("jiebang.site.sitemap", "write_sitemap"), ("jiebang.site.build", "prune"), ("jiebang.site.build", "write_sums"),
+    ("jiebang.site.build", "swap_in"), ("jiebang.site.outputcache", "OutputCache.save"),
+    ("jiebang.site.freshness", "remember_build"),
+]
+START = time.perf_counter()
+marks: list[tuple[str, float]] = []
+
+
+def timed(module: str, name: str) -> None:
+    owner = importlib.import_module(module)
+    *outer, attribute = name.split(".")
+    for part in outer:
+        owner = getattr(owner, part)
+    function = getattr(owner, attribute)
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            marks.append((f"{module}.{name}", time.perf_counter() - began))
+
+    setattr(owner, attribute, wrapper)
+
+
+@atexit.register
+def show() -> None:
+    print(f"--- total {time.perf_counter() - START:.2f} s", file=sys.stderr)
+    for label, seconds in marks:
+        print(f"{seconds:7.2f}  {label}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    for module, name in PHASES:
+        timed(module, name)
+    from jiebang.cli import main
+
+    sys.argv = ["jiebang", *sys.argv[1:]]
+    sys.exit(main())
