@@ -45,8 +45,12 @@ def beside(site: Path) -> list[str]:
 
 
 def start_build(project: Path, out: Path) -> subprocess.Popen:
+    """`jiebang build` as a clerk starts it at a terminal. Ctrl-C as a terminal has it: a test run started
+    in the background (`make test &`, nohup) has SIGINT ignored, and a build started from it would inherit
+    that and rightly ignore it too."""
     return subprocess.Popen([*JIEBANG, "build", "--output", str(out), "--no-cache"], cwd=project, env=ENV,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def wait_for_staging(out: Path, process: subprocess.Popen, seconds: float = 60) -> None:
