@@ -435,7 +435,7 @@ def test_a_calendar_is_remade_from_the_events_that_did_not_change(tmp_path: Path
 
 
 def test_a_key_tells_apart_every_value_a_page_could_print_differently() -> None:
-    """Keys are stated by json's own encoder (outputcache.digest_of), with the values it cannot write
+    """Keys are stated by json's own encoder (cachekeys.digest_of), with the values it cannot write
     tagged by their type: no two values that print differently share a key, and the same value, however
     it is reached (json's fast path, or the slow one for mappings keyed by dates), always gets one. The
     exceptions are json's own: a tuple states as a list, and a mapping's number keys as their digits;
@@ -444,7 +444,7 @@ def test_a_key_tells_apart_every_value_a_page_could_print_differently() -> None:
     from datetime import date
     from decimal import Decimal
 
-    from jiebang.site.outputcache import TAG, Uncacheable, digest_of
+    from jiebang.site.cachekeys import TAG, Uncacheable, digest_of
 
     @dataclass
     class Money:

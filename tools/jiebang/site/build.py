@@ -18,8 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cachekeys import code_version, tree_files, tree_names
 from .freshness import build_inputs, fresh_build, remember_build
-from .outputcache import OutputCache, code_version, tree_files, tree_names
+from .outputcache import OutputCache
 
 SUMS = "SHA256SUMS"
 

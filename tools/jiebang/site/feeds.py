@@ -19,10 +19,11 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from ..records.content import as_date
+from .cachekeys import digest_of
 from .fingerprints import record_digest
 from .markup import render_markdown
 from .model import ListView, NoticeView, RecordView, SiteData
-from .outputcache import OutputCache, digest_of
+from .outputcache import OutputCache
 
 CHINA = timezone(timedelta(hours=8))
 TAG_DOMAIN = "jiebang"

@@ -14,9 +14,9 @@ from typing import Any
 from jinja2 import Environment
 
 from ..history.steps import Revision, Timeline
+from .cachekeys import TAG, Uncacheable, digest_of
+from .cachekeys import stated as stated_value
 from .model import ListView, NoticeView, RecordView, SiteData
-from .outputcache import TAG, Uncacheable, digest_of
-from .outputcache import stated as stated_value
 from .templatecache import memo_of
 
 

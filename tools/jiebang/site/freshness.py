@@ -1,6 +1,6 @@
 """Whether the live site is already the build of what is on disk: then a build has nothing to do.
 
-A build's inputs are this package and the libraries it names (outputcache.code_version), the project's
+A build's inputs are this package and the libraries it names (cachekeys.code_version), the project's
 settings files, the environment's JIEBANG_* settings, the theme and content trees, the git commit the
 history comes from, and the build's own arguments. Their statement — for files, the status git's index
 keeps (size, inode, mtime, ctime), which an edit cannot leave unchanged — is the build's key. After a
@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .outputcache import canonical, code_version, digest_of, tree_files
+from .cachekeys import canonical, code_version, digest_of, tree_files
 
 RACY_SECONDS = 2
 NOT_SETTINGS = {"JIEBANG_WORKERS"}  # how many processes render, not what they write

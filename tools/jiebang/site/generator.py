@@ -25,11 +25,12 @@ from ..records.lifecycle import OPEN
 from ..records.schema import title_of
 from ..rules.validate import check_tree, open_cache
 from . import feeds, opendata, searchpages, sitemap, slugs, templatecache
+from .cachekeys import code_version, digest_of, settings_digest
 from .fingerprints import Fingerprints
 from .listings import facets, listings
 from .markup import render_markdown
 from .model import SiteData, build_site_data, cn_date, cn_dates, content_as_of, wan
-from .outputcache import OutputCache, code_version, digest_of, settings_digest
+from .outputcache import OutputCache
 from .pagination import page_size, paginate
 from .rendering import apart, render_pages
 
