@@ -42,10 +42,10 @@ from browser import (  # noqa: E402
 )
 from jiebang.site.search.index import (  # noqa: E402
     SearchDoc,
-    SearchIndexReader,
     build_search_index,
     index_files,
 )
+from jiebang.site.search.reader import SearchIndexReader  # noqa: E402
 
 PAGE_SIZE = 50  # search.js renders this many results before 显示更多结果
 QUERIES = {

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ContentRoot, good_list, lifecycle
 from jiebang.site.build import build_site
-from jiebang.site.search.index import SearchIndexReader
+from jiebang.site.search.reader import SearchIndexReader
 
 REPO = Path(__file__).resolve().parents[1]
 # Keys the build needs intact to lay out its pages (ids, references, kinds, facets); every other text is marked.

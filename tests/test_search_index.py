@@ -11,7 +11,8 @@ from urllib.parse import quote
 import pytest
 
 from jiebang.site.search import index as search_index
-from jiebang.site.search.index import SearchDoc, SearchIndexReader, build_search_index, decode, shard_of
+from jiebang.site.search.index import SearchDoc, build_search_index, decode, shard_of
+from jiebang.site.search.reader import SearchIndexReader
 from jiebang.site.search.tokens import bigram_offsets, query_terms, tokenize
 
 try:
