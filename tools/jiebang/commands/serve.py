@@ -237,6 +237,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
+    # Looked at before the first build reads anything: a file saved while it runs, or in the moment
+    # between it and the loop, is then a change the loop sees, not one folded silently into `seen`.
+    seen = watched(project)
     rebuild(project, output)
     output.mkdir(parents=True, exist_ok=True)
     try:
@@ -263,7 +266,6 @@ def run(args: argparse.Namespace) -> int:
         f"预览地址：http://127.0.0.1:{port}/  编辑器：http://127.0.0.1:{port}{PREFIX}  （按 Ctrl+C 停止）",
         flush=True,
     )
-    seen = watched(project)
     try:
         while True:
             changed.wait(args.interval)  # a save in the editor wakes the loop at once
