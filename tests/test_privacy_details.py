@@ -132,3 +132,20 @@ def test_a_credit_code_that_reads_as_a_card_number_is_left_out_at_every_depth(ro
     root.write_all([good_list(benefits=f"需求单位代码 {own}。"), notices[0]])
     found = sorted((d.rule, Path(d.file).stem) for d in validate([root.path]).diagnostics)
     assert found == [("privacy.pii", "JDZ-2022-001"), ("privacy.pii", "JDZ-2022-001-R01")]
+
+
+def test_an_id_card_number_typed_as_a_credit_code_is_reported(root):
+    """Only a real 统一社会信用代码 is left out: a 身份证号 pasted into the credit-code field of a
+    demander (one level down) or a solver (two) is personal data on a public page."""
+    person = id_card(ID_NUMBER)
+    listing = good_list()
+    listing["demander"].update(kind="科研院所", credit_code=person)
+    notices = lifecycle()
+    notices[0]["solvers"][0].update(kind="科研院所", credit_code=person)
+    root.write_all([listing, notices[0]])
+    pii = sorted((Path(d.file).stem, d.line, d.message) for d in validate([root.path]).diagnostics
+                 if d.rule == "privacy.pii")
+    masked = f"{person[:3]}{'*' * 11}{person[-4:]}"
+    said = f"含有居民身份证号码（{masked}）：公开记录中不得出现，请删除。"
+    assert [(stem, message) for stem, _, message in pii] == [("JDZ-2022-001", said), ("JDZ-2022-001-R01", said)]
+    assert all(line > 1 for _, line, _ in pii)

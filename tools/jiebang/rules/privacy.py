@@ -12,6 +12,7 @@ from typing import Any
 
 from ..records.content import Record
 from ..records.hidden import HIDDEN_CHARS
+from ..records.orgs import credit_code_valid
 from ..records.personal import id_card_shaped, is_bank_card, is_id_card
 from ..records.phones import PERSONAL_MAIL_DOMAINS, is_mobile_number
 from .registry import ERROR, WARNING, Findings, declare, record_check
@@ -31,12 +32,11 @@ _TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx"
 # The prefilter: eleven digits in a row (a mobile number, the shortest of the three), hidden characters
 # and full-width digits included, or the scans below would not see a number they would find.
 _ELEVEN_DIGITS = re.compile(f"[0-9０-９](?:[ \\-{HIDDEN_CHARS}]*[0-9０-９]){{10}}")
-_SKIP_KEYS = frozenset({"credit_code"})  # an all-digit 统一社会信用代码 is not personal data
 
 
 def strings(value: Any, path: tuple = (), skip: frozenset[str] = frozenset()) -> Iterator[tuple[tuple, str]]:
-    """Every text value in a record with its path, leaving out a key in `skip` at any depth (a credit code
-    sits in demander, host_enterprise and each of solvers)."""
+    """Every text value in a record with its path, leaving out a key in `skip` at any depth (texts.py
+    leaves out the Markdown fields, which it reads as Markdown)."""
     if isinstance(value, dict):
         for key, item in value.items():
             if key not in skip:
@@ -54,7 +54,9 @@ def _mask(text: str) -> str:
 
 @record_check()
 def personal_information(record: Record, regulation, tree, findings: Findings) -> None:
-    for path, text in strings(record.data, skip=_SKIP_KEYS):
+    for path, text in strings(record.data):
+        if path and path[-1] == "credit_code" and credit_code_valid(text):
+            continue  # an all-digit 统一社会信用代码 may read as a card number; a 身份证号 typed here may not
         numbers = _ELEVEN_DIGITS.search(text) is not None
         mail = "@" in text
         if not (numbers or mail):
