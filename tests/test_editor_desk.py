@@ -424,3 +424,20 @@ def test_the_review_says_a_change_in_the_words_of_the_sites_revision_history(pro
     latest = site.xpath("//ol[@class='revision-list']/li")[-1]
     (listed,) = latest.xpath(".//ul[@class='field-changes']")
     assert change_items(listed) == said
+
+
+def test_a_notice_given_another_kind_drops_a_choice_the_new_kind_does_not_offer(root: Path):
+    """中期评估 → 验收: both have 结论, but 继续支持 is no acceptance's conclusion. It is dropped, so the live
+    check and the saved file say 结论 is to be chosen rather than keeping a value the select cannot show."""
+    rel = "results/2022/JDZ-2022-001-R04.yaml"
+    path = root / rel
+    raw = path.read_bytes()
+    old = saving._data(raw.decode("utf-8"), path, "result")
+    assert old["conclusion"] == "继续支持"
+    sent = [("kind", "验收"), ("title", old["title"]), ("conclusion", old["conclusion"])]
+    assert "conclusion" not in forms.apply_form(SCHEMAS["result"], old, sent)
+    field = next(f for f in forms.build_fields(SCHEMAS["result"], forms.apply_form(SCHEMAS["result"], old, sent))
+                 if f.key == "conclusion")
+    assert [v for v, _ in field.options] == ["合格", "不合格"] and field.value in ("", None)
+    kept = forms.apply_form(SCHEMAS["result"], {**old, "conclusion": "合格"}, [("kind", "验收")])
+    assert kept["conclusion"] == "合格"  # a choice the new kind has stays

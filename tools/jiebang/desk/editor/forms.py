@@ -181,12 +181,15 @@ def apply_form(schema: dict, old: dict, pairs: list[tuple[str, str]]) -> dict:
 
 def _drop_old_kind(record: dict, schema: dict, before: Any) -> None:
     """A notice given another kind loses the fields only its old kind has: the form shows them no more,
-    and kept they would be unknown fields that no input could remove."""
+    and kept they would be unknown fields that no input could remove. A field both kinds have loses a
+    choice the new kind does not offer (a 中期评估's 继续支持 is no 验收 conclusion): its select shows
+    none, and the check says the field is to be chosen."""
     if record.get("kind") == before or before is None:
         return
     now = kind_properties(schema, record.get("kind"))
     for key in kind_properties(schema, before):
-        if key not in now:
+        choices = now[key].get("enum") if key in now else None
+        if key not in now or (choices is not None and record.get(key) not in choices):
             record.pop(key, None)
 
 
