@@ -36,6 +36,7 @@ import os
 import re
 import shutil
 import tempfile
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -158,11 +159,13 @@ def doc_postings(doc: SearchDoc) -> tuple[dict[str, list[int]], list[str]]:
     return tails, [unit for unit in dict.fromkeys(units) if unit is not None]
 
 
-def _postings(docs: Sequence[SearchDoc]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+def _postings(docs: Sequence[SearchDoc]) -> tuple[dict[str, array], dict[str, array]]:
     """Delta-coded postings: bigram -> [doc-delta, 2*n+has_title, (title n), n position deltas]...,
     unit -> [doc-delta...]."""
-    bigrams: dict[str, list[int]] = {}
-    unigrams: dict[str, list[int]] = {}
+    # Unsigned 32-bit arrays, not lists: a list holds an 8-byte pointer a number, and a number past 256
+    # is an object of its own; a national index holds some hundred million of them.
+    bigrams: dict[str, array] = {}
+    unigrams: dict[str, array] = {}
     last_bigram: dict[str, int] = {}
     last_unigram: dict[str, int] = {}
     for doc_id, doc in enumerate(docs):
@@ -170,14 +173,14 @@ def _postings(docs: Sequence[SearchDoc]) -> tuple[dict[str, list[int]], dict[str
         for key, tail in tails.items():
             out = bigrams.get(key)
             if out is None:
-                out = bigrams[key] = []
+                out = bigrams[key] = array("I")
             out.append(doc_id - last_bigram.get(key, 0))
-            out += tail
+            out.extend(tail)
             last_bigram[key] = doc_id
         for unit in units:
             out = unigrams.get(unit)
             if out is None:
-                out = unigrams[unit] = []
+                out = unigrams[unit] = array("I")
             out.append(doc_id - last_unigram.get(unit, 0))
             last_unigram[unit] = doc_id
     return bigrams, unigrams
@@ -285,8 +288,8 @@ def built_index(docs: Sequence[SearchDoc]) -> tuple[dict[str, bytes], int]:
     tables: dict[str, dict[str, str]] = {"b": {}, "u": {}}
     small_bytes = 0
     for kind, postings in (("b", bigrams), ("u", unigrams)):
-        for key, numbers in postings.items():
-            value, own = key_files(kind, key, numbers)
+        for key in list(postings):  # each key's numbers let go once encoded: they are most of the peak
+            value, own = key_files(kind, key, postings.pop(key))
             tables[kind][key] = value
             files.update(own)
             small_bytes += shard_bytes(key, value)
