@@ -177,7 +177,7 @@ def ocds_records(site: Path) -> dict[str, str]:
 def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Path, tmp_path: Path, monkeypatch) -> None:
     """The live site is built again after each change, as in use: from the second build on, each starts
     from the spare site the one before left (build.recycle), and must still equal a cold build."""
-    from jiebang.site import opendata, searchpages
+    from jiebang.site import feeds, opendata, searchpages
     from jiebang.site.ocds import packages
 
     # In one process, so that what each build made can be watched (test_pages_made_across_processes…
@@ -199,6 +199,8 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
     lines = packages.list_lines
     monkeypatch.setattr(packages, "list_lines", lambda view, *a: read.setdefault("ocds", set()).add(view.id)
                         or lines(view, *a))
+    body = feeds.rendered
+    monkeypatch.setattr(feeds, "rendered", lambda text: read.setdefault("bodies", set()).add(text.strip()) or body(text))
     steps = History._steps
     monkeypatch.setattr(History, "_steps", lambda history, record_id: read.setdefault("now", set()).add(record_id)
                         or steps(history, record_id))
@@ -207,7 +209,7 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
         before = stored(project)
         events_before, ocds_before, entries_before = calendar_events(live), ocds_records(live), collection_entries(live)
         calls.clear()
-        read["now"], read["events"], read["ocds"], read["entries"] = set(), set(), set(), set()
+        read["now"], read["events"], read["ocds"], read["entries"], read["bodies"] = set(), set(), set(), set(), set()
         build_site(project, live, commit="test")
         indexed_whole[name], read[name], read[f"events: {name}"] = bool(calls), read.pop("now"), read.pop("events")
         changed_events[name] = {uid for uid, text in calendar_events(live).items() if events_before.get(uid) != text}
@@ -215,6 +217,7 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
         read[f"ocds: {name}"] = read.pop("ocds")
         changed_entries[name] = {i for i, text in collection_entries(live).items() if entries_before.get(i) != text}
         read[f"entries: {name}"] = read.pop("entries")
+        read[f"bodies: {name}"] = read.pop("bodies")
         cold = tmp_path / name.replace(" ", "-")
         build_site(project, cold, commit="test", use_cache=False)
         assert_same(live, cold)
@@ -258,6 +261,12 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
         "a commit on a later day"]
     assert changed_ocds["a commit on a later day"] and len(later) < len(ocds_records(live)) / 3
     assert "lists/JDZ-2022-001/index.html" in reuse["the stylesheet changed"]  # no page is made of the CSS
+    # A feed made again (the corrected list's industry's, the site's) renders only the bodies that are new:
+    # the others are kept, even through builds that reused those feeds whole (the stylesheet's).
+    assert read["bodies: a list corrected and committed"] == {"（示例）揭榜截止日期延长。"}
+    assert read["bodies: a notice added"] == {"（示例）本榜单流榜。"}
+    assert read["bodies: a setting changed"] > read["bodies: a notice added"]  # every key moved with it
+    assert read["bodies: the stylesheet changed"] == read["bodies: a commit on a later day"] == set()
 
 
 def test_a_damaged_cache_is_said_once_and_never_trusted(project: Path, tmp_path: Path, capsys) -> None:

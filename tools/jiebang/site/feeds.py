@@ -130,6 +130,7 @@ def write_feed(entries: list[Entry], title: str, page_url: str, base: str, site_
     newest = _moment(ordered[0].updated if ordered else date(2022, 1, 1))
     fg.updated(newest)
     fg.lastBuildDate(newest)
+    bodies: list[str | None] = []  # the keys of the rendered bodies this feed holds
     for entry in reversed(ordered):  # feedgen prepends each entry
         fe = fg.add_entry()
         fe.id(f"tag:{TAG_DOMAIN},{entry.published.isoformat()}:{entry.key}")
@@ -139,10 +140,16 @@ def write_feed(entries: list[Entry], title: str, page_url: str, base: str, site_
         fe.published(_moment(entry.published))
         fe.updated(_moment(entry.updated))
         if entry.html:
-            fe.content(rendered(entry.summary) or entry.title, type="html")
+            # Kept in the cache: an industry's feed holds thousands of bodies, and a correction of one
+            # of its lists makes the feed again, not the bodies.
+            body = cache.key("feed-body", entry.summary) if key else None
+            bodies.append(body)
+            html = cache.fragment(body, lambda text=entry.summary: rendered(text).encode("utf-8")).decode("utf-8")
+            fe.content(html or entry.title, type="html")
         else:
             fe.summary(entry.summary or entry.title)
     cache.write(output, atom_path, fg.atom_str(pretty=True), key and key + ".atom")
+    cache.record_parts(key and key + ".atom", bodies)  # kept while the feed is reused whole
     fg.link([{"href": f"{site_url}/{rss_path}", "rel": "self", "type": "application/rss+xml"}, page], replace=True)
     cache.write(output, rss_path, fg.rss_str(pretty=True), key and key + ".rss")
 
