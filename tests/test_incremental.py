@@ -496,7 +496,10 @@ def test_a_collection_put_together_from_its_entries_is_the_whole_written_at_once
     @settings(max_examples=200, deadline=None)
     @given(entries, st.dictionaries(st.sampled_from(["$schema", "as_of"]), texts))
     def check(items: list, head: dict) -> None:
-        assert pieced(head, "lists", [item_text(i) for i in items]) == dumps({**head, "lists": items})
+        texts = [item_text(i).encode("utf-8") for i in items]
+        whole, spans = pieced(head, "lists", texts)
+        assert whole == dumps({**head, "lists": items}).encode("utf-8")
+        assert [whole[start:start + length] for start, length in spans] == texts  # where the next build cuts them
 
     check()
 
@@ -580,7 +583,7 @@ def test_the_store_keeps_exactly_the_objects_its_manifest_names(tmp_path: Path) 
 
     def named() -> set[str]:
         entries = json.loads((store / "manifest.json").read_bytes().partition(b"\n")[2])
-        return {entry[0] for entry in entries.values() if entry[0] != "tree"}
+        return {entry[0] for entry in entries.values() if entry[0] not in ("tree", "pieces")}
 
     build_site(project, live, commit="test")
     assert on_disk() == named() and not (store / ".building").exists()
@@ -604,3 +607,52 @@ def test_the_store_keeps_exactly_the_objects_its_manifest_names(tmp_path: Path) 
     (store / "manifest.json").unlink()
     build_site(project, tmp_path / "again", commit="test")
     assert on_disk() == named()
+
+
+def test_a_file_its_writer_streamed_is_stored_by_a_link_not_a_copy(tmp_path: Path, monkeypatch) -> None:
+    """The OCDS packages are most of a gigabyte at national scale: keeping one must not copy it."""
+    from jiebang.site import outputcache
+    from jiebang.site.outputcache import OutputCache
+
+    cache = OutputCache(tmp_path / "cache", "v")
+    staging = tmp_path / "site"
+    (staging / "data").mkdir(parents=True)
+    (staging / "data/big.json").write_bytes(b'{"records":[]}\n')
+    monkeypatch.setattr(outputcache.shutil, "copyfile", lambda *a: pytest.fail("copied"))
+    cache.keep(staging, "data/big.json", "key")
+    cache.save()
+    sha = cache.digests["data/big.json"]
+    stored = tmp_path / "cache/objects" / sha[:2] / sha[2:]
+    assert (staging / "data/big.json").stat().st_ino == stored.stat().st_ino
+    assert stored.read_bytes() == b'{"records":[]}\n'
+    # … and the next build reuses it whole.
+    again = OutputCache(tmp_path / "cache", "v")
+    assert again.reuse(tmp_path / "next", "data/big.json", "key")
+    assert (tmp_path / "next/data/big.json").read_bytes() == b'{"records":[]}\n'
+
+
+def test_a_file_put_together_from_pieces_gives_them_back_only_while_its_stored_bytes_are_whole(tmp_path: Path) -> None:
+    """The next build cuts each unchanged entry from the last build's file (OutputCache.pieces): never from
+    a file that changed since it was stored, and never a piece of another file or under another key."""
+    from jiebang.site.outputcache import OutputCache
+
+    cache = OutputCache(tmp_path / "cache", "v")
+    cache.write(tmp_path / "site", "data/lists.json", b"[alpha,beta]", "file-key")
+    cache.record_pieces("data/lists.json", {"a": (1, 5), "b": (7, 4), None: (0, 1)})
+    cache.save()
+    again = OutputCache(tmp_path / "cache", "v")
+    piece = again.pieces("data/lists.json")
+    assert (piece("a"), piece("b"), piece("c"), piece(None)) == (b"alpha", b"beta", None, None)
+    assert again.pieces("data/results.json")("a") is None
+    # A build that reuses the file whole keeps where its pieces lie, for the build after it.
+    assert again.reuse(tmp_path / "next", "data/lists.json", "file-key")
+    again.save()
+    third = OutputCache(tmp_path / "cache", "v")
+    assert third.pieces("data/lists.json")("b") == b"beta"
+    sha = third.digests.get("data/lists.json") or json.loads(
+        (tmp_path / "cache/manifest.json").read_bytes().partition(b"\n")[2])["file-key"][0]
+    stored = tmp_path / "cache/objects" / sha[:2] / sha[2:]
+    stored.chmod(0o644)
+    stored.write_bytes(b"[ALPHA,BETA]")  # the same size, another time
+    os.utime(stored, ns=(1, 1))
+    assert OutputCache(tmp_path / "cache", "v").pieces("data/lists.json")("a") is None

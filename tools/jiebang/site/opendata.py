@@ -53,15 +53,20 @@ def item_text(item: Any) -> str:
     return "\n".join(ITEM_INDENT + line for line in dumps(item).rstrip("\n").split("\n"))
 
 
-def pieced(head: dict, name: str, items: list[str]) -> str:
-    """`dumps({**head, name: [...]})` put together from its entries' `item_text`, byte for byte: each
-    entry is made once and kept, and a correction remakes only its own. (A JSON string holds no raw
-    newline, so an entry's lines are its own.)"""
-    whole = dumps({**head, name: [None] if items else []})
+def pieced(head: dict, name: str, items: list[bytes]) -> tuple[bytes, list[tuple[int, int]]]:
+    """`dumps({**head, name: [...]})` put together from its entries' `item_text` (UTF-8), byte for byte,
+    and where each entry lies in it (start, length): each entry is made once, and a correction remakes
+    only its own, the others are cut from the last build's file (OutputCache.pieces). (A JSON string
+    holds no raw newline, so an entry's lines are its own.)"""
+    whole = dumps({**head, name: [None] if items else []}).encode("utf-8")
     if not items:
-        return whole
-    before, _, after = whole.rpartition(ITEM_INDENT + "null")
-    return before + ",\n".join(items) + after
+        return whole, []
+    before, _, after = whole.rpartition(ITEM_INDENT.encode() + b"null")
+    spans, at = [], len(before)
+    for item in items:
+        spans.append((at, len(item)))
+        at += len(item) + 2  # ",\n"
+    return before + b",\n".join(items) + after, spans
 
 
 def public_fields(data: dict) -> dict:
@@ -129,26 +134,26 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
     (output / "data").mkdir(parents=True, exist_ok=True)
     whole = prints.site(site) if cache.enabled else None
 
-    parts: list[str | None] = []  # the entries' keys, of the collection being made
-
     def collection(save_as: str, make) -> None:
+        cache.file(output, save_as, whole and cache.key("open-data", save_as, whole, site_url), make)
+
+    def pieced_collection(save_as: str, head: dict, name: str, views: list, shown) -> None:
+        # Each view's entry is made once and cut from the last build's file while its view is unchanged.
         key = whole and cache.key("open-data", save_as, whole, site_url)
-        parts.clear()
-        cache.file(output, save_as, key, make)
-        if parts:  # made from its entries: kept with it (a reused collection keeps its own, OutputCache.reuse)
-            cache.record_parts(key, parts)
-
-    def items(views: list, shown) -> list[str]:  # each view's entry, made once and kept while its view is
+        if cache.reuse(output, save_as, key):
+            return
+        previous = cache.pieces(save_as)
         keys = [cache.key("collection-item", prints.view(v), site_url) if cache.enabled else None for v in views]
-        parts.extend(keys)
-        return [cache.fragment(key, lambda v=v: item_text(shown(v, site_url)).encode("utf-8")).decode("utf-8")
-                for key, v in zip(keys, views)]
+        data, spans = pieced(head, name, [previous(k) or item_text(shown(v, site_url)).encode("utf-8")
+                                          for k, v in zip(keys, views)])
+        cache.write(output, save_as, data, key)
+        cache.record_pieces(save_as, dict(zip(keys, spans)))
 
-    collection("data/lists.json", lambda: pieced({"$schema": schema_id(site_url, "data/lists"), "as_of": site.as_of.isoformat()},
-                                                 "lists", items(site.lists, list_json)).encode("utf-8"))
-    collection("data/results.json", lambda: pieced({"$schema": schema_id(site_url, "data/results"),
-                                                    "as_of": site.as_of.isoformat()},
-                                                   "results", items(site.results, notice_json)).encode("utf-8"))
+    as_of = site.as_of.isoformat()
+    pieced_collection("data/lists.json", {"$schema": schema_id(site_url, "data/lists"), "as_of": as_of}, "lists",
+                      site.lists, list_json)
+    pieced_collection("data/results.json", {"$schema": schema_id(site_url, "data/results"), "as_of": as_of},
+                      "results", site.results, notice_json)
     collection("data/lists-index.json", lambda: lists_index(site, site_url).encode("utf-8"))
     collection("data/lists.csv", lambda: lists_csv(site.lists, site_url))
     timeline = history.lazy_timeline if history is not None and history.ok else None

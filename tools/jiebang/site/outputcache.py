@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import mmap
 import os
 import shutil
 import tempfile
@@ -33,6 +34,10 @@ MANIFEST = "manifest.json"
 BUILDING = ".building"  # kept in the cache folder while a build that may store objects runs
 TREE = "tree"  # an entry naming the files a writer made together (the search index), each under its own key
 PARTS = "#parts"  # beside a file's key: the fragments it was put together from (kept while it is reused)
+# Under PIECES_OF + a file's name: [PIECES, its sha256, {fragment key: [start, length]}], where in the
+# last build's file each fragment it was put together from lies (OutputCache.pieces).
+PIECES, PIECES_OF = "pieces", "#pieces:"
+NOT_OBJECTS = (TREE, PIECES)  # entries that name no stored object of their own
 def _linkable(source: Path | str, target: Path | str) -> bool:
     """Link `target` to `source`; False when the file system refuses (then the caller copies)."""
     try:
@@ -108,7 +113,7 @@ class OutputCache:
             # are ignored, but its objects are not written again (so the sites linked to them, the
             # spare among them, stay linked, and the next build need not delete them file by file).
             self._stored = {sha: (size, mtime) for sha, size, mtime in
-                            (e for e in entries.values() if e[0] != TREE)}
+                            (e for e in entries.values() if e[0] not in NOT_OBJECTS)}
             if meta.get("version") != self.version:
                 self.say("生成缓存来自另一版本的 jiebang，已忽略，本次完整生成。")
                 return
@@ -125,7 +130,7 @@ class OutputCache:
         if key is None or not self.enabled or key not in self.entries:
             return False
         sha, size, mtime = self.entries[key]
-        if sha == TREE:
+        if sha in NOT_OBJECTS:
             return False
         # Strings, not pathlib: a rebuild links hundreds of thousands of files, and Path costs most of it.
         source, target = f"{self.folder}/objects/{sha[:2]}/{sha[2:]}", os.path.join(staging, save_as)
@@ -152,6 +157,9 @@ class OutputCache:
         parts = self.entries.get(key + PARTS)
         if parts:  # a file reused whole keeps its fragments, so a later change remakes only its own
             self.record_parts(key, parts[1])
+        pieces = self.entries.get(PIECES_OF + save_as)
+        if pieces and pieces[1] == sha:  # … and where they lie in it
+            self.used[PIECES_OF + save_as] = pieces
         return True
 
     def write(self, staging: Path, save_as: str, data: bytes, key: str | None) -> None:
@@ -213,8 +221,10 @@ class OutputCache:
         if not stat or (stat.st_size, stat.st_mtime_ns) != known:
             stored.parent.mkdir(exist_ok=True)
             temporary = stored.with_name(f".{stored.name}.{os.getpid()}")
-            if isinstance(data, Path):
-                shutil.copyfile(data, temporary)
+            temporary.unlink(missing_ok=True)
+            if isinstance(data, Path):  # the site's file, streamed by its writer: linked, not copied (keep())
+                if not _linkable(data, temporary):
+                    shutil.copyfile(data, temporary)
             else:
                 temporary.write_bytes(data)
             os.chmod(temporary, 0o444)  # a stored object is never edited in place
@@ -247,7 +257,7 @@ class OutputCache:
         """The bytes stored under `key`, when they are still whole; with `keep`, kept for the next build
         too (a writer's own state is read with keep=False: it stores what follows)."""
         entry = self.entries.get(key) if key and self.enabled else None
-        if not entry or entry[0] == TREE:
+        if not entry or entry[0] in NOT_OBJECTS:
             return None
         sha, size, mtime = entry
         try:  # strings and one open, not pathlib: a build loads tens of thousands of fragments
@@ -285,7 +295,7 @@ class OutputCache:
 
     def sha_of(self, key: str) -> str | None:
         entry = self.entries.get(key)
-        return entry[0] if entry and entry[0] != TREE else None
+        return entry[0] if entry and entry[0] not in NOT_OBJECTS else None
 
     def carry(self, staging: Path, save_as: str, old: str, new: str) -> bool:
         """Link the file the last build kept under `old` into the new site, kept now under `new` (a file
@@ -305,6 +315,37 @@ class OutputCache:
             self.used[key + PARTS] = [TREE, found]
             for part in found:
                 self.used.setdefault(part, self.entries.get(part))
+
+    def record_pieces(self, save_as: str, spans: dict[str | None, tuple[int, int]]) -> None:
+        """Say where in the file just written or kept as `save_as` each fragment lies, by its key, so that
+        the next build cuts the unchanged ones from it (pieces) instead of making or loading each."""
+        sha = self.digests.get(save_as)
+        if self.enabled and sha:
+            self.used[PIECES_OF + save_as] = [PIECES, sha, {k: list(span) for k, span in spans.items() if k}]
+
+    def pieces(self, save_as: str) -> Callable[[str | None], bytes | None]:
+        """The fragments the last build put `save_as` together from, by key, cut from that file as the
+        store keeps it: one file mapped, not one read per fragment (tens of thousands at national scale).
+        A key it does not know, or a stored file whose size or time changed since, gives None."""
+        entry = self.entries.get(PIECES_OF + save_as) if self.enabled else None
+        known = self._stored.get(entry[1]) if entry else None
+        if not known or not known[0]:
+            return lambda key: None
+        try:
+            with open(self._object(entry[1]), "rb") as source:
+                stat = os.fstat(source.fileno())
+                if (stat.st_size, stat.st_mtime_ns) != tuple(known):
+                    return lambda key: None
+                data = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)  # stays open after close
+        except (OSError, ValueError):
+            return lambda key: None
+        spans = entry[2]
+
+        def piece(key: str | None) -> bytes | None:
+            span = spans.get(key) if key else None
+            return data[span[0]:span[0] + span[1]] if span else None
+
+        return piece
 
     def record_tree(self, key: str | None, names: Iterable[str]) -> None:
         """Name the files written or carried under `key`/<name> as one folder, for reuse_tree."""
@@ -344,7 +385,7 @@ class OutputCache:
             names = [shard.name + entry.name for shard in os.scandir(root) if shard.is_dir()
                      for entry in os.scandir(shard.path)]
         else:
-            names = {entry[0] for entry in self.entries.values() if entry[0] != TREE} | self._stored.keys()
+            names = {entry[0] for entry in self.entries.values() if entry[0] not in NOT_OBJECTS} | self._stored.keys()
         for sha in names:
             if sha not in keep:
                 with contextlib.suppress(FileNotFoundError):
@@ -366,7 +407,7 @@ class OutputCache:
             with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".manifest-", delete=False) as out:
                 out.write(header + b"\n" + payload)
             os.replace(out.name, self.folder / MANIFEST)
-            self._drop_unused({entry[0] for entry in self.used.values() if entry[0] != TREE})
+            self._drop_unused({entry[0] for entry in self.used.values() if entry[0] not in NOT_OBJECTS})
             os.unlink(self.folder / BUILDING)
         except OSError as exc:
             self.say(f"生成缓存无法保存（{exc.strerror or exc}），下次将完整生成。")

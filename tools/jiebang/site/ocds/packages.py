@@ -127,46 +127,51 @@ def write_ocds(site: SiteData, settings: dict, output: Path, history=None, cache
     keys = {path: key and f"{key}/{path}" for path in (RELEASES, RECORDS)}
     if all(cache.reuse(output, path, keys[path]) for path in (RELEASES, RECORDS)):
         return
-    parts = write_packages(site, settings, output, history, cache, prints or Fingerprints())
+    spans = write_packages(site, settings, output, history, cache, prints or Fingerprints())
     for path in (RELEASES, RECORDS):
         cache.keep(output, path, keys[path])
-        cache.record_parts(keys[path], parts)
+        cache.record_pieces(path, spans[path])
 
 
 def write_packages(site: SiteData, settings: dict, output: Path, history=None, cache: OutputCache | None = None,
-                   prints: Fingerprints | None = None) -> list[str | None]:
+                   prints: Fingerprints | None = None) -> dict[str, dict[str | None, tuple[int, int]]]:
     """The two packages under data/ocds/, written list by list: at national scale the record package is
     the largest file of the site, and held whole it would be most of the build's memory. Each release
     and each record is one line (a list's release ids are unique within its ocid, as in OCDS). Gives the
-    keys of the lists' lines."""
+    packages' names, where each list's lines lie in them, by the key of those lines."""
     cache, prints = cache or OutputCache.disabled(), prints or Fingerprints()
     publisher = Publisher.of(settings, site.as_of)
     timeline = history.lazy_timeline if history is not None and history.ok else None
     (output / "data" / "ocds").mkdir(parents=True, exist_ok=True)
     for path in (RELEASES, RECORDS):  # a build from the spare site may hold a link into the cache's store here:
         (output / path).unlink(missing_ok=True)  # never write through it
-    with (
-        (output / RELEASES).open("w", encoding="utf-8") as releases,
-        (output / RECORDS).open("w", encoding="utf-8") as records,
-    ):
-        releases.write(json.dumps(package_head(publisher, RELEASES), **COMPACT)[:-1] + ',"releases":[')
-        records.write(json.dumps(package_head(publisher, RECORDS), **COMPACT)[:-1] + ',"records":[')
-        first = first_release = True
-        parts = []
+    # Bytes, not text: each list's lines are written as they were made or cut from the last build's
+    # packages (at national scale they are most of a gigabyte: decoding them to encode them again, or
+    # reading each list's lines from a file of its own, is seconds of a correction).
+    previous = {path: cache.pieces(path) for path in (RELEASES, RECORDS)}
+    spans: dict[str, dict[str | None, tuple[int, int]]] = {RELEASES: {}, RECORDS: {}}
+    with (output / RELEASES).open("wb") as releases, (output / RECORDS).open("wb") as records:
+        files = {RELEASES: releases, RECORDS: records}
+        written = {path: files[path].write((json.dumps(package_head(publisher, path), **COMPACT)[:-1] + (
+            ',"releases":[' if path == RELEASES else ',"records":[')).encode()) for path in files}
+        first = {RELEASES: True, RECORDS: True}
         for view in sorted(site.lists, key=lambda v: v.id):
             # A list's lines are made of its view (record, status, notices), the revisions of it and of
             # each of its notices in git, and what the day decides; the settings are in scope.
             key = cache.key("ocds-list", prints.view(view), what_the_day_decides(view, site.as_of), [
                 prints.of(timeline(record_id)) for record_id in [view.id, *(n.id for n in view.notices)]
             ] if timeline else None) if cache.enabled else None
-            parts.append(key)
-            found, record = cache.fragment(key, lambda view=view: list_lines(view, publisher, history)).decode(
-                "utf-8").split("\0")
-            if found:
-                releases.write(("\n" if first_release else ",\n") + found)
-                first_release = False
-            records.write(("\n" if first else ",\n") + record)
-            first = False
-        releases.write("\n]}\n")
-        records.write("\n]}\n")
-    return parts
+            lines = {path: previous[path](key) for path in files}
+            if None in lines.values():
+                lines = dict(zip(files, list_lines(view, publisher, history).split(b"\0")))
+            for path, text in lines.items():
+                if not text:  # a list with no release yet: nothing in the release package
+                    spans[path][key] = (written[path], 0)
+                    continue
+                written[path] += files[path].write(b"\n" if first[path] else b",\n")
+                first[path] = False
+                spans[path][key] = (written[path], len(text))
+                written[path] += files[path].write(text)
+        releases.write(b"\n]}\n")
+        records.write(b"\n]}\n")
+    return spans
