@@ -175,18 +175,26 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
             keys[view.id] = cache.key("calendar-event", event_facts(view), site_url) if cache.enabled else None
         return keys[view.id]
 
-    def event_lines(view: ListView) -> bytes:
-        if view.id not in made:
-            made[view.id] = cache.fragment(event_key(view), lambda: event_bytes(view, site_url, site.as_of, history))
-        return made[view.id]
-
     for name, target in calendars(site).items():
-        views = calendar_lists(site, name)
-        parts = [event_key(v) for v in views]
-        key = cache.key("calendar", name, site_url, parts) if cache.enabled else None
-        cache.file(output, f"data/{target}", key, lambda views=views, name=name: calendar_bytes(
-            views, calendar_title(name), site_url, site.as_of, history, event_lines))
-        cache.record_parts(key, parts)
+        views, save_as = calendar_lists(site, name), f"data/{target}"
+        key = cache.key("calendar", name, site_url, [event_key(v) for v in views]) if cache.enabled else None
+        if cache.reuse(output, save_as, key):
+            continue
+        piece = cache.pieces(save_as)  # the unchanged events, cut from the last build's calendar
+
+        def event_lines(view: ListView, piece=piece) -> bytes:
+            if view.id not in made:
+                made[view.id] = piece(event_key(view)) or event_bytes(view, site_url, site.as_of, history)
+            return made[view.id]
+
+        data = calendar_bytes(views, calendar_title(name), site_url, site.as_of, history, event_lines)
+        cache.write(output, save_as, data, key)
+        ordered = calendar_order(views)  # the events stand between the calendar's head and its end
+        at, spans = len(data) - len(END) - sum(len(made[v.id]) for v in ordered), {}
+        for view in ordered:
+            spans[event_key(view)] = (at, len(made[view.id]))
+            at += len(made[view.id])
+        cache.record_pieces(save_as, spans)
     write_schemas(site_url, output)
     write_summaries(site, output, cache, history)
     write_ocds(site, settings, output, history, cache, prints)  # /data/ocds/: OCDS 1.1 packages (site/ocds/)
@@ -259,8 +267,12 @@ def calendar_bytes(views: list[ListView], name: str, site_url: str, as_of: date,
     calendar.add("x-wr-timezone", "Asia/Shanghai")
     head = calendar.to_ical()
     lines = event_lines or (lambda view: event_bytes(view, site_url, as_of, history))
-    events = b"".join(lines(view) for view in sorted(views, key=lambda v: (v.deadline, v.id)))
+    events = b"".join(lines(view) for view in calendar_order(views))
     return head[: -len(END)] + events + END
+
+
+def calendar_order(views: list[ListView]) -> list[ListView]:
+    return sorted(views, key=lambda v: (v.deadline, v.id))
 
 
 def event_bytes(view: ListView, site_url: str, as_of: date, history=None) -> bytes:
