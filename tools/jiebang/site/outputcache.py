@@ -354,13 +354,14 @@ class OutputCache:
 
     def snapshot(self) -> tuple:
         """What this cache holds now, for changes_since (a writer run in a forked process)."""
-        return dict(self.used), dict(self.digests), self.hits, self.misses
+        return dict(self.used), dict(self.digests), dict(self._stored), self.hits, self.misses
 
     def changes_since(self, snapshot: tuple) -> tuple:
         """What was kept, made or dropped since `snapshot`, for `take` in the process it was forked from."""
-        used, digests, hits, misses = snapshot
+        used, digests, stored, hits, misses = snapshot
         return ({k: v for k, v in self.used.items() if used.get(k) != v}, [k for k in used if k not in self.used],
-                {k: v for k, v in self.digests.items() if digests.get(k) != v}, dict(self._stored),
+                {k: v for k, v in self.digests.items() if digests.get(k) != v},
+                {k: v for k, v in self._stored.items() if stored.get(k) != v},  # what it stored, not the whole store
                 self.hits - hits, self.misses - misses, self.enabled)
 
     def take(self, changes: tuple) -> None:
