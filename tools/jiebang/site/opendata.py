@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..records.content import ContentTree
 from ..records.lifecycle import OPEN
@@ -53,20 +54,32 @@ def item_text(item: Any) -> str:
     return "\n".join(ITEM_INDENT + line for line in dumps(item).rstrip("\n").split("\n"))
 
 
-def pieced(head: dict, name: str, items: list[bytes]) -> tuple[bytes, list[tuple[int, int]]]:
-    """`dumps({**head, name: [...]})` put together from its entries' `item_text` (UTF-8), byte for byte,
-    and where each entry lies in it (start, length): each entry is made once, and a correction remakes
-    only its own, the others are cut from the last build's file (OutputCache.pieces). (A JSON string
+def write_pieced(out: BinaryIO, head: dict, name: str, count: int, items: Iterable[bytes]) -> list[tuple[int, int]]:
+    """Write `dumps({**head, name: [...]})` (UTF-8) put together from its `count` entries' `item_text`,
+    byte for byte, as they come (at national scale lists.json is a hundred megabytes: never held whole);
+    give where each entry lies in it (start, length). Each entry is made once, and a correction remakes
+    only its own: the others are cut from the last build's file (OutputCache.pieces). (A JSON string
     holds no raw newline, so an entry's lines are its own.)"""
-    whole = dumps({**head, name: [None] if items else []}).encode("utf-8")
-    if not items:
-        return whole, []
+    whole = dumps({**head, name: [None] if count else []}).encode("utf-8")
+    if not count:
+        out.write(whole)
+        return []
     before, _, after = whole.rpartition(ITEM_INDENT.encode() + b"null")
-    spans, at = [], len(before)
-    for item in items:
+    spans, at = [], out.write(before)
+    for i, item in enumerate(items):
+        if i:
+            at += out.write(b",\n")
         spans.append((at, len(item)))
-        at += len(item) + 2  # ",\n"
-    return before + b",\n".join(items) + after, spans
+        at += out.write(item)
+    out.write(after)
+    return spans
+
+
+def pieced(head: dict, name: str, items: list[bytes]) -> tuple[bytes, list[tuple[int, int]]]:
+    """What write_pieced writes, and where each entry lies in it."""
+    buffer = io.BytesIO()
+    spans = write_pieced(buffer, head, name, len(items), items)
+    return buffer.getvalue(), spans
 
 
 def public_fields(data: dict) -> dict:
@@ -144,9 +157,12 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
             return
         previous = cache.pieces(save_as)
         keys = [cache.key("collection-item", prints.view(v), site_url) if cache.enabled else None for v in views]
-        data, spans = pieced(head, name, [previous(k) or item_text(shown(v, site_url)).encode("utf-8")
-                                          for k, v in zip(keys, views)])
-        cache.write(output, save_as, data, key)
+        target = output / save_as
+        target.unlink(missing_ok=True)  # a build from the spare site may hold a link into the store here
+        with target.open("wb") as out:
+            spans = write_pieced(out, head, name, len(views), (
+                previous(k) or item_text(shown(v, site_url)).encode("utf-8") for k, v in zip(keys, views)))
+        cache.keep(output, save_as, key)
         cache.record_pieces(save_as, dict(zip(keys, spans)))
 
     as_of = site.as_of.isoformat()
