@@ -107,9 +107,10 @@ def feed_limit(settings: dict) -> int:
 
 def write_feed(entries: list[Entry], title: str, page_url: str, base: str, site_url: str, output: Path,
                subtitle: str, author: dict, cache: OutputCache | None = None, limit: int | None = None,
-               stated: Callable[[Entry], str] = digest_of) -> None:
+               stated: Callable[[Entry], str] = digest_of, names_bodies: bool = True) -> None:
     """One Atom and one RSS file: the latest `limit` entries, or every entry when `limit` is None.
-    `stated` gives an entry's digest (write_feeds remembers them: an entry is in three feeds)."""
+    `stated` gives an entry's digest (write_feeds remembers them: an entry is in three feeds). With
+    `names_bodies`, the rendered bodies it holds are kept in the cache while it is reused whole."""
     atom_path, rss_path = feed_paths(base)
     cache = cache or OutputCache.disabled()
     key = cache.key("feed", [stated(e) for e in entries], title, page_url, base, site_url, subtitle, author,
@@ -149,7 +150,8 @@ def write_feed(entries: list[Entry], title: str, page_url: str, base: str, site_
         else:
             fe.summary(entry.summary or entry.title)
     cache.write(output, atom_path, fg.atom_str(pretty=True), key and key + ".atom")
-    cache.record_parts(key and key + ".atom", bodies)  # kept while the feed is reused whole
+    if names_bodies:
+        cache.record_parts(key and key + ".atom", bodies)
     fg.link([{"href": f"{site_url}/{rss_path}", "rel": "self", "type": "application/rss+xml"}, page], replace=True)
     cache.write(output, rss_path, fg.rss_str(pretty=True), key and key + ".rss")
 
@@ -197,4 +199,7 @@ def write_feeds(site: SiteData, settings: dict, output: Path, history=None, cach
     for view in site.lists:
         chosen = [entries[view.id]] + [entries[n.id] for n in view.notices]
         write_feed(chosen, f"{view.title}（{view.id}）", view.url, f"{view.url}feed", site_url, output,
-                   "本榜单的更正与进展公告", author, cache, stated=stated)
+                   "本榜单的更正与进展公告", author, cache, stated=stated,
+                   # its bodies are its industry's feed's too, which keeps them: named there only (20,000
+                   # lists' feeds naming theirs would be a sixth of the cache's manifest)
+                   names_bodies=False)
