@@ -151,7 +151,7 @@ class OutputCache:
                     shutil.copyfile(source, target)
         except OSError:
             return False
-        self.used[key] = [sha, size, mtime]
+        self.used[key] = self.entries[key]  # the same list: at national scale there are half a million
         self.digests[save_as] = sha
         self.hits += 1
         parts = self.entries.get(key + PARTS)
