@@ -56,6 +56,7 @@ class OutputCache:
         self.used: dict[str, list] = {}
         self.digests: dict[str, str] = {}  # save_as → sha256, for SHA256SUMS
         self._stored: dict[str, tuple[int, int]] = {}  # sha256 → (size, mtime_ns) of objects known whole
+        self._fresh: list[str] = []  # the objects this process stored, in the order it stored them
         self.hits = self.misses = 0
         self._sweep = False  # whether save() must list the whole store (_drop_unused)
         self.scope = ""  # the build's global inputs, which every key includes (set by the generator)
@@ -231,6 +232,7 @@ class OutputCache:
             os.replace(temporary, stored)
             stat = stored.stat()
         self._stored[sha] = (stat.st_size, stat.st_mtime_ns)
+        self._fresh.append(sha)
         return stored, self._stored[sha]
 
     def remember(self, key: str, entry: list) -> None:
@@ -354,14 +356,14 @@ class OutputCache:
 
     def snapshot(self) -> tuple:
         """What this cache holds now, for changes_since (a writer run in a forked process)."""
-        return dict(self.used), dict(self.digests), dict(self._stored), self.hits, self.misses
+        return dict(self.used), dict(self.digests), len(self._fresh), self.hits, self.misses
 
     def changes_since(self, snapshot: tuple) -> tuple:
         """What was kept, made or dropped since `snapshot`, for `take` in the process it was forked from."""
-        used, digests, stored, hits, misses = snapshot
+        used, digests, fresh, hits, misses = snapshot
         return ({k: v for k, v in self.used.items() if used.get(k) != v}, [k for k in used if k not in self.used],
                 {k: v for k, v in self.digests.items() if digests.get(k) != v},
-                {k: v for k, v in self._stored.items() if stored.get(k) != v},  # what it stored, not the whole store
+                {sha: self._stored[sha] for sha in self._fresh[fresh:]},  # not the whole store's index
                 self.hits - hits, self.misses - misses, self.enabled)
 
     def take(self, changes: tuple) -> None:
