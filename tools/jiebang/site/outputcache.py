@@ -20,10 +20,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import mmap
 import os
 import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -326,27 +326,33 @@ class OutputCache:
             self.used[PIECES_OF + save_as] = [PIECES, sha, {k: list(span) for k, span in spans.items() if k}]
 
     def pieces(self, save_as: str) -> Callable[[str | None], bytes | None]:
-        """The fragments the last build put `save_as` together from, by key, cut from that file as the
-        store keeps it: one file mapped, not one read per fragment (tens of thousands at national scale).
-        A key it does not know, or a stored file whose size or time changed since, gives None."""
+        """The fragments the last build put `save_as` together from, by key, read from that file as the
+        store keeps it: one file opened, not one per fragment (tens of thousands at national scale), and
+        read piece by piece, not mapped (the OCDS packages are most of a gigabyte, and a mapped file's
+        pages count as the build's memory). A key it does not know, or a stored file whose size or time
+        changed since, gives None."""
         entry = self.entries.get(PIECES_OF + save_as) if self.enabled else None
         known = self._stored.get(entry[1]) if entry else None
-        if not known or not known[0]:
+        if not known:
             return lambda key: None
         try:
-            with open(self._object(entry[1]), "rb") as source:
-                stat = os.fstat(source.fileno())
-                if (stat.st_size, stat.st_mtime_ns) != tuple(known):
-                    return lambda key: None
-                data = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)  # stays open after close
-        except (OSError, ValueError):
+            source = open(self._object(entry[1]), "rb")  # noqa: SIM115 - open while the pieces are asked for
+        except OSError:
             return lambda key: None
-        spans = entry[2]
+        stat = os.fstat(source.fileno())
+        if (stat.st_size, stat.st_mtime_ns) != tuple(known):
+            source.close()
+            return lambda key: None
+        spans, descriptor = entry[2], source.fileno()
 
         def piece(key: str | None) -> bytes | None:
             span = spans.get(key) if key else None
-            return data[span[0]:span[0] + span[1]] if span else None
+            if span is None:
+                return None
+            data = os.pread(descriptor, span[1], span[0])
+            return data if len(data) == span[1] else None
 
+        weakref.finalize(piece, source.close)  # closed when the writer is done with the pieces
         return piece
 
     def record_tree(self, key: str | None, names: Iterable[str]) -> None:
