@@ -199,6 +199,10 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
     lines = packages.list_lines
     monkeypatch.setattr(packages, "list_lines", lambda view, *a: read.setdefault("ocds", set()).add(view.id)
                         or lines(view, *a))
+    for name in ("index_row", "csv_row"):  # a list's line of lists-index.json and of lists.csv
+        made = getattr(opendata, name)
+        monkeypatch.setattr(opendata, name, lambda view, *a, made=made: read.setdefault("rows", set()).add(view.id)
+                            or made(view, *a))
     body = feeds.rendered
     monkeypatch.setattr(feeds, "rendered", lambda text: read.setdefault("bodies", set()).add(text.strip()) or body(text))
     steps = History._steps
@@ -209,7 +213,8 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
         before = stored(project)
         events_before, ocds_before, entries_before = calendar_events(live), ocds_records(live), collection_entries(live)
         calls.clear()
-        read["now"], read["events"], read["ocds"], read["entries"], read["bodies"] = set(), set(), set(), set(), set()
+        for kind in ("now", "events", "ocds", "entries", "bodies", "rows"):
+            read[kind] = set()
         build_site(project, live, commit="test")
         indexed_whole[name], read[name], read[f"events: {name}"] = bool(calls), read.pop("now"), read.pop("events")
         changed_events[name] = {uid for uid, text in calendar_events(live).items() if events_before.get(uid) != text}
@@ -218,6 +223,7 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
         changed_entries[name] = {i for i, text in collection_entries(live).items() if entries_before.get(i) != text}
         read[f"entries: {name}"] = read.pop("entries")
         read[f"bodies: {name}"] = read.pop("bodies")
+        read[f"rows: {name}"] = read.pop("rows")
         cold = tmp_path / name.replace(" ", "-")
         build_site(project, cold, commit="test", use_cache=False)
         assert_same(live, cold)
@@ -250,6 +256,8 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
         "JDZ-2026-001", "JDZ-2026-001-R01"}
     assert changed_entries["a commit on a later day"] <= read["entries: a commit on a later day"]
     assert read["entries: the stylesheet changed"] == set()
+    assert read["rows: a list corrected and committed"] == {"JDZ-2026-001"}  # the index's and the CSV's lines too
+    assert read["rows: the stylesheet changed"] == set()
     # A later day remakes the events whose text it changes (a status moved, a 已截止 mark), and only those.
     assert read["events: a commit on a later day"] == changed_events["a commit on a later day"] != set()
     assert read["events: the stylesheet changed"] == set()

@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -54,31 +55,53 @@ def item_text(item: Any) -> str:
     return "\n".join(ITEM_INDENT + line for line in dumps(item).rstrip("\n").split("\n"))
 
 
-def write_pieced(out: BinaryIO, head: dict, name: str, count: int, items: Iterable[bytes]) -> list[tuple[int, int]]:
-    """Write `dumps({**head, name: [...]})` (UTF-8) put together from its `count` entries' `item_text`,
-    byte for byte, as they come (at national scale lists.json is a hundred megabytes: never held whole);
-    give where each entry lies in it (start, length). Each entry is made once, and a correction remakes
-    only its own: the others are cut from the last build's file (OutputCache.pieces). (A JSON string
-    holds no raw newline, so an entry's lines are its own.)"""
+@dataclass(frozen=True)
+class Joined:
+    """A file that is its head, one entry per view with `between` them, and its tail: written entry by
+    entry (at national scale lists.json is a hundred megabytes: never held whole), and put together
+    again by a correction from the entries that did not change, cut from the last build's file
+    (OutputCache.pieces), and the few that did."""
+
+    head: bytes
+    tail: bytes
+    entry: Callable[[Any], bytes]
+    between: bytes = b",\n"
+
+    def write(self, out: BinaryIO, views: Iterable, known: Callable[[int], bytes | None] = lambda i: None,
+              ) -> list[tuple[int, int]]:
+        """Write the file; `known(i)` gives the i-th entry where it is kept. Gives where each entry lies
+        in the file (start, length)."""
+        spans, at = [], out.write(self.head)
+        for i, view in enumerate(views):
+            if i:
+                at += out.write(self.between)
+            item = known(i) or self.entry(view)
+            spans.append((at, len(item)))
+            at += out.write(item)
+        out.write(self.tail)
+        return spans
+
+    def whole(self, views: Iterable) -> bytes:
+        buffer = io.BytesIO()
+        self.write(buffer, views)
+        return buffer.getvalue()
+
+
+def json_collection(head: dict, name: str, count: int, entry: Callable[[Any], Any]) -> Joined:
+    """`dumps({**head, name: [...]})` (UTF-8) byte for byte, from its `count` entries' `item_text`. (A JSON
+    string holds no raw newline, so an entry's lines are its own.)"""
     whole = dumps({**head, name: [None] if count else []}).encode("utf-8")
     if not count:
-        out.write(whole)
-        return []
+        return Joined(whole, b"", entry)
     before, _, after = whole.rpartition(ITEM_INDENT.encode() + b"null")
-    spans, at = [], out.write(before)
-    for i, item in enumerate(items):
-        if i:
-            at += out.write(b",\n")
-        spans.append((at, len(item)))
-        at += out.write(item)
-    out.write(after)
-    return spans
+    return Joined(before, after, lambda view: item_text(entry(view)).encode("utf-8"))
 
 
 def pieced(head: dict, name: str, items: list[bytes]) -> tuple[bytes, list[tuple[int, int]]]:
-    """What write_pieced writes, and where each entry lies in it."""
+    """The collection `json_collection` writes of entries already written (`item_text`), and where each
+    lies in it."""
     buffer = io.BytesIO()
-    spans = write_pieced(buffer, head, name, len(items), items)
+    spans = json_collection(head, name, len(items), lambda item: item).write(buffer, items, lambda i: items[i])
     return buffer.getvalue(), spans
 
 
@@ -108,13 +131,13 @@ def index_row(view: ListView, site_url: str) -> list:
     return [plain(values[name]) for name in INDEX_FIELDS]
 
 
-def lists_index(site: SiteData, site_url: str) -> str:
+def lists_index(site: SiteData, site_url: str) -> Joined:
     """The compact index, one list a line: small enough for a phone to fetch whole at national scale."""
     head = {"$schema": schema_id(site_url, "data/lists-index"), "as_of": site.as_of.isoformat(),
             "fields": list(INDEX_FIELDS)}
     compact = {"ensure_ascii": False, "separators": (",", ":")}
-    rows = ",\n".join(json.dumps(index_row(v, site_url), **compact) for v in site.lists)
-    return json.dumps(head, **compact)[:-1] + ',"lists":[\n' + rows + "\n]}\n"
+    return Joined((json.dumps(head, **compact)[:-1] + ',"lists":[\n').encode("utf-8"), b"\n]}\n",
+                  lambda view: json.dumps(index_row(view, site_url), **compact).encode("utf-8"))
 
 
 def revision_json(history, record_id: str) -> dict:
@@ -147,31 +170,35 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
     (output / "data").mkdir(parents=True, exist_ok=True)
     whole = prints.site(site) if cache.enabled else None
 
-    def collection(save_as: str, make) -> None:
-        cache.file(output, save_as, whole and cache.key("open-data", save_as, whole, site_url), make)
+    entry_keys: dict[int, str | None] = {}  # a view's entry in each collection is made of it and the address
 
-    def pieced_collection(save_as: str, head: dict, name: str, views: list, shown) -> None:
-        # Each view's entry is made once and cut from the last build's file while its view is unchanged.
+    def entry_key(view) -> str | None:
+        if id(view) not in entry_keys:
+            entry_keys[id(view)] = cache.key("collection-item", prints.view(view), site_url) if cache.enabled else None
+        return entry_keys[id(view)]
+
+    def collection(save_as: str, joined: Joined, views: list) -> None:
+        # Remade with the site model; each view's entry is made once and cut from the last build's file
+        # while its view is unchanged.
         key = whole and cache.key("open-data", save_as, whole, site_url)
         if cache.reuse(output, save_as, key):
             return
-        previous = cache.pieces(save_as)
-        keys = [cache.key("collection-item", prints.view(v), site_url) if cache.enabled else None for v in views]
+        previous, keys = cache.pieces(save_as), [entry_key(v) for v in views]
         target = output / save_as
         target.unlink(missing_ok=True)  # a build from the spare site may hold a link into the store here
         with target.open("wb") as out:
-            spans = write_pieced(out, head, name, len(views), (
-                previous(k) or item_text(shown(v, site_url)).encode("utf-8") for k, v in zip(keys, views)))
+            spans = joined.write(out, views, lambda i: previous(keys[i]))
         cache.keep(output, save_as, key)
         cache.record_pieces(save_as, dict(zip(keys, spans)))
 
     as_of = site.as_of.isoformat()
-    pieced_collection("data/lists.json", {"$schema": schema_id(site_url, "data/lists"), "as_of": as_of}, "lists",
-                      site.lists, list_json)
-    pieced_collection("data/results.json", {"$schema": schema_id(site_url, "data/results"), "as_of": as_of},
-                      "results", site.results, notice_json)
-    collection("data/lists-index.json", lambda: lists_index(site, site_url).encode("utf-8"))
-    collection("data/lists.csv", lambda: lists_csv(site.lists, site_url))
+    collection("data/lists.json", json_collection({"$schema": schema_id(site_url, "data/lists"), "as_of": as_of},
+                                                  "lists", len(site.lists), lambda v: list_json(v, site_url)), site.lists)
+    collection("data/results.json", json_collection({"$schema": schema_id(site_url, "data/results"), "as_of": as_of},
+                                                    "results", len(site.results), lambda n: notice_json(n, site_url)),
+               site.results)
+    collection("data/lists-index.json", lists_index(site, site_url), site.lists)
+    collection("data/lists.csv", lists_csv(site_url), site.lists)
     timeline = history.lazy_timeline if history is not None and history.ok else None
     for view, kind, shown in [(v, "list", list_json) for v in site.lists] + [(n, "result", notice_json) for n in site.results]:
         key = cache.key("record-json", prints.view(view), site_url,
@@ -223,21 +250,27 @@ CSV_COLUMNS = [
 ]
 
 
-def lists_csv(views: list[ListView], site_url: str = "") -> bytes:
+def lists_csv(site_url: str = "") -> Joined:
     """UTF-8 with BOM and CRLF line ends, so Excel on Windows opens it with the Chinese intact. 网址 is the
     page's full address (root-relative when the site has no SITEURL), so it opens from a spreadsheet."""
+    header = [title_of("list", path) for path in CSV_COLUMNS] + ["状态", "网址"]
+    return Joined(b"\xef\xbb\xbf" + csv_line(header), b"", lambda view: csv_line(csv_row(view, site_url)), b"")
+
+
+def csv_row(view: ListView, site_url: str) -> list:
+    row = []
+    for path in CSV_COLUMNS:
+        value: Any = view.data
+        for step in path:
+            value = value.get(step) if isinstance(value, dict) else None
+        row.append("" if value is None else plain(value))
+    return row + [view.status, f"{site_url}/{view.url}"]
+
+
+def csv_line(row: list) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([title_of("list", path) for path in CSV_COLUMNS] + ["状态", "网址"])
-    for view in views:
-        row = []
-        for path in CSV_COLUMNS:
-            value: Any = view.data
-            for step in path:
-                value = value.get(step) if isinstance(value, dict) else None
-            row.append("" if value is None else plain(value))
-        writer.writerow(row + [view.status, f"{site_url}/{view.url}"])
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    csv.writer(buffer, lineterminator="\r\n").writerow(row)
+    return buffer.getvalue().encode("utf-8")
 
 
 ALL = ""  # the calendar of every list, beside one per industry
