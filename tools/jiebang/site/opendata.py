@@ -81,11 +81,6 @@ class Joined:
         out.write(self.tail)
         return spans
 
-    def whole(self, views: Iterable) -> bytes:
-        buffer = io.BytesIO()
-        self.write(buffer, views)
-        return buffer.getvalue()
-
 
 def json_collection(head: dict, name: str, count: int, entry: Callable[[Any], Any]) -> Joined:
     """`dumps({**head, name: [...]})` (UTF-8) byte for byte, from its `count` entries' `item_text`. (A JSON
@@ -230,14 +225,10 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
                 made[view.id] = piece(event_key(view)) or event_bytes(view, site_url, site.as_of, history)
             return made[view.id]
 
-        data = calendar_bytes(views, calendar_title(name), site_url, site.as_of, history, event_lines)
-        cache.write(output, save_as, data, key)
-        ordered = calendar_order(views)  # the events stand between the calendar's head and its end
-        at, spans = len(data) - len(END) - sum(len(made[v.id]) for v in ordered), {}
-        for view in ordered:
-            spans[event_key(view)] = (at, len(made[view.id]))
-            at += len(made[view.id])
-        cache.record_pieces(save_as, spans)
+        ordered, buffer = calendar_order(views), io.BytesIO()
+        spans = calendar_file(calendar_title(name), event_lines).write(buffer, ordered)
+        cache.write(output, save_as, buffer.getvalue(), key)
+        cache.record_pieces(save_as, dict(zip(map(event_key, ordered), spans)))
     write_schemas(site_url, output)
     write_summaries(site, output, cache, history)
     write_ocds(site, settings, output, history, cache, prints)  # /data/ocds/: OCDS 1.1 packages (site/ocds/)
@@ -302,11 +293,10 @@ def _stamp(day: date) -> datetime:
 END = b"END:VCALENDAR\r\n"
 
 
-def calendar_bytes(views: list[ListView], name: str, site_url: str, as_of: date, history=None,
-                   event_lines=None) -> bytes:
-    """One all-day event per list on its deadline; a past one says so in its summary. `event_lines`
-    (a view → bytes) gives each event's lines, the cache's where they are unchanged: a calendar is its
-    head, its events' lines in deadline order, and its end, exactly as icalendar writes the whole."""
+def calendar_file(name: str, event_lines: Callable[[ListView], bytes]) -> Joined:
+    """One all-day event per list on its deadline (a past one says so in its summary), in deadline
+    order (calendar_order): the calendar's head, each event's lines (`event_lines`, the cache's where
+    they are unchanged) and its end, exactly as icalendar writes the whole."""
     from icalendar import Calendar  # imported when a calendar is made, not by a build that reuses them
 
     calendar = Calendar()
@@ -314,10 +304,7 @@ def calendar_bytes(views: list[ListView], name: str, site_url: str, as_of: date,
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Asia/Shanghai")
-    head = calendar.to_ical()
-    lines = event_lines or (lambda view: event_bytes(view, site_url, as_of, history))
-    events = b"".join(lines(view) for view in calendar_order(views))
-    return head[: -len(END)] + events + END
+    return Joined(calendar.to_ical()[: -len(END)], END, event_lines, b"")
 
 
 def calendar_order(views: list[ListView]) -> list[ListView]:
