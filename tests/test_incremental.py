@@ -664,3 +664,78 @@ def test_a_file_put_together_from_pieces_gives_them_back_only_while_its_stored_b
     stored.write_bytes(b"[ALPHA,BETA]")  # the same size, another time
     os.utime(stored, ns=(1, 1))
     assert OutputCache(tmp_path / "cache", "v").pieces("data/lists.json")("a") is None
+
+
+def test_a_site_says_which_of_its_files_were_made_outside_the_cache_and_the_walk_trusts_only_its_own(
+        tmp_path: Path) -> None:
+    """build.plain_list: beside the live site and the spare, the files their builds wrote themselves (the
+    theme, SHA256SUMS …), so that the next build but one walks the spare by directory entries alone. A
+    list another folder left is not taken for the spare's: then each file's status decides."""
+    from jiebang.site.build import Recycled, plain_list, prune, recycle, spare_of
+
+    project = sample_project(tmp_path / "project")
+    live = tmp_path / "live"
+    build_site(project, live, commit="test")
+    edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: ", "title: （一改）")
+    build_site(project, live, commit="test")
+    said = json.loads(plain_list(spare_of(live)).read_text("utf-8"))
+    assert said["folder"] == spare_of(live).stat().st_ino
+    assert {"SHA256SUMS", "theme/css/site.css", "robots.txt"} <= set(said["names"])
+    assert not {"index.html", "lists/JDZ-2026-001/index.html", "data/lists.json"} & set(said["names"])
+    assert json.loads(plain_list(live).read_text("utf-8"))["folder"] == live.stat().st_ino
+
+    # A spare with one file of each kind: listed (removed), linked (kept), and one of a single link that
+    # the list does not name. Trusting the list keeps it without asking its status; prune removes it
+    # after the build as stale, since nothing made it.
+    def spare_with(listed_for: Path | None) -> Path:
+        spare = tmp_path / "spare"
+        (spare / "a").mkdir(parents=True)
+        (spare / "plain.txt").write_text("theme", "utf-8")
+        (spare / "a/linked.html").write_text("page", "utf-8")
+        os.link(spare / "a/linked.html", tmp_path / "store-object")
+        (spare / "a/single.html").write_text("made by a writer", "utf-8")
+        folder = (listed_for or spare).stat().st_ino
+        plain_list(spare).write_text(json.dumps({"folder": folder, "names": ["plain.txt"]}), "utf-8")
+        return spare
+
+    recycled = recycle(spare_with(None), tmp_path / "staging")
+    assert set(recycled.kept) == {"a/linked.html", "a/single.html"} and not plain_list(tmp_path / "spare").exists()
+    assert not (tmp_path / "staging/plain.txt").exists()
+    (tmp_path / "staging/a/linked.html").write_text("written in place during the build", "utf-8")
+    prune(tmp_path / "staging", recycled, made={})
+    assert files(tmp_path / "staging") == {"a/linked.html": b"written in place during the build"}
+
+    for stale in ("staging", "spare", "store-object"):
+        subprocess.run(["rm", "-rf", str(tmp_path / stale)], check=True)
+    other = tmp_path / "other"
+    other.mkdir()
+    recycled = recycle(spare_with(other), tmp_path / "staging")
+    assert isinstance(recycled, Recycled) and set(recycled.kept) == {"a/linked.html"}  # by each file's links
+    assert sorted(files(tmp_path / "staging")) == ["a/linked.html"]  # every single-linked file removed
+
+
+def test_a_file_the_walk_found_is_replaced_unless_it_is_the_stored_one(tmp_path: Path) -> None:
+    """OutputCache.linked: what recycle found, by inode. A file there that is not the stored object is
+    replaced by a link to it, never written through; one that is, is left as it is."""
+    from jiebang.site.outputcache import OutputCache
+
+    cache = OutputCache(tmp_path / "cache", "v")
+    site = tmp_path / "site"
+    cache.write(site, "a.html", b"stored", "key-a")
+    saved = OutputCache(tmp_path / "cache", "v")
+    saved.used = cache.used
+    saved.save()
+    again = OutputCache(tmp_path / "cache", "v")
+    (site / "a.html").unlink()
+    (site / "a.html").write_text("a plain file from before", "utf-8")
+    (site / "b.html").write_text("not this one's", "utf-8")
+    again.linked = {"a.html": (site / "a.html").stat().st_ino}
+    again.linked_device = site.stat().st_dev
+    assert again.reuse(site, "a.html", "key-a")
+    assert (site / "a.html").read_bytes() == b"stored" and (site / "a.html").stat().st_nlink == 2
+    inode = (site / "a.html").stat().st_ino
+    again.linked = {"a.html": inode}
+    assert again.reuse(site, "a.html", "key-a") and (site / "a.html").stat().st_ino == inode
+    assert again.reuse(site, "b.html", "key-a")  # there, but not in the walk: replaced all the same
+    assert (site / "b.html").read_bytes() == b"stored"
+    assert again.reuse(site, "deep/c.html", "key-a") and (site / "deep/c.html").read_bytes() == b"stored"

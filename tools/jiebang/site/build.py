@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import logging
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cachekeys import code_version, tree_files, tree_names
+from .cachekeys import code_version, tree_entries, tree_names
 from .freshness import build_inputs, fresh_build, remember_build
 from .outputcache import OutputCache
 
@@ -48,9 +50,10 @@ def source_commit(project: Path) -> str:
 
 
 def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.py", overrides: dict | None = None,
-                use_cache: bool = True, notes: list[str] | None = None) -> OutputCache:
+                use_cache: bool = True, notes: list[str] | None = None, recycled: Recycled | None = None) -> OutputCache:
     """Run Pelican into `output`; return the output cache it used (disabled when `use_cache` is off).
-    The warnings the content has are printed, and added to `notes`."""
+    The warnings the content has are printed, and added to `notes`. `recycled`: what `output` already
+    holds, as recycle() found it."""
     from pelican import Pelican
     from pelican.log import FatalLogger, console
     from pelican.settings import read_settings
@@ -65,6 +68,8 @@ def run_pelican(project: Path, output: Path, settings_file: str = "pelicanconf.p
     folder = project / where / "output" if where else None
     cache = OutputCache(folder, code_version(), say=lambda line: print(line, file=sys.stderr)) if folder else \
         OutputCache.disabled()
+    if recycled is not None:
+        cache.linked, cache.linked_device = recycled.kept, recycled.device
     # The history cache (generator.py) lives beside it, and is off when this one is off or could not
     # be written (that was said once already).
     settings["JIEBANG_CACHE_PATH"] = str(project / where) if cache.enabled else None
@@ -97,12 +102,12 @@ def hash_tree(folder: Path, known: dict[str, str] | None = None) -> dict[str, st
     return sums
 
 
-def write_sums(folder: Path, commit: str, known: dict[str, str] | None = None) -> int:
-    """Write SHA256SUMS; return the number of files in the site, itself included."""
+def write_sums(folder: Path, commit: str, known: dict[str, str] | None = None) -> list[str]:
+    """Write SHA256SUMS; return the names of the files in the site, itself included."""
     sums = hash_tree(folder, known)
     lines = [f"# source-commit: {commit}"] + [f"{digest}  {name}" for name, digest in sums.items()]
     (folder / SUMS).write_text("\n".join(lines) + "\n", "utf-8")
-    return len(sums) + 1
+    return [*sums, SUMS]
 
 
 def read_sums(folder: Path) -> tuple[str, dict[str, str]]:
@@ -142,11 +147,12 @@ def build_site(project: Path, output: Path, settings_file: str = "pelicanconf.py
             if kept is None:
                 staging.mkdir()
             notes: list[str] = []
-            cache = run_pelican(project, staging, settings_file, overrides, use_cache, notes)
+            cache = run_pelican(project, staging, settings_file, overrides, use_cache, notes, kept)
             if kept is not None:
                 prune(staging, kept, cache.digests)
-            count = write_sums(staging, commit or source_commit(project), cache.digests)
-            swap_in(staging, output)
+            names = write_sums(staging, commit or source_commit(project), cache.digests)
+            count = len(names)
+            swap_in(staging, output, [name for name in names if name not in cache.digests] if cache.enabled else None)
         except OSError as exc:
             raise BuildError(write_failure(exc)) from None
         finally:
@@ -162,10 +168,11 @@ def build_site(project: Path, output: Path, settings_file: str = "pelicanconf.py
 
 def kept_beside(output: Path) -> set[str]:
     """The names of what a good build keeps beside the output by design (everything else there is a
-    dead build's, which the next one clears): the spare site and the key of the live site's inputs."""
+    dead build's, which the next one clears): the spare site, the key of the live site's inputs, and
+    the lists of the files of each that their builds made outside the output cache."""
     from .freshness import stamp_path
 
-    return {spare_of(output).name, stamp_path(output).name}
+    return {spare_of(output).name, stamp_path(output).name, plain_list(output).name, plain_list(spare_of(output)).name}
 
 
 def spare_of(output: Path) -> Path:
@@ -173,10 +180,43 @@ def spare_of(output: Path) -> Path:
     return output.parent / f".{output.name}.spare"
 
 
+def plain_list(site: Path) -> Path:
+    """Beside a site (the live one or the spare): the names of its files its build wrote itself rather
+    than through the output cache (Pelican's theme and pages, SHA256SUMS …), with the site folder's
+    inode, so that a list is never taken for another folder's."""
+    return site.parent / f".{site.name.lstrip('.')}.plain.json"
+
+
+def _write_plain(site: Path, names: list[str]) -> None:
+    temporary = plain_list(site).with_name(f"{plain_list(site).name}.{os.getpid()}")
+    try:
+        temporary.write_text(json.dumps({"folder": os.stat(site).st_ino, "names": names}, ensure_ascii=False),
+                             "utf-8")
+        os.replace(temporary, plain_list(site))
+    except OSError:  # without the list, the next build but one walks the spare with a status per file
+        temporary.unlink(missing_ok=True)
+
+
+def _read_plain(site: Path) -> set[str] | None:
+    """The names plain_list() keeps for `site`, when it is that folder's; the list is gone afterwards
+    (a site given back by a failed build is another than the list describes)."""
+    where = plain_list(site)
+    try:
+        found = json.loads(where.read_text("utf-8"))
+        where.unlink()
+        if isinstance(found, dict) and found.get("folder") == os.stat(site).st_ino:
+            return set(found["names"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
 @dataclass
 class Recycled:
-    kept: dict[str, tuple[int, int]]  # files linked from the store: (inode, mtime) when the build began
+    kept: dict[str, int]  # files linked from the store, by name: their inode
     emptied: set[str]  # folders files were removed from before the build
+    device: int = 0  # of the site's folder: an inode number means a file on it
+    started: int = 0  # the file system's time when the build began: what is older was not written by it
 
 
 def recycle(spare: Path, staging: Path) -> Recycled | None:
@@ -187,37 +227,62 @@ def recycle(spare: Path, staging: Path) -> Recycled | None:
     Only files linked from the output cache's store are kept (the cache puts every file it made or
     reused there): a kept file is either linked again by the cache, which checks its inode, or pruned
     as stale after the build. Every other file is removed first, so that no writer that writes in
-    place (Pelican's, ours) writes through a link into the store. None when there is no spare."""
+    place (Pelican's, ours) writes into a file of the site before. Which those are, the build that made
+    the spare said (plain_list), so that the walk needs no status per file (a national site has
+    430,000): a directory entry gives the inode. Without that list, or where a directory entry's inode
+    is not the file's (some overlay file systems), each file's status says whether it is linked.
+    None when there is no spare."""
+    plain = _read_plain(spare)
     try:
         spare.rename(staging)
     except OSError:
         return None
-    recycled = Recycled({}, set())
+    recycled = Recycled({}, set(), os.stat(staging).st_dev)
     root = str(staging)
-    for name, status in tree_files(staging).items():
-        if status.st_nlink > 1:
-            recycled.kept[name] = (status.st_ino, status.st_mtime_ns)
-        else:
-            os.unlink(f"{root}/{name}")  # a string, not a Path: there are tens of thousands
-            recycled.emptied.add(name.rpartition("/")[0])
+    for name, entry in tree_entries(staging):
+        if plain is not None and name not in plain:
+            inode = entry.inode()
+            if recycled.kept or inode == entry.stat(follow_symlinks=False).st_ino:  # the first one shows
+                recycled.kept[name] = inode
+                continue
+            plain = None
+        if plain is None:
+            status = entry.stat(follow_symlinks=False)
+            if status.st_nlink > 1:
+                recycled.kept[name] = status.st_ino
+                continue
+        os.unlink(f"{root}/{name}")  # a string, not a Path: there are tens of thousands
+        recycled.emptied.add(name.rpartition("/")[0])
+    recycled.started = _file_system_now(staging)
     return recycled
+
+
+def _file_system_now(folder: Path) -> int:
+    """The modification time a file written now gets, by the file system's clock (coarser than
+    time.time_ns(), and what the files' times are compared with)."""
+    descriptor, probe = tempfile.mkstemp(dir=folder, prefix=".now-")
+    try:
+        return os.fstat(descriptor).st_mtime_ns
+    finally:
+        os.close(descriptor)
+        os.unlink(probe)
 
 
 def prune(staging: Path, recycled: Recycled, made: dict[str, str]) -> None:
     """Remove what the spare had and this build did not make (a list withdrawn, a page no longer
-    paginated), and the folders that leaves empty. A file some writer replaced during the build has
-    another inode or mtime than when it was kept: it is this build's, not stale."""
+    paginated), and the folders that leaves empty. A file some writer replaced or wrote during the build
+    has another inode, or a time not older than the build: it is this build's, not stale."""
     folders = set(recycled.emptied)
     root = str(staging)
-    for name, (inode, mtime) in recycled.kept.items():
+    for name, inode in recycled.kept.items():
         if name in made:
             continue
         path = f"{root}/{name}"
         try:
-            status = os.stat(path)
+            status = os.lstat(path)
         except FileNotFoundError:
             continue
-        if (status.st_ino, status.st_mtime_ns) == (inode, mtime):
+        if status.st_ino == inode and status.st_mtime_ns < recycled.started:
             os.unlink(path)
             folders.add(name.rpartition("/")[0])
     for name in sorted(folders, key=len, reverse=True):  # the deepest first
@@ -228,15 +293,18 @@ def prune(staging: Path, recycled: Recycled, made: dict[str, str]) -> None:
             folder = staging / name
 
 
-def swap_in(staging: Path, output: Path) -> None:
+def swap_in(staging: Path, output: Path, plain: list[str] | None = None) -> None:
     """Two renames (the live site becomes the spare); if the second fails, the previous site is put
-    back where it was."""
+    back where it was. `plain`: the files of the new site made outside the output cache (plain_list)."""
     spare = spare_of(output)
     old = output.parent / f".{output.name}.old-{os.getpid()}"
+    plain_list(spare).unlink(missing_ok=True)
     if spare.exists():  # a build that did not start from it (without the cache): no longer needed
         spare.rename(old)
     if output.exists():
         output.rename(spare)
+        if plain_list(output).exists():
+            os.replace(plain_list(output), plain_list(spare))
     try:
         staging.rename(output)
     except OSError:
@@ -245,6 +313,10 @@ def swap_in(staging: Path, output: Path) -> None:
         raise
     finally:
         shutil.rmtree(old, ignore_errors=True)
+    if plain is not None:
+        _write_plain(output, plain)
+    else:
+        plain_list(output).unlink(missing_ok=True)
 
 
 def write_failure(exc: OSError) -> str:
@@ -282,6 +354,9 @@ def clear_leftovers(output: Path) -> None:
     for leftover in output.parent.glob(f".{output.name}.build-*"):
         shutil.rmtree(leftover, ignore_errors=True)
     spare = spare_of(output)
+    if not output.exists():  # what plain_list() said of the sites is no longer known for sure
+        plain_list(output).unlink(missing_ok=True)
+        plain_list(spare).unlink(missing_ok=True)
     if not output.exists() and spare.exists():  # killed between the two renames: the spare is the live site
         spare.rename(output)
     for previous in sorted(output.parent.glob(f".{output.name}.old-*"), key=lambda p: p.stat().st_mtime):

@@ -77,7 +77,7 @@ def digest_of(*parts: Any, default: Callable[[Any], Any] = stated) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _file_entries(folder: Path) -> Iterator[tuple[str, os.DirEntry]]:
+def tree_entries(folder: Path) -> Iterator[tuple[str, os.DirEntry]]:
     """Every file below `folder`, by its path relative to it (with "/"), and its directory entry;
     os.scandir, not pathlib, because a national site has hundreds of thousands."""
     pending = [("", str(folder))]
@@ -93,13 +93,13 @@ def _file_entries(folder: Path) -> Iterator[tuple[str, os.DirEntry]]:
 
 def tree_files(folder: Path) -> dict[str, os.stat_result]:
     """Every file below `folder` and its status."""
-    return {name: entry.stat(follow_symlinks=False) for name, entry in _file_entries(folder)}
+    return {name: entry.stat(follow_symlinks=False) for name, entry in tree_entries(folder)}
 
 
 def tree_names(folder: Path) -> list[str]:
     """Every file below `folder`, without asking for its status: a directory entry says whether it is
     a folder, so there is no system call per file."""
-    return [name for name, _ in _file_entries(folder)]
+    return [name for name, _ in tree_entries(folder)]
 
 
 def tree_digest(folder: Path, suffixes: Iterable[str] | None = None) -> str:

@@ -47,6 +47,29 @@ def _linkable(source: Path | str, target: Path | str) -> bool:
     return True
 
 
+def _link_anew(source: str, target: str, there: bool) -> None:
+    """Link `target` to `source`, replacing whatever is there (`there`: something was when the build
+    began), never writing through it: it may be another stored object."""
+    if there:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)
+    try:
+        os.link(source, target)
+        return
+    except FileNotFoundError:  # its folder is not there yet
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+    except FileExistsError:  # written earlier in this build, or linked already
+        here, stored = os.lstat(target), os.stat(source)
+        if (here.st_ino, here.st_dev) == (stored.st_ino, stored.st_dev):
+            return
+        os.unlink(target)
+    except OSError:  # another file system, or links refused: copy
+        shutil.copyfile(source, target)
+        return
+    if not _linkable(source, target):
+        shutil.copyfile(source, target)
+
+
 class OutputCache:
     """Keys → stored bytes. `disabled()` gives one that never hits and stores nothing."""
 
@@ -60,6 +83,10 @@ class OutputCache:
         self.hits = self.misses = 0
         self._sweep = False  # whether save() must list the whole store (_drop_unused)
         self.scope = ""  # the build's global inputs, which every key includes (set by the generator)
+        # The files the new site held before the build began (build.recycle), by name: their inode, on
+        # the device `linked_device`; a file already linked to the stored bytes is left as it is.
+        self.linked: dict[str, int] = {}
+        self.linked_device = 0
         if folder is not None:
             self._open()
 
@@ -139,17 +166,11 @@ class OutputCache:
             stat = os.stat(source)
             if (stat.st_size, stat.st_mtime_ns) != (size, mtime):  # changed since it was stored: not trusted
                 return False
-            try:
-                here = os.lstat(target)
-            except FileNotFoundError:
-                here = None
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-            # A build that started from the spare site (build.recycle) may have the file linked already.
-            if here is None or (here.st_ino, here.st_dev) != (stat.st_ino, stat.st_dev):
-                if here is not None:
-                    os.unlink(target)  # never write through it: it may be another stored object
-                if not _linkable(source, target):  # another file system, or links refused: copy
-                    shutil.copyfile(source, target)
+            # A build that started from the spare site (build.recycle) may have the file linked already:
+            # its inode, from the walk, says so without a status of its own (half a million of them).
+            linked = self.linked.get(save_as)
+            if linked != stat.st_ino or self.linked_device != stat.st_dev:
+                _link_anew(source, target, there=linked is not None)
         except OSError:
             return False
         self.used[key] = self.entries[key]  # the same list: at national scale there are half a million
