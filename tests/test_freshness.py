@@ -130,3 +130,53 @@ def test_a_file_saved_just_before_the_build_is_not_trusted_to_show_the_next_edit
     build(project, out, capsys)
     assert not freshness.stamp_path(out.resolve()).exists()
     assert not build(project, out, capsys)[0].unchanged
+
+
+def test_a_file_committed_just_before_the_build_is_trusted_at_once(project, tmp_path, capsys, monkeypatch) -> None:
+    """git vouches for a file it calls unchanged (it compares the bytes of one too new to tell by its
+    status), so a build right after a commit writes its key and the next one makes nothing."""
+    monkeypatch.setattr(freshness, "RACY_SECONDS", 2)
+    change_content(project)
+    git(project, "commit", "-qam", "改")
+    out = tmp_path / "site"
+    build(project, out, capsys)
+    assert freshness.stamp_path(out.resolve()).exists()
+    assert build(project, out, capsys)[0].unchanged
+    change_content(project)  # and an edit after it is seen, however soon
+    assert not build(project, out, capsys)[0].unchanged
+
+
+def ignore_a_page(project: Path) -> Path:
+    page = project / "content/pages/extra.md"
+    page.write_text("Title: 附加\nSlug: extra\n\n一\n", "utf-8")
+    (project / ".git/info/exclude").write_text("content/pages/extra.md\n", "utf-8")
+    return page
+
+
+def edit_an_ignored_page(project: Path) -> None:
+    (project / "content/pages/extra.md").write_text("Title: 附加\nSlug: extra\n\n二\n", "utf-8")
+
+
+def edit_a_file_git_is_told_not_to_check(project: Path) -> None:
+    git(project, "update-index", "--assume-unchanged", "content/lists/2026/JDZ-2026-002.yaml")
+    change_content(project)
+
+
+def leave_git(project: Path) -> None:
+    import shutil
+
+    shutil.rmtree(project / ".git")
+    change_content(project)
+
+
+@pytest.mark.parametrize("change", [edit_an_ignored_page, edit_a_file_git_is_told_not_to_check, leave_git])
+def test_what_git_does_not_vouch_for_is_still_seen(project, capsys, change) -> None:
+    """A file the build reads but git ignores, one git is told not to look at, and a project outside git:
+    each edit builds again."""
+    ignore_a_page(project)
+    out = project / "output"
+    build(project, out, capsys)
+    assert build(project, out, capsys)[0].unchanged
+    change(project)
+    assert not build(project, out, capsys)[0].unchanged
+    assert build(project, out, capsys)[0].unchanged
