@@ -739,3 +739,24 @@ def test_a_file_the_walk_found_is_replaced_unless_it_is_the_stored_one(tmp_path:
     assert again.reuse(site, "b.html", "key-a")  # there, but not in the walk: replaced all the same
     assert (site / "b.html").read_bytes() == b"stored"
     assert again.reuse(site, "deep/c.html", "key-a") and (site / "deep/c.html").read_bytes() == b"stored"
+
+
+def test_the_manifest_is_written_in_pieces_and_read_back_whole(tmp_path: Path, monkeypatch) -> None:
+    """OutputCache.save writes the manifest a batch of entries at a time (at national scale it is 130 MB,
+    and whole it was three copies in memory): what the next build reads is every entry, its checksum
+    right, for any number of entries around a batch's size."""
+    from jiebang.site import outputcache
+    from jiebang.site.outputcache import OutputCache, _json_chunks
+
+    for count in (0, 1, 2, 3, 5):
+        mapping = {f"key-{i}": [f"{i:064x}", i, -i] for i in range(count)}
+        assert json.loads(b"".join(_json_chunks(mapping, size=2))) == mapping
+    whole = outputcache._json_chunks
+    monkeypatch.setattr(outputcache, "_json_chunks", lambda mapping: whole(mapping, size=2))
+    cache = OutputCache(tmp_path / "cache", "v")
+    for name in "abcde":
+        cache.write(tmp_path / "site", f"{name}.html", name.encode(), f"key-{name}")
+    cache.save()
+    again = OutputCache(tmp_path / "cache", "v")
+    assert again.entries == cache.used and len(again.entries) == 5
+    assert again.load("key-c") == b"c"

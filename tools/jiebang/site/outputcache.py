@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -68,6 +69,18 @@ def _link_anew(source: str, target: str, there: bool) -> None:
         return
     if not _linkable(source, target):
         shutil.copyfile(source, target)
+
+
+def _json_chunks(mapping: dict, size: int = 20_000) -> Iterable[bytes]:
+    """`mapping` as one JSON object, written `size` entries at a time by json's C encoder: the manifest
+    at national scale is 130 MB, and as one string, then its bytes, then those with the header, it
+    was three copies at the end of the build, when the most else is held."""
+    items, first = iter(mapping.items()), True
+    yield b"{"
+    while batch := dict(itertools.islice(items, size)):
+        yield (b"" if first else b",") + json.dumps(batch, separators=(",", ":"))[1:-1].encode()
+        first = False
+    yield b"}"
 
 
 class OutputCache:
@@ -130,11 +143,12 @@ class OutputCache:
             self._sweep = True
             return
         try:
-            header, _, payload = manifest.read_bytes().partition(b"\n")
-            meta = json.loads(header)
+            with open(manifest, "rb") as source:  # the header line, then the rest: no copy of a 130 MB file
+                meta, payload = json.loads(source.readline()), source.read()
             if meta.get("format") != FORMAT or hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
                 raise ValueError("checksum")
             entries = json.loads(payload)
+            del payload
             if not isinstance(entries, dict):
                 raise ValueError("entries")
             # The stored objects are named by their bytes, whatever made them: another version's keys
@@ -430,12 +444,18 @@ class OutputCache:
         """Keep what this build used (so the cache never grows past one site), atomically."""
         if not self.enabled:
             return
-        payload = json.dumps(self.used, separators=(",", ":")).encode()
-        header = json.dumps({"format": FORMAT, "version": self.version,
-                             "sha256": hashlib.sha256(payload).hexdigest()}).encode()
+        def header(sha: str) -> bytes:  # of one length whatever the sha: written again once it is known
+            return json.dumps({"format": FORMAT, "version": self.version, "sha256": sha}).encode()
+
         try:
             with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".manifest-", delete=False) as out:
-                out.write(header + b"\n" + payload)
+                out.write(header("0" * 64) + b"\n")
+                digest = hashlib.sha256()
+                for chunk in _json_chunks(self.used):
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.seek(0)
+                out.write(header(digest.hexdigest()))
             os.replace(out.name, self.folder / MANIFEST)
             self._drop_unused({entry[0] for entry in self.used.values() if entry[0] not in NOT_OBJECTS})
             os.unlink(self.folder / BUILDING)
