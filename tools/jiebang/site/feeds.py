@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
@@ -86,9 +85,9 @@ def notice_entry(notice: NoticeView, history=None) -> Entry:
                  notice.data.get("body", ""), html=True)
 
 
-@lru_cache(maxsize=4096)
 def rendered(markdown: str) -> str:
-    """A notice body's HTML: the same body is in its list's, its industry's and the site's feeds."""
+    """A notice body's HTML (render_markdown remembers the latest: the same body is in its list's, its
+    industry's and the site's feeds)."""
     return render_markdown(markdown)
 
 
