@@ -197,3 +197,27 @@ def test_a_good_build_removes_the_site_before_the_previous_one(project: Path, tm
     assert (out.parent / ".site.spare" / "SHA256SUMS").read_bytes() == first
     assert beside(out) == []
     assert "上一次发布的网站" not in "".join(p.read_text("utf-8", "replace") for p in out.parent.rglob("index.html"))
+
+
+def test_a_build_that_fails_after_its_manifest_was_written_ahead_keeps_the_last_one(project: Path, tmp_path: Path,
+                                                                                 monkeypatch) -> None:
+    """The manifest is written beside SHA256SUMS (OutputCache.prepare_save); a disk that fills at the
+    sums fails the build, and the cache keeps the manifest of the last good build, nothing else."""
+    out = tmp_path / "site"
+    build_site(project, out)
+    folder = project / "cache/output"
+    manifest = (folder / "manifest.json").read_bytes()
+    (project / "content/lists/2026/JDZ-2026-001.yaml").open("a", encoding="utf-8").write("# 改\n")
+    sums = build_module.write_sums
+
+    def full(folder: Path, *args):
+        time.sleep(0.5)  # the manifest is being written beside
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "SHA256SUMS"))
+
+    monkeypatch.setattr(build_module, "write_sums", full)
+    with pytest.raises(BuildError, match="磁盘空间不足"):
+        build_site(project, out)
+    assert not list(folder.glob(".manifest-*")) and (folder / "manifest.json").read_bytes() == manifest
+    monkeypatch.setattr(build_module, "write_sums", sums)
+    build_site(project, out)  # and the next build saves its own
+    assert (folder / "manifest.json").read_bytes() != manifest and not list(folder.glob(".manifest-*"))

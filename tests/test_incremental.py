@@ -766,3 +766,39 @@ def test_the_manifest_is_written_in_pieces_and_read_back_whole(tmp_path: Path, m
     again = OutputCache(tmp_path / "cache", "v")
     assert again.entries == cache.used and len(again.entries) == 5
     assert again.load("key-c") == b"c"
+
+
+def test_the_manifest_written_ahead_is_the_one_saved_and_a_failed_build_leaves_none(tmp_path: Path) -> None:
+    """OutputCache.prepare_save writes the manifest while the build writes SHA256SUMS (in a forked
+    process on two cores); save() puts it in place only when nothing was kept since seal(), and a
+    build that fails after it leaves no manifest of its own behind."""
+    from jiebang.site.outputcache import MANIFEST, OutputCache
+
+    def cache_with(*names: str) -> OutputCache:
+        cache = OutputCache(tmp_path / "cache", "v")
+        for name in names:
+            cache.write(tmp_path / "site", f"{name}.html", name.encode(), f"key-{name}")
+        return cache
+
+    cache = cache_with("a", "b")
+    cache.seal()
+    cache.prepare_save()
+    ahead = list((tmp_path / "cache").glob(".manifest-next-*"))
+    assert len(ahead) == 1
+    cache.save()
+    assert not ahead[0].exists() and OutputCache(tmp_path / "cache", "v").entries == cache.used
+
+    late = cache_with("c")
+    late.seal()
+    late.prepare_save()
+    late.write(tmp_path / "site", "d.html", b"d", "key-d")  # kept after the seal: the one ahead is stale
+    late.save()
+    assert set(OutputCache(tmp_path / "cache", "v").entries) == {"key-c", "key-d"}
+    assert not list((tmp_path / "cache").glob(".manifest-next-*"))
+
+    failed = cache_with("e")
+    failed.seal()
+    failed.prepare_save()
+    failed.discard_prepared()
+    assert not list((tmp_path / "cache").glob(".manifest-*"))
+    assert set(json.loads((tmp_path / "cache" / MANIFEST).read_bytes().partition(b"\n")[2])) == {"key-c", "key-d"}

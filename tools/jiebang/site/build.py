@@ -23,6 +23,7 @@ from pathlib import Path
 from .cachekeys import code_version, tree_entries, tree_names
 from .freshness import build_inputs, fresh_build, remember_build
 from .outputcache import OutputCache
+from .rendering import apart
 
 SUMS = "SHA256SUMS"
 
@@ -141,7 +142,8 @@ def build_site(project: Path, output: Path, settings_file: str = "pelicanconf.py
             return Built(last.get("count", 0), unchanged=True)
         clear_leftovers(output)
         staging = output.parent / f".{output.name}.build-{os.getpid()}"
-        kept = None
+        kept = cache = None
+        swapped = False
         try:
             kept = recycle(spare_of(output), staging) if use_cache else None
             if kept is None:
@@ -150,12 +152,17 @@ def build_site(project: Path, output: Path, settings_file: str = "pelicanconf.py
             cache = run_pelican(project, staging, settings_file, overrides, use_cache, notes, kept)
             if kept is not None:
                 prune(staging, kept, cache.digests)
-            names = write_sums(staging, commit or source_commit(project), cache.digests)
+            cache.seal()
+            with apart(cache.prepare_save, cache):  # the manifest beside the sums: two cores, no wait
+                names = write_sums(staging, commit or source_commit(project), cache.digests)
             count = len(names)
             swap_in(staging, output, [name for name in names if name not in cache.digests] if cache.enabled else None)
+            swapped = True
         except OSError as exc:
             raise BuildError(write_failure(exc)) from None
         finally:
+            if cache is not None and not swapped:
+                cache.discard_prepared()
             # A failed build that started from the spare gives it back: whatever state it stopped in,
             # recycle() keeps only files linked from the store, which are checked when reused.
             if staging.exists() and kept is not None and not spare_of(output).exists():

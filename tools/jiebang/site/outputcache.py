@@ -96,6 +96,10 @@ class OutputCache:
         self.hits = self.misses = 0
         self._sweep = False  # whether save() must list the whole store (_drop_unused)
         self.scope = ""  # the build's global inputs, which every key includes (set by the generator)
+        # The manifest written ahead (prepare_save), under this process's name, and how many keys the
+        # build had kept when it said it would keep no more (seal).
+        self._prepared = f"{folder}/.manifest-next-{os.getpid()}"
+        self._sealed: int | None = None
         # The files the new site held before the build began (build.recycle), by name: their inode, on
         # the device `linked_device`; a file already linked to the stored bytes is left as it is.
         self.linked: dict[str, int] = {}
@@ -440,24 +444,54 @@ class OutputCache:
         if not self.reuse(staging, save_as, key):
             self.write(staging, save_as, make(), key)
 
-    def save(self) -> None:
-        """Keep what this build used (so the cache never grows past one site), atomically."""
-        if not self.enabled:
+    def seal(self) -> None:
+        """Nothing more is kept in this build: the manifest may be written from now on (prepare_save)."""
+        self._sealed = len(self.used)
+
+    def prepare_save(self) -> None:
+        """Write the manifest save() puts in place, now: the build runs this in a forked process while
+        it writes SHA256SUMS (build.py), so that on two cores the one costs the other nothing. Never
+        raises: a manifest that cannot be written here is written by save(), which says why."""
+        if not self.enabled or self._sealed is None:
             return
+        try:
+            self._write_manifest(self._prepared + ".part")
+            os.replace(self._prepared + ".part", self._prepared)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(self._prepared + ".part")
+
+    def discard_prepared(self) -> None:
+        """A build that failed after prepare_save: its manifest is not put in place."""
+        if self.folder is not None:
+            for name in (self._prepared, self._prepared + ".part"):
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
+
+    def _write_manifest(self, path: str) -> None:
         def header(sha: str) -> bytes:  # of one length whatever the sha: written again once it is known
             return json.dumps({"format": FORMAT, "version": self.version, "sha256": sha}).encode()
 
+        with open(path, "wb") as out:
+            out.write(header("0" * 64) + b"\n")
+            digest = hashlib.sha256()
+            for chunk in _json_chunks(self.used):
+                digest.update(chunk)
+                out.write(chunk)
+            out.seek(0)
+            out.write(header(digest.hexdigest()))
+
+    def save(self) -> None:
+        """Keep what this build used (so the cache never grows past one site), atomically: the manifest
+        prepare_save wrote, when nothing was kept since seal(), else one written now."""
+        if not self.enabled:
+            return
         try:
-            with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".manifest-", delete=False) as out:
-                out.write(header("0" * 64) + b"\n")
-                digest = hashlib.sha256()
-                for chunk in _json_chunks(self.used):
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.seek(0)
-                out.write(header(digest.hexdigest()))
-            os.replace(out.name, self.folder / MANIFEST)
+            if self._sealed != len(self.used) or not os.path.exists(self._prepared):
+                self._write_manifest(self._prepared)
+            os.replace(self._prepared, self.folder / MANIFEST)
             self._drop_unused({entry[0] for entry in self.used.values() if entry[0] not in NOT_OBJECTS})
             os.unlink(self.folder / BUILDING)
         except OSError as exc:
+            self.discard_prepared()
             self.say(f"生成缓存无法保存（{exc.strerror or exc}），下次将完整生成。")
