@@ -180,3 +180,32 @@ def test_what_git_does_not_vouch_for_is_still_seen(project, capsys, change) -> N
     change(project)
     assert not build(project, out, capsys)[0].unchanged
     assert build(project, out, capsys)[0].unchanged
+
+
+def link_a_record(project: Path) -> Path:
+    """A list file that is a symbolic link to one outside the project (the loader takes linked files)."""
+    record = project / "content/lists/2026/JDZ-2026-002.yaml"
+    target = project.parent / "JDZ-2026-002.yaml"
+    target.write_text(record.read_text("utf-8"), "utf-8")
+    record.unlink()
+    record.symlink_to(target)
+    return target
+
+
+@pytest.mark.parametrize("in_git", [True, False])
+def test_an_edit_to_the_file_a_record_links_to_is_seen(project, capsys, in_git) -> None:
+    """git sees a link, not what it points to; nor does a status of the link itself."""
+    import shutil
+
+    target = link_a_record(project)
+    if in_git:
+        git(project, "add", "-A")
+        git(project, "commit", "-qm", "链接")
+    else:
+        shutil.rmtree(project / ".git")
+    out = project / "output"
+    build(project, out, capsys)
+    assert build(project, out, capsys)[0].unchanged
+    target.write_text(target.read_text("utf-8").replace("title: ", "title: （链接处改）", 1), "utf-8")
+    assert not build(project, out, capsys)[0].unchanged
+    assert "（链接处改）" in (out / "lists/JDZ-2026-002/index.html").read_text("utf-8")

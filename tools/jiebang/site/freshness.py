@@ -15,9 +15,11 @@ git calls unchanged is git's to vouch for, and it does so by its bytes when its 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
 import subprocess
 import time
 from dataclasses import dataclass
@@ -45,6 +47,9 @@ def _statuses(folder: Path, floor_ns: int) -> tuple[list, bool]:
     for name, status in tree_files(folder).items():
         if "__pycache__" in name.split("/"):
             continue
+        if stat.S_ISLNK(status.st_mode):  # the build reads the file it points to
+            with contextlib.suppress(OSError):
+                status = os.stat(folder / name)
         found.append((name, status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns))
         trusted &= max(status.st_mtime_ns, status.st_ctime_ns) < floor_ns
     found.sort()
@@ -57,11 +62,14 @@ def _from_git(project: Path, floor_ns: int) -> tuple[list, bool] | None:
     that differs from them (changed, untracked or ignored), its status as the walk gives it. A file
     git calls unchanged is unchanged: git compares the bytes of one whose status is too recent to tell
     (racy git), so a commit is trusted at once. None where git cannot vouch: not a work tree, no git,
-    an entry git is told not to check (assume-unchanged, skip-worktree), a repository inside."""
+    an entry git is told not to check (assume-unchanged, skip-worktree), a repository inside, a
+    symbolic link (the build reads its target, which git does not see)."""
     def git(*args: str) -> bytes:
         return subprocess.run(["git", "--no-optional-locks", *args], cwd=project, capture_output=True,
                               check=True).stdout
 
+    if any(os.path.islink(project / name) for name in ("content", "theme")):
+        return None
     try:
         top = git("rev-parse", "--show-toplevel").decode().strip()
         index = git("ls-files", "-s", "-v", "-z", "--", "content", "theme")
@@ -69,7 +77,8 @@ def _from_git(project: Path, floor_ns: int) -> tuple[list, bool] | None:
                      "--ignored=matching", "--", "content", "theme")
     except (OSError, subprocess.CalledProcessError, UnicodeDecodeError):
         return None
-    if any(entry and not entry.startswith(b"H ") for entry in index.split(b"\0")):
+    # A link's target is what the build reads, and git sees only the link: walk instead.
+    if any(entry and not entry.startswith(b"H ") or entry.startswith(b"H 120000") for entry in index.split(b"\0")):
         return None
     changed, trusted = [], True
     for item in filter(None, status.split(b"\0")):
@@ -85,6 +94,8 @@ def _from_git(project: Path, floor_ns: int) -> tuple[list, bool] | None:
             return None
         if "__pycache__" in name.split("/"):
             continue
+        if stat.S_ISLNK(status_now.st_mode):
+            return None
         changed.append((name, state, status_now.st_size, status_now.st_ino, status_now.st_mtime_ns,
                         status_now.st_ctime_ns))
         trusted &= max(status_now.st_mtime_ns, status_now.st_ctime_ns) < floor_ns
