@@ -571,9 +571,16 @@ def test_the_compiled_theme_is_kept_and_a_damaged_or_reconfigured_one_is_never_r
         settings = project / "pelicanconf.py"
         with settings.open("a", encoding="utf-8") as more:
             more.write("\nJINJA_ENVIRONMENT = {'trim_blocks': False, 'lstrip_blocks': True, 'extensions': []}\n")
+        before = {path.name for path in kept.glob("*.jinja")}
         warm, cold = build_both(project, tmp_path / "reconfigured")
         assert_same(warm, cold)
         assert files(warm)["index.html"] != files(tmp_path / "again")["index.html"]  # the setting shows
+        # What the earlier configuration compiled is gone (templatecache.prune): one file per template.
+        after = {path.name for path in kept.glob("*.jinja")}
+        assert after and not before & after and len(after) == len(before)
+        calls.clear()
+        build_site(project, tmp_path / "again-reconfigured", commit="test")
+        assert calls == []  # and what it kept is what the next build runs
         # Text changed inside the compiled code (which Jinja would load and run), or the file cut short.
         for i, path in enumerate(sorted(kept.glob("*.jinja"))):
             data = path.read_bytes()

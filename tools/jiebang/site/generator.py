@@ -169,3 +169,4 @@ class JiebangGenerator(Generator):
         sitemap.write_sitemap(list(saved), self.settings, output, self.context, self.site, self.history)
         slugs.keep(self.slugs)
         templatecache.memo_of(self.env).keep()
+        templatecache.prune(self.env)

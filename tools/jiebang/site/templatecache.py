@@ -98,6 +98,30 @@ def attach(env: Environment, folder: Path | None) -> None:
     env.__dict__["_jiebang_memo"] = TemplateMemo(folder / MEMO if folder else None, env)
 
 
+def prune(env: Environment) -> None:
+    """Remove the compiled files no template of the theme would load now: those of templates since
+    removed or renamed, and those compiled under an earlier configuration (another Jinja, other
+    delimiters or whitespace settings), which the folder would otherwise keep for ever."""
+    cache = env.bytecode_cache
+    if not isinstance(cache, CheckedBytecodeCache) or env.loader is None:
+        return
+    try:
+        names = env.list_templates()
+    except TypeError:  # a loader that cannot list its templates: keep everything
+        return
+    wanted = set()
+    for name in names:
+        try:
+            _, filename, _ = env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            continue
+        wanted.add(cache.pattern % cache.get_cache_key(name, filename))
+    folder = Path(cache.directory)
+    for path in folder.glob(cache.pattern % "*"):
+        if path.name not in wanted:
+            path.unlink(missing_ok=True)
+
+
 def memo_of(env: Environment) -> TemplateMemo:
     memo: Any = env.__dict__.get("_jiebang_memo")
     if memo is None:
