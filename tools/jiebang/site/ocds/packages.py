@@ -20,7 +20,8 @@ from typing import Any
 from ..fingerprints import Fingerprints
 from ..model import SiteData
 from ..outputcache import OutputCache
-from .process import releases_of, what_the_day_decides
+from .notices import what_the_day_decides
+from .releases import releases_of
 from .values import Publisher, stamp
 
 VERSION = "1.1"
