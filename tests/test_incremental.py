@@ -758,14 +758,15 @@ def test_the_manifest_is_written_in_pieces_and_read_back_whole(tmp_path: Path, m
     """OutputCache.save writes the manifest a batch of entries at a time (at national scale it is 130 MB,
     and whole it was three copies in memory): what the next build reads is every entry, its checksum
     right, for any number of entries around a batch's size."""
-    from jiebang.site import outputcache
-    from jiebang.site.outputcache import OutputCache, _json_chunks
+    from jiebang.site import manifest
+    from jiebang.site.manifest import json_chunks as _json_chunks
+    from jiebang.site.outputcache import OutputCache
 
     for count in (0, 1, 2, 3, 5):
         mapping = {f"key-{i}": [f"{i:064x}", i, -i] for i in range(count)}
         assert json.loads(b"".join(_json_chunks(mapping, size=2))) == mapping
-    whole = outputcache._json_chunks
-    monkeypatch.setattr(outputcache, "_json_chunks", lambda mapping: whole(mapping, size=2))
+    whole = manifest.json_chunks
+    monkeypatch.setattr(manifest, "json_chunks", lambda mapping: whole(mapping, size=2))
     cache = OutputCache(tmp_path / "cache", "v")
     for name in "abcde":
         cache.write(tmp_path / "site", f"{name}.html", name.encode(), f"key-{name}")

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
-import json
 import os
 import shutil
 import tempfile
@@ -29,7 +27,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from . import manifest as manifest_file
 from .cachekeys import FORMAT, Uncacheable, digest_of
+from .links import link_anew, link_or_copy
 
 MANIFEST = "manifest.json"
 BUILDING = ".building"  # kept in the cache folder while a build that may store objects runs
@@ -39,48 +39,6 @@ PARTS = "#parts"  # beside a file's key: the fragments it was put together from 
 # last build's file each fragment it was put together from lies (OutputCache.pieces).
 PIECES, PIECES_OF = "pieces", "#pieces:"
 NOT_OBJECTS = (TREE, PIECES)  # entries that name no stored object of their own
-def _linkable(source: Path | str, target: Path | str) -> bool:
-    """Link `target` to `source`; False when the file system refuses (then the caller copies)."""
-    try:
-        os.link(source, target)
-    except OSError:
-        return False
-    return True
-
-
-def _link_anew(source: str, target: str, there: bool) -> None:
-    """Link `target` to `source`, replacing whatever is there (`there`: something was when the build
-    began), never writing through it: it may be another stored object."""
-    if there:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(target)
-    try:
-        os.link(source, target)
-        return
-    except FileNotFoundError:  # its folder is not there yet
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-    except FileExistsError:  # written earlier in this build, or linked already
-        here, stored = os.lstat(target), os.stat(source)
-        if (here.st_ino, here.st_dev) == (stored.st_ino, stored.st_dev):
-            return
-        os.unlink(target)
-    except OSError:  # another file system, or links refused: copy
-        shutil.copyfile(source, target)
-        return
-    if not _linkable(source, target):
-        shutil.copyfile(source, target)
-
-
-def _json_chunks(mapping: dict, size: int = 20_000) -> Iterable[bytes]:
-    """`mapping` as one JSON object, written `size` entries at a time by json's C encoder: the manifest
-    at national scale is 130 MB, and as one string, then its bytes, then those with the header, it
-    was three copies at the end of the build, when the most else is held."""
-    items, first = iter(mapping.items()), True
-    yield b"{"
-    while batch := dict(itertools.islice(items, size)):
-        yield (b"" if first else b",") + json.dumps(batch, separators=(",", ":"))[1:-1].encode()
-        first = False
-    yield b"}"
 
 
 class OutputCache:
@@ -147,20 +105,13 @@ class OutputCache:
             self._sweep = True
             return
         try:
-            with open(manifest, "rb") as source:  # the header line, then the rest: no copy of a 130 MB file
-                meta, payload = json.loads(source.readline()), source.read()
-            if meta.get("format") != FORMAT or hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
-                raise ValueError("checksum")
-            entries = json.loads(payload)
-            del payload
-            if not isinstance(entries, dict):
-                raise ValueError("entries")
+            version, entries = manifest_file.read(manifest, FORMAT)
             # The stored objects are named by their bytes, whatever made them: another version's keys
             # are ignored, but its objects are not written again (so the sites linked to them, the
             # spare among them, stay linked, and the next build need not delete them file by file).
             self._stored = {sha: (size, mtime) for sha, size, mtime in
                             (e for e in entries.values() if e[0] not in NOT_OBJECTS)}
-            if meta.get("version") != self.version:
+            if version != self.version:
                 self.say("生成缓存来自另一版本的 jiebang，已忽略，本次完整生成。")
                 return
             self.entries = entries
@@ -188,7 +139,7 @@ class OutputCache:
             # its inode, from the walk, says so without a status of its own (half a million of them).
             linked = self.linked.get(save_as)
             if linked != stat.st_ino or self.linked_device != stat.st_dev:
-                _link_anew(source, target, there=linked is not None)
+                link_anew(source, target, there=linked is not None)
         except OSError:
             return False
         self.used[key] = self.entries[key]  # the same list: at national scale there are half a million
@@ -263,8 +214,7 @@ class OutputCache:
             temporary = stored.with_name(f".{stored.name}.{os.getpid()}")
             temporary.unlink(missing_ok=True)
             if isinstance(data, Path):  # the site's file, streamed by its writer: linked, not copied (keep())
-                if not _linkable(data, temporary):
-                    shutil.copyfile(data, temporary)
+                link_or_copy(data, temporary)
             else:
                 temporary.write_bytes(data)
             os.chmod(temporary, 0o444)  # a stored object is never edited in place
@@ -469,17 +419,7 @@ class OutputCache:
                     os.unlink(name)
 
     def _write_manifest(self, path: str) -> None:
-        def header(sha: str) -> bytes:  # of one length whatever the sha: written again once it is known
-            return json.dumps({"format": FORMAT, "version": self.version, "sha256": sha}).encode()
-
-        with open(path, "wb") as out:
-            out.write(header("0" * 64) + b"\n")
-            digest = hashlib.sha256()
-            for chunk in _json_chunks(self.used):
-                digest.update(chunk)
-                out.write(chunk)
-            out.seek(0)
-            out.write(header(digest.hexdigest()))
+        manifest_file.write(path, FORMAT, self.version, self.used)
 
     def save(self) -> None:
         """Keep what this build used (so the cache never grows past one site), atomically: the manifest
