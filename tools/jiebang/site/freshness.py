@@ -50,10 +50,20 @@ def _statuses(folder: Path, floor_ns: int) -> tuple[list, bool]:
         if stat.S_ISLNK(status.st_mode):  # the build reads the file it points to
             with contextlib.suppress(OSError):
                 status = os.stat(folder / name)
-        found.append((name, status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns))
-        trusted &= max(status.st_mtime_ns, status.st_ctime_ns) < floor_ns
+        found.append(_stated(name, status))
+        trusted &= _settled(status, floor_ns)
     found.sort()
     return found, trusted
+
+
+def _stated(name: str, status: os.stat_result, *more: str) -> tuple:
+    """A file in a build's key: its name and the status an edit cannot leave unchanged."""
+    return (name, *more, status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def _settled(status: os.stat_result, floor_ns: int) -> bool:
+    """Whether a file's status is old enough to show the next edit (see RACY_SECONDS)."""
+    return max(status.st_mtime_ns, status.st_ctime_ns) < floor_ns
 
 
 def _from_git(project: Path, floor_ns: int) -> tuple[list, bool] | None:
@@ -78,7 +88,7 @@ def _from_git(project: Path, floor_ns: int) -> tuple[list, bool] | None:
     except (OSError, subprocess.CalledProcessError, UnicodeDecodeError):
         return None
     # A link's target is what the build reads, and git sees only the link: walk instead.
-    if any(entry and not entry.startswith(b"H ") or entry.startswith(b"H 120000") for entry in index.split(b"\0")):
+    if any(entry and (not entry.startswith(b"H ") or entry.startswith(b"H 120000")) for entry in index.split(b"\0")):
         return None
     changed, trusted = [], True
     for item in filter(None, status.split(b"\0")):
@@ -96,9 +106,8 @@ def _from_git(project: Path, floor_ns: int) -> tuple[list, bool] | None:
             continue
         if stat.S_ISLNK(status_now.st_mode):
             return None
-        changed.append((name, state, status_now.st_size, status_now.st_ino, status_now.st_mtime_ns,
-                        status_now.st_ctime_ns))
-        trusted &= max(status_now.st_mtime_ns, status_now.st_ctime_ns) < floor_ns
+        changed.append(_stated(name, status_now, state))
+        trusted &= _settled(status_now, floor_ns)
     return [hashlib.sha256(index).hexdigest(), changed], trusted
 
 
