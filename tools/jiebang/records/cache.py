@@ -4,7 +4,8 @@ nor checked again.
 What is kept, per record file: the sha256 of its bytes, its typed data, the positions of its values
 (load.Document's marks), what the loader refused, and what its own checks found (its schema and the
 record checks, records/diagnostics.RecordFindings) with the regulation version they were checked
-against. Whole-tree checks are never cached: they run every time, on the cached records.
+against. Beside them, a memo of what the whole-tree checks that read the tree in groups found in each
+group (rules/scopes.py, which says what its keys hold); the other whole-tree checks run every time.
 
 Never wrong, because an entry is used only when everything that shaped it is the same:
   - the whole cache is keyed (`cache_key`) by the source of `records/`, `rules/` and the schemas (the
@@ -23,7 +24,8 @@ taken for unchanged; ctime cannot be set back by a program, so restoring an mtim
 Files, in the cache folder (by default `cache/` beside the content root; `records-<root>` names the
 content root by a hash of its absolute path): a base holding every entry, and a delta holding the
 entries changed since, so a run after one edit writes a few kilobytes, not the whole cache; the delta
-is folded into a new base when it grows past a tenth of it. Each file starts with a header line (format,
+is folded into a new base when it grows past a tenth of it; and the memo, rewritten whole when it
+changed (`records-<root>.groups`, a megabyte for a national tree). Each file starts with a header line (format,
 cache key, length and CRC-32 of the payload, and for a delta the base it extends) and is written to a
 temporary file and renamed over the old one. A file that is truncated, garbled, of another format or
 key, is ignored with one line on stderr, never trusted, and replaced at the end of the run; the payload
@@ -127,6 +129,8 @@ class RecordCache:
         self.name = "records-" + hashlib.sha256(os.path.abspath(root).encode()).hexdigest()[:16]
         self.base_path = self.folder / f"{self.name}.base"
         self.delta_path = self.folder / f"{self.name}.delta"
+        self.memo_path = self.folder / f"{self.name}.groups"
+        self._memo: Memo | None = None
         self.enabled = True
         self._said = False
         self._base = _Pack.empty()
@@ -174,7 +178,17 @@ class RecordCache:
             if was:
                 gc.enable()
 
-    def _read(self, path: Path, kind: str, token: str | None) -> tuple[str, _Pack] | None:
+    @property
+    def memo(self) -> Memo | None:
+        """The findings of grouped tree checks, read when first asked for; None without a cache."""
+        if not self.enabled:
+            return None
+        if self._memo is None:
+            kept = self._read(self.memo_path, "groups", None, _memo_entries)
+            self._memo = Memo(kept[1] if kept is not None else {})
+        return self._memo
+
+    def _read(self, path: Path, kind: str, token: str | None, make: Any = None) -> tuple[str, Any] | None:
         try:
             blob = path.read_bytes()
         except FileNotFoundError:
@@ -193,7 +207,7 @@ class RecordCache:
             if kind == "delta" and header.get("base") != token:
                 return None  # a delta of an earlier base, left by a run that stopped between two writes
             try:
-                pack = _Pack(_Unpickler(io.BytesIO(payload)).load())
+                pack = (make or _Pack)(_Unpickler(io.BytesIO(payload)).load())
             except Damaged:
                 raise
             except Exception as exc:  # a payload that passed its checksum but is not ours
@@ -279,30 +293,35 @@ class RecordCache:
             where = self._where(rel)
             if where is not None and record.findings is not where[0].findings[where[1]]:
                 changed[rel] = (*where[0].entry(where[1])[:8], record.findings)  # checked again: another regulation
-        if not changed and self._base.index:
-            return
-        delta = {**self._delta.entries(), **changed}
         try:
-            if self._base.index and len(delta) <= max(1000, len(self._base.index) // 10):
-                self._write(self.delta_path, "delta", self._token, delta)
-            else:
-                current = {}
-                for _, rel in self._files:
-                    entry = delta.get(rel) or self._entry(rel)
-                    if entry is not None:
-                        current[rel] = entry
-                token = hashlib.sha256(f"{self.started} {os.getpid()} {len(current)}".encode()).hexdigest()[:16]
-                self._write(self.base_path, "base", token, current)
-                _remove(self.delta_path)
+            if self._memo is not None and self._memo.changed:
+                self._write(self.memo_path, "groups", "", self._memo.now)
+            if changed or not self._base.index:
+                self._save_entries(changed)
         except Exception as exc:  # noqa: BLE001 - a cache that cannot be kept must not fail the validation
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
             self._note(f"jiebang: 无法写入记录缓存 {display_path(self.folder)}（{why}），下次运行将重新检查。")
 
-    def _write(self, path: Path, kind: str, token: str, entries: dict[str, Entry]) -> None:
-        payload = pickle.dumps(_columns(entries), protocol=5)
+    def _save_entries(self, changed: dict[str, Entry]) -> None:
+        delta = {**self._delta.entries(), **changed}
+        if self._base.index and len(delta) <= max(1000, len(self._base.index) // 10):
+            self._write(self.delta_path, "delta", self._token, _columns(delta))
+        else:
+            current = {}
+            for _, rel in self._files:
+                entry = delta.get(rel) or self._entry(rel)
+                if entry is not None:
+                    current[rel] = entry
+            token = hashlib.sha256(f"{self.started} {os.getpid()} {len(current)}".encode()).hexdigest()[:16]
+            self._write(self.base_path, "base", token, _columns(current))
+            _remove(self.delta_path)
+
+    def _write(self, path: Path, kind: str, token: str, content: Any) -> None:
+        payload = pickle.dumps(content, protocol=5)
         header = {"format": FORMAT, "key": cache_key(), "kind": kind, "root": os.path.abspath(self.root),
                   "length": len(payload), "crc32": zlib.crc32(payload)}
-        header["token" if kind == "base" else "base"] = token
+        if kind != "groups":
+            header["token" if kind == "base" else "base"] = token
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             with open(temporary, "wb") as stream:
@@ -311,6 +330,34 @@ class RecordCache:
             os.replace(temporary, path)  # atomic: a reader sees the old file or the new, never half of one
         finally:
             _remove(temporary)
+
+
+class Memo:
+    """The findings of grouped tree checks by group key (rules/scopes.py): those the last run kept, and
+    those this run used or made, which are all the next run keeps."""
+
+    def __init__(self, kept: dict[bytes, tuple]) -> None:
+        self.kept = kept
+        self.now: dict[bytes, tuple] = {}
+
+    def get(self, key: bytes) -> tuple | None:
+        rows = self.kept.get(key)
+        if rows is not None:
+            self.now[key] = rows
+        return rows
+
+    def put(self, key: bytes, rows: tuple) -> None:
+        self.now[key] = rows
+
+    @property
+    def changed(self) -> bool:
+        return self.now.keys() != self.kept.keys()
+
+
+def _memo_entries(content: Any) -> dict[bytes, tuple]:
+    if not isinstance(content, dict) or not all(isinstance(k, bytes) and isinstance(v, tuple) for k, v in content.items()):
+        raise Damaged("内容不完整")
+    return content
 
 
 def _remove(path: Path) -> None:

@@ -36,6 +36,6 @@ from .registry import (  # noqa: F401  (the registry's names, as the rules packa
     declare,
     record_check,
     run_record_checks,
-    run_tree_checks,
     tree_check,
 )
+from .scopes import run_tree_checks  # noqa: F401

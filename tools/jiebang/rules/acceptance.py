@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..records.content import ContentTree, as_date
 from ..records.lifecycle import ACCEPTANCE, Timeline
 from .money import percent
-from .registry import ERROR, Findings, declare, tree_check
+from .registry import BY_LIST, ERROR, Findings, declare, tree_check
 
 DEADLINE = declare("acceptance.deadline", ERROR, "第十三条", "执行期满1个月后才申请验收")
 COMPLETION = declare("acceptance.completion", ERROR, "第十四条", "完成不足80%却验收合格")
@@ -21,7 +21,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-@tree_check
+@tree_check(scope=BY_LIST)
 def acceptance(tree: ContentTree, findings: Findings) -> None:
     for list_id in tree.notices_by_list:
         timeline = Timeline.of(tree, list_id)

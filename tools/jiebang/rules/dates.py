@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..records.content import ContentTree, Record, as_date
 from ..records.schema import field_name
-from .registry import ERROR, Findings, declare, record_check, tree_check
+from .lifecycle import ids_by_list
+from .registry import BY_LIST, ERROR, Findings, declare, record_check, tree_check
 
 ORDER = declare("date.order", ERROR, "完整性", "日期先后顺序不对")
 
@@ -38,14 +39,14 @@ def spans_in_order(record: Record, regulation, tree, findings: Findings) -> None
                              f"更正日期 {_show(when)} 早于发布日期 {_show(published)}：发布前的修改不需要更正说明。")
 
 
-@tree_check
+@tree_check(scope=BY_LIST)
 def notices_after_their_list(tree: ContentTree, findings: Findings) -> None:
-    records = {r.id: r for r in tree.records}
+    records = ids_by_list(tree)
     for notice in tree.results:
         target_id = notice.text("target") if notice.text("kind") == "更正公告" else notice.text("list")
-        target = records.get(target_id) if target_id else None
+        target = records[BY_LIST.group(notice)].get(target_id) if target_id else None
         if target is None or notice.date is None or target.date is None:
-            continue
+            continue  # a correction of another list's record: result.list_ref says so
         if notice.date < target.date:
             findings.add(ORDER, notice, ("date",),
                          f"公告日期 {_show(notice.date)} 早于其所涉 {target.id} 的发布日期 {_show(target.date)}。")

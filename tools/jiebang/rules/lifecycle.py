@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..records.content import ContentTree, as_date
+from collections.abc import Hashable
+
+from ..records.content import ContentTree, Record, as_date
 from ..records.lifecycle import (
     ACCEPTANCE,
     AWARD,
@@ -15,7 +17,7 @@ from ..records.lifecycle import (
     TRANCHE,
     Timeline,
 )
-from .registry import ERROR, Findings, declare, tree_check
+from .registry import BY_LIST, ERROR, Findings, declare, tree_check
 
 LIST_REF = declare("result.list_ref", ERROR, "第九条", "公告所属榜单不存在")
 ORDER = declare("lifecycle.order", ERROR, "第九条", "公告顺序不符合项目流程")
@@ -25,9 +27,9 @@ TERMINATION_FUNDING = declare("termination.funding", ERROR, "第十一条", "终
 NEEDS_PROJECT = {TRANCHE, MIDTERM, EXTENSION, ACCEPTANCE}
 
 
-@tree_check
+@tree_check(scope=BY_LIST)
 def list_references(tree: ContentTree, findings: Findings) -> None:
-    known = {r.id for r in tree.records}
+    ids = ids_by_list(tree)
     for notice in tree.results:
         list_id = notice.data.get("list")
         if isinstance(list_id, str) and list_id not in tree.list_by_id:
@@ -36,11 +38,22 @@ def list_references(tree: ContentTree, findings: Findings) -> None:
         if isinstance(own, str) and isinstance(list_id, str) and not own.startswith(list_id + "-R"):
             findings.add(LIST_REF, notice, ("id",), f"公告编号 {own} 应以所属榜单编号 {list_id}-R 开头。")
         target = notice.data.get("target")
-        if notice.data.get("kind") == CORRECTION and isinstance(target, str) and target not in known:
-            findings.add(LIST_REF, notice, ("target",), f"更正对象 {target} 不存在：请核对被更正的榜单或公告编号。")
+        if (notice.data.get("kind") == CORRECTION and isinstance(target, str) and isinstance(list_id, str)
+                and target not in ids[list_id]):
+            findings.add(LIST_REF, notice, ("target",),
+                         f"更正对象 {target} 不是所属榜单 {list_id} 或其公告：请核对被更正的榜单或公告编号。")
 
 
-@tree_check
+def ids_by_list(tree: ContentTree) -> dict[Hashable, dict[str, Record]]:
+    """Each list's own records (the list and the notices that name it) by id, the last of an id winning:
+    a 更正公告 corrects one of these, and nothing of another list."""
+    found: dict[Hashable, dict[str, Record]] = {}
+    for record in tree.records:
+        found.setdefault(BY_LIST.group(record), {})[record.id] = record
+    return found
+
+
+@tree_check(scope=BY_LIST)
 def notice_order(tree: ContentTree, findings: Findings) -> None:
     for list_id in tree.notices_by_list:
         if list_id in tree.list_by_id:

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..records.content import ContentTree, Record
 from ..records.lifecycle import ACCEPTANCE, MIDTERM, TERMINATION, TRANCHE, Timeline
 from ..records.regulation import Regulation
-from .registry import ERROR, Findings, declare, record_check, tree_check
+from .registry import BY_LIST, ERROR, Findings, declare, record_check, tree_check
 
 LIST_AMOUNT_MIN = declare("money.list_amount_min", ERROR, "第六条", "榜单金额低于下限")
 SUBSIDY_RATIO = declare("money.subsidy_ratio", ERROR, "第六条", "财政资助超过榜单金额的比例上限")
@@ -47,7 +47,7 @@ def list_amounts(record: Record, regulation: Regulation, tree, findings: Finding
                      f"榜单金额（支付揭榜单位研发资金）{wan(to_solver)}高于预计项目经费 {wan(total)}：前者是后者的一部分。")
 
 
-@tree_check
+@tree_check(scope=BY_LIST)
 def subsidy_limits(tree: ContentTree, findings: Findings) -> None:
     for notice in tree.results:
         if notice.data.get("kind") != "立项":
@@ -69,7 +69,7 @@ def subsidy_limits(tree: ContentTree, findings: Findings) -> None:
                          article=regulation.article("subsidy_cap_wan"))
 
 
-@tree_check
+@tree_check(scope=BY_LIST)
 def tranches(tree: ContentTree, findings: Findings) -> None:
     for list_id in tree.notices_by_list:
         timeline = Timeline.of(tree, list_id)

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from ..records.content import ContentTree, Record, as_date
 from ..records.regulation import Regulation
-from .registry import WARNING, Findings, declare, record_check, tree_check
+from .registry import WARNING, Findings, Scope, declare, record_check, tree_check
 
 PER_YEAR = declare("projects.per_year", WARNING, "第三条", "一年立项超过5个")
 PERIOD = declare("period.years", WARNING, "第三条", "实施周期不是3年")
@@ -21,14 +21,24 @@ def period_years(record: Record, regulation: Regulation, tree, findings: Finding
                      article=regulation.article("period_years"))
 
 
-@tree_check
+def _signed_year(record: Record) -> int | None:
+    """The year a project's 任务书 was signed (its 立项 notice's date if none is given); None for others."""
+    if record.kind != "result" or record.data.get("kind") != "立项":
+        return None
+    signed = as_date(record.data.get("contract_date")) or record.date
+    return signed.year if signed else None
+
+
+BY_SIGNED_YEAR = Scope("signed year", _signed_year)  # a year's projects are counted among themselves
+
+
+@tree_check(scope=BY_SIGNED_YEAR)
 def projects_per_year(tree: ContentTree, findings: Findings) -> None:
     by_year: dict[int, list[Record]] = defaultdict(list)
     for notice in tree.results:
-        if notice.data.get("kind") == "立项":
-            signed = as_date(notice.data.get("contract_date")) or notice.date
-            if signed:
-                by_year[signed.year].append(notice)
+        year = _signed_year(notice)
+        if year is not None:
+            by_year[year].append(notice)
     for year, notices in by_year.items():
         notices.sort(key=lambda n: (as_date(n.data.get("contract_date")) or n.date, n.id))
         regulation = tree.regulations.in_force(notices[0].date)

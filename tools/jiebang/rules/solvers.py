@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from ..records.content import ContentTree
 from ..records.orgs import credit_code_valid, region_code
-from .registry import ERROR, Findings, declare, tree_check
+from .registry import BY_LIST, ERROR, Findings, declare, tree_check
 
 RELATED = declare("solver.related_party", ERROR, "第五条（一）", "揭榜方是需求方或其关联单位")
 HOST = declare("solver.host_enterprise", ERROR, "第五条（五）", "缺少市域内承接企业")
 
 
-@tree_check
+@tree_check(scope=BY_LIST)
 def solvers(tree: ContentTree, findings: Findings) -> None:
     for notice in tree.results:
         found = notice.data.get("solvers")

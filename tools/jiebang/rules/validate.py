@@ -3,7 +3,8 @@
 A record's own checks (its JSON Schema and the record checks) depend on nothing but the record and the
 regulation version in force on its date, so their findings are kept with the record (`Record.findings`)
 and, through the record cache, reused while both are unchanged. The tree checks (ids, lifecycles,
-money across notices …) always run, over every record. Where many records need their own checks, they
+money across notices …) run over every record, except that those that read a list and its notices
+together run only over the lists whose records changed (rules/scopes.py). Where many records need their own checks, they
 are run in forked worker processes, which inherit the loaded tree instead of being sent it.
 """
 
@@ -18,7 +19,8 @@ from ..records.diagnostics import Diagnostic, RecordFindings, Severity, display_
 from ..records.parallel import fork_map, worth_forking
 from ..records.roots import find_root
 from ..records.schema import schema_diagnostics
-from .registry import Findings, run_record_checks, run_tree_checks
+from .registry import Findings, run_record_checks
+from .scopes import run_tree_checks
 
 
 class ContentRootError(Exception):
@@ -53,7 +55,7 @@ def check_tree(tree: ContentTree, loading: list[Diagnostic], workers: int | None
         if not record.broken and (record.findings[1] or record.findings[2]):
             found += from_rows(record.file, record.findings[1] + record.findings[2])
     findings = Findings()
-    run_tree_checks(tree, findings)
+    run_tree_checks(tree, findings, tree.cache.memo if tree.cache is not None else None)
     if tree.cache is not None:
         tree.cache.save(tree)
     return found + findings.items
