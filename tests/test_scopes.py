@@ -166,3 +166,20 @@ def test_a_record_moved_to_another_list_is_checked_in_its_new_group(root: Conten
     warm = memo_tree(root.path, tmp_path / "cache")
     assert warm == cold(root.path) and any("result.list_ref" in line for line in warm)
 
+
+@pytest.mark.parametrize("where", ["inside", "parent", "sibling", "absolute", "itself"])
+@pytest.mark.parametrize("rel", ["lists/2022/JDZ-2022-001.yaml", "results/2022/a b.yaml", "lists/./x.yaml",
+                                 "lists/../results/x.yaml", "x.yaml"])
+def test_a_records_file_is_named_as_display_path_names_it(where: str, rel: str, tmp_path: Path, monkeypatch) -> None:
+    """Findings name ten thousand files; the shortcut that names them must agree with relpath exactly."""
+    from jiebang.records.diagnostics import display_below, display_path
+
+    root = tmp_path / "project" / "content"
+    root.mkdir(parents=True)
+    cwd = {"inside": root / "lists", "parent": tmp_path / "project", "sibling": tmp_path / "elsewhere",
+           "absolute": tmp_path, "itself": root}[where]
+    cwd.mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(cwd)
+    shown_root = root if where == "absolute" else Path(display_path(root))
+    for given in (root, shown_root):
+        assert display_below(given, rel) == display_path(given / rel)

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
-from .diagnostics import Diagnostic, display_path
+from .diagnostics import Diagnostic, display_below, display_path
 from .load import parse_document, read_bytes
 from .parallel import fork_map, worth_forking
 from .positions import Document, marks_from_bytes, marks_to_bytes
@@ -92,7 +92,7 @@ class Record:
     @_once
     def file(self) -> str:
         """As diagnostics name it."""
-        return display_path(self.path)
+        return display_below(self._root, self.rel)
 
     @_once
     def doc(self) -> Document:

@@ -10,6 +10,7 @@ import os
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 
 from .hidden import HIDDEN_CHARS
@@ -59,6 +60,24 @@ def display_path(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+
+
+def display_below(root: Path, rel: str) -> str:
+    """display_path(root / rel), for `rel` a path below `root` with "/": the root's part is worked out
+    once per root and working directory, since a national tree's findings name ten thousand files and
+    relpath costs more than the rest of the finding. The two agree because relpath is lexical; where the
+    root is not below the working directory, relpath may climb back into it, so it is asked."""
+    if os.sep != "/" or rel.startswith(("/", "./", "../")) or "/./" in rel or "/../" in rel or "//" in rel:
+        return display_path(root / rel)
+    base = _display_root(os.fspath(root), os.getcwd())
+    if base == ".." or base.startswith(("../", "/")):
+        return display_path(root / rel)
+    return rel if base == "." else f"{base}/{rel}"
+
+
+@lru_cache(maxsize=64)
+def _display_root(root: str, cwd: str) -> str:  # cwd: only in the key, as relpath reads it itself
+    return display_path(Path(root))
 
 
 _INVISIBLE = re.compile(f"[\\x00-\\x1f\\x7f{HIDDEN_CHARS}]")  # the same characters the rules see through
