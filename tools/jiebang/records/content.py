@@ -9,7 +9,7 @@ import hashlib
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -65,18 +65,25 @@ class Record:
     Built by `load_tree`, from the file or from the record cache; its `doc` (the data with the position
     of every value) and its `path` and `file` are made when first asked for, since a national tree has
     ninety thousand records and most are never reported on. `findings` holds what the per-record
-    checks found (rules/validate.py), kept with it for the cache."""
+    checks found (rules/validate.py) and `groups` the groups the tree checks read it in
+    (rules/scopes.py), kept with it for the cache."""
 
     def __init__(self, kind: str, root: Path, rel: str, raw: Any, *, digest: str = "", broken: bool = False,
                  doc: Document | None = None, marks: bytes | None = None, maps: tuple | None = None,
-                 findings: Any = None, file: str | None = None) -> None:
+                 findings: Any = None, groups: dict | None = None, file: str | None = None,
+                 load: Callable[[], tuple[Any, bytes | None]] | None = None) -> None:
         self.kind = kind  # "list" or "result"
-        self.data: dict = raw if isinstance(raw, dict) else {}
         self.broken = broken  # the loader refused part of it: report that, not what follows from it
         self.digest = digest  # sha256 of the file's bytes, hex
         self.findings = findings
+        self.groups = groups  # the group it is in for each scope of the tree checks (rules/scopes.py), by scope
         self.rel = rel  # where it lives below the content root, with "/" (lists/2022/JDZ-2022-001.yaml)
-        self._root, self._raw, self._marks, self._maps = root, raw, marks, maps
+        self._root, self._maps = root, maps
+        if load is None:
+            self._raw, self._marks = raw, marks
+            self.data: dict = raw if isinstance(raw, dict) else {}
+        else:  # from the record cache, which reads the typed data and the marks only when asked (`data`)
+            self._load = load
         if doc is not None:
             self.doc = doc
         if file is not None:
@@ -95,7 +102,13 @@ class Record:
         return display_below(self._root, self.rel)
 
     @_once
+    def data(self) -> dict:  # only for a record made with `load`: the others set it when made
+        self._raw, self._marks = self._load()
+        return self._raw if isinstance(self._raw, dict) else {}
+
+    @_once
     def doc(self) -> Document:
+        self.data  # noqa: B018 - read for what loading it sets: _raw and _marks
         marks = marks_from_bytes(self._marks) if self._marks is not None else None
         return Document(self.file, self._raw, marks, self._maps)
 

@@ -6,7 +6,8 @@ import os
 
 from ..records.content import ContentTree, Record, id_year, is_misnamed_yaml
 from ..records.diagnostics import display_path
-from .registry import ERROR, Findings, declare, record_check, tree_check
+from .registry import ERROR, Findings, Scope, declare, record_check, tree_check
+from .scopes import group_of
 
 FILENAME = declare("id.filename", ERROR, "完整性", "编号与文件名不同，或文件扩展名不是 .yaml")
 DUPLICATE = declare("id.duplicate", ERROR, "完整性", "两条记录编号相同")
@@ -29,12 +30,22 @@ def id_matches_file(record: Record, regulation, tree, findings: Findings) -> Non
                      f"应放在 {record.path.parent.parent.name}/{year}/ 中。")
 
 
+def _own_id(record: Record) -> str | None:
+    value = record.data.get("id")
+    return value if isinstance(value, str) else None
+
+
+# Not a scope to run the check by (ninety thousand groups of one cost more to key than to check), but
+# each record's id kept with it, so that an unchanged record's data is not read to know it.
+BY_ID = Scope("id", _own_id)
+
+
 @tree_check
 def ids_unique(tree: ContentTree, findings: Findings) -> None:
     seen: dict[str, Record] = {}
     for record in tree.records:
-        value = record.data.get("id")
-        if not isinstance(value, str):
+        value = group_of(BY_ID, record)
+        if value is None:
             continue
         first = seen.setdefault(value, record)
         if first is not record:

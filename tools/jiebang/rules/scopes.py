@@ -52,10 +52,21 @@ def groups_of(scope: Scope, tree: ContentTree) -> dict[Hashable, list[Record]]:
     """The records the scope reads, by group, each group in the tree's order (lists, then notices)."""
     groups: dict[Hashable, list[Record]] = {}
     for record in tree.records:
-        group = scope.group(record)
+        group = group_of(scope, record)
         if group is not None:
             groups.setdefault(group, []).append(record)
     return groups
+
+
+def group_of(scope: Scope, record: Record) -> Hashable | None:
+    """`scope.group(record)`, kept with the record (Record.groups), which the record cache keeps: a
+    cached record's data is then not read to find its group."""
+    known = record.groups
+    if known is not None and scope.name in known:
+        return known[scope.name]
+    group = scope.group(record)
+    record.groups = {**(known or {}), scope.name: group}
+    return group
 
 
 def subtree(tree: ContentTree, records: list[Record]) -> ContentTree:
@@ -97,10 +108,8 @@ def _run_with_memo(scope: Scope, checks: list[TreeCheck], tree: ContentTree, fin
 
 
 def _key(salt: bytes, records: list[Record]) -> bytes:
-    digest = hashlib.sha256(salt)
-    for record in records:
-        digest.update(f"\n{record.kind} {record.rel} {record.digest}".encode())
-    return digest.digest()[:20]
+    members = "".join([f"\n{record.kind} {record.rel} {record.digest}" for record in records])
+    return hashlib.sha256(salt + members.encode()).digest()[:20]
 
 
 def _placed(found: Findings, group_of: dict[str, Hashable]) -> dict[Hashable, tuple] | None:
