@@ -184,3 +184,24 @@ def test_a_records_file_is_named_as_display_path_names_it(where: str, rel: str, 
     shown_root = root if where == "absolute" else Path(display_path(root))
     for given in (root, shown_root):
         assert display_below(given, rel) == display_path(given / rel)
+
+
+def test_a_draft_is_checked_through_the_memo_and_nothing_of_it_is_kept(project: Path, tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    """The editor's live check (check_draft): the same findings as a run without any cache over the tree
+    with the draft saved, only the draft's list checked again, and the cache files left as they were."""
+    from jiebang.rules.validate import check_draft
+
+    memo_tree(project, tmp_path / "cache")
+    kept = {path.name: path.read_bytes() for path in (tmp_path / "cache").iterdir()}
+    tranche = next(p for p in sorted(project.glob("results/*/*.yaml")) if "kind: 资金拨付" in p.read_text("utf-8"))
+    rel = tranche.relative_to(project).as_posix()
+    draft = tranche.read_text("utf-8").replace("amount_wan: ", "amount_wan: 1", 1).encode()
+    runs: list[list[str]] = []
+    subtree = scopes.subtree
+    monkeypatch.setattr(scopes, "subtree", lambda tree, records: runs.append([r.rel for r in records]) or subtree(tree, records))
+    found = sorted(d.as_text() for d in check_draft(project, rel, draft, cache=tmp_path / "cache"))
+    assert len(runs) == 1 and rel in runs[0]
+    assert {path.name: path.read_bytes() for path in (tmp_path / "cache").iterdir()} == kept
+    tranche.write_bytes(draft)
+    assert found == cold(project) and any("money.tranches" in line for line in found)

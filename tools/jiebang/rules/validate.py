@@ -41,9 +41,11 @@ class Report:
         return sum(d.severity == Severity.WARNING for d in self.diagnostics)
 
 
-def check_tree(tree: ContentTree, loading: list[Diagnostic], workers: int | None = None) -> list[Diagnostic]:
+def check_tree(tree: ContentTree, loading: list[Diagnostic], workers: int | None = None,
+               save: bool = True) -> list[Diagnostic]:
     """Every rule over an already loaded tree (the audit and build steps reuse the tree). With the tree
-    loaded through a record cache, what the checks found is saved to it."""
+    loaded through a record cache, what the checks found is taken from it where it can be, and saved
+    to it unless `save` is false."""
     versions = tree.regulations.versions
     only = versions[0].digest if len(versions) == 1 else None  # one version: no record's date to work out
     todo = [record for record in tree.records if not record.broken  # like a compiler after a syntax error
@@ -56,7 +58,7 @@ def check_tree(tree: ContentTree, loading: list[Diagnostic], workers: int | None
             found += from_rows(record.file, record.findings[1] + record.findings[2])
     findings = Findings()
     run_tree_checks(tree, findings, tree.cache.memo if tree.cache is not None else None)
-    if tree.cache is not None:
+    if tree.cache is not None and save:
         tree.cache.save(tree)
     return found + findings.items
 
@@ -124,9 +126,9 @@ def check_draft(root: Path, rel: str, raw: bytes, cache: CacheSetting = True) ->
     """Every rule over the tree as it would be with `raw` at `rel` (below `root`): the editor's live check.
 
     The same loading and checks as `validate_root`; the draft's bytes replace the file's only in memory,
-    and the cache is read but not written, so nothing that is not on disk is ever remembered."""
+    and the cache is read but not written, so nothing that is not on disk is ever remembered. Through the
+    cache, only the draft's list has its lifecycle checked again (rules/scopes.py), as after a save."""
     tree, loading = load_tree(root, cache=open_cache(cache, root))
-    tree.cache = None
     kind = "list" if rel.startswith("lists/") else "result"
     loaded = load_record(root, kind, rel, Prefetched(raw, (0, 0, 0, 0)))
     shown = display_path(root / rel)
@@ -136,7 +138,7 @@ def check_draft(root: Path, rel: str, raw: bytes, cache: CacheSetting = True) ->
     records.sort(key=lambda r: r.rel)
     if (kind, rel) not in tree.files:
         tree.files.append((kind, rel))
-    return sorted(set(check_tree(tree, loading, workers=1)), key=Diagnostic.sort_key)
+    return sorted(set(check_tree(tree, loading, workers=1, save=False)), key=Diagnostic.sort_key)
 
 
 def validate_paths(paths: list[Path], root: Path | None = None) -> list[Diagnostic]:
