@@ -13,6 +13,10 @@ and sha256 of every record in the group, in the tree's order (the rules' code is
 own key, which the memo is stored under). A finding the memo cannot place on a record of its group (a
 check that crashed) is never kept. tests/test_scopes.py runs every scoped check over whole trees and
 over their groups and compares the two.
+
+Which group a record is in is kept with it (Record.groups, `group_of`), and the record cache keeps
+that too, so that grouping a national tree reads no unchanged record's data: the cache reads a record's
+data only when asked for it.
 """
 
 from __future__ import annotations
@@ -112,12 +116,12 @@ def _key(salt: bytes, records: list[Record]) -> bytes:
     return hashlib.sha256(salt + members.encode()).digest()[:20]
 
 
-def _placed(found: Findings, group_of: dict[str, Hashable]) -> dict[Hashable, tuple] | None:
+def _placed(found: Findings, group_by_rel: dict[str, Hashable]) -> dict[Hashable, tuple] | None:
     """What one run found, by group, each finding as (path of its record, row); None when a finding is
     about no record of these groups."""
     placed: dict[Hashable, list] = {}
     for diagnostic, about in zip(found.items, found.about, strict=True):
-        group = group_of.get(about) if about is not None else None
+        group = group_by_rel.get(about) if about is not None else None
         if group is None:
             return None
         placed.setdefault(group, []).append((about, to_rows([diagnostic])[0]))
