@@ -19,7 +19,9 @@ import time
 PHASES = [
     ("jiebang.site.freshness", "build_inputs"), ("jiebang.site.build", "recycle"),
     ("jiebang.site.build", "run_pelican"), ("jiebang.site.outputcache", "OutputCache._open"),
-    ("jiebang.site.generator", "JiebangGenerator.generate_context"),
+    ("jiebang.site.generator", "open_cache"), ("jiebang.site.generator", "load_tree"),
+    ("jiebang.site.generator", "check_tree"), ("jiebang.site.generator", "build_site_data"),
+    ("jiebang.site.generator", "load_history"), ("jiebang.site.generator", "JiebangGenerator.generate_context"),
     ("jiebang.site.generator", "JiebangGenerator.generate_output"), ("jiebang.site.feeds", "write_feeds"),
     ("jiebang.site.opendata", "write_open_data"), ("jiebang.site.opendata", "write_summaries"),
     ("jiebang.site.searchpages", "write_search_index"),
