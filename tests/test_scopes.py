@@ -205,3 +205,15 @@ def test_a_draft_is_checked_through_the_memo_and_nothing_of_it_is_kept(project: 
     assert {path.name: path.read_bytes() for path in (tmp_path / "cache").iterdir()} == kept
     tranche.write_bytes(draft)
     assert found == cold(project) and any("money.tranches" in line for line in found)
+
+
+def test_nothing_changed_runs_no_scoped_check_at_all(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """A template or settings change builds again over unchanged records: no lifecycle is checked again,
+    neither group by group nor over the whole tree (the findings all come from the memo)."""
+    first = memo_tree(project, tmp_path / "cache")
+    ran: list[str] = []
+    original = scopes.run_one
+    monkeypatch.setattr(scopes, "run_one", lambda check, tree, found: ran.append(check.__name__) or original(check, tree, found))
+    assert memo_tree(project, tmp_path / "cache") == first
+    assert not set(ran) & {check.__name__ for check in registry.SCOPES}, ran
+    assert "ids_unique" in ran  # the checks without a scope still run, on the ids kept with the records
