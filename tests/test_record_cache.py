@@ -317,3 +317,24 @@ def test_a_damaged_chunk_is_said_once_and_its_records_read_from_their_files(tmp_
     found = twin.check(expect_stderr="已损坏（校验和不符）")
     assert [d["rule"] for d in found] == ["money.tranches"] and first == []
     assert twin.check() == found  # written anew: quiet again
+
+
+def test_a_damaged_chunk_of_the_delta_is_left_out_and_read_again(tmp_path: Path, monkeypatch) -> None:
+    """The delta's entries are carried into the next delta: one whose chunk is damaged is said once,
+    left out, and read from its file; the run after is quiet and finds the same."""
+    monkeypatch.setattr(record_cache, "CHUNK", 1)
+    root = ContentRoot(tmp_path / "content")
+    for n in range(1, 6):
+        root.write(good_list(id=f"JDZ-2022-00{n}", title=f"（示例）第 {n} 个榜单"))
+    twin = Twin(root.path, tmp_path / "cache")
+    twin.check()
+    root.write(good_list(id="JDZ-2022-002", budget={"total_wan": 300, "to_solver_wan": 80}))
+    assert rules_of(twin.check()) == ["money.list_amount_min"]
+    (delta,) = twin.cache.glob("records-*.delta")
+    at, length, _ = record_cache._Stored.open(delta).index()["chunks"][0]
+    blob = bytearray(delta.read_bytes())
+    blob[blob.index(b"\n", len(record_cache.MAGIC)) + 1 + at + length // 2] ^= 0xFF
+    delta.write_bytes(bytes(blob))
+    root.write(good_list(id="JDZ-2022-003", budget={"total_wan": 300, "to_solver_wan": 70}))
+    assert rules_of(twin.check(expect_stderr="已损坏（校验和不符）")) == ["money.list_amount_min"] * 2
+    assert rules_of(twin.check()) == ["money.list_amount_min"] * 2

@@ -238,7 +238,20 @@ class RecordCache:
         if rel in self._changed:
             return self._changed[rel]
         where = self._where(rel)
-        return where[0].entry(where[1]) if where else None
+        return self._kept(*where) if where else None
+
+    def _kept(self, pack: _Pack, i: int) -> Entry | None:
+        """The i-th entry of `pack` whole, or None (said once) when its chunk proves damaged: an entry
+        left out is read from its file by the next run."""
+        try:
+            return pack.entry(i)
+        except Damaged as exc:
+            self._damaged_part(pack, exc)
+            return None
+
+    def _damaged_part(self, pack: _Pack, exc: Damaged) -> None:
+        self._note(f"jiebang: 记录缓存 {display_path(pack.path)} 已损坏（{exc}），已忽略其中受损的部分，从文件重新读取。")
+        self._damaged = True
 
     def take(self, root: Path, files: list[tuple[str, str]]) -> list[Any]:
         """For each (kind, rel) of `files`: (record or None, its loader diagnostics) when the cache holds
@@ -272,7 +285,10 @@ class RecordCache:
                     continue
                 trusted = self._trusted(read.status)
                 if trusted is not None:  # same bytes, a status to keep (else, as before: none)
-                    entry = pack.entry(i)
+                    entry = self._kept(pack, i)
+                    if entry is None:
+                        found.append(read)
+                        continue
                     self._changed[rel] = (entry[0], trusted, *entry[2:])
             found.append(pack.record(root, rel, i, self._content))
         return found
@@ -284,8 +300,7 @@ class RecordCache:
         try:
             return pack.content(i)
         except Damaged as exc:
-            self._note(f"jiebang: 记录缓存 {display_path(pack.path)} 已损坏（{exc}），已忽略其中受损的部分，从文件重新读取。")
-            self._damaged = True
+            self._damaged_part(pack, exc)
             loaded = load_record(self.root, kind, rel)
             doc = loaded.record.doc if loaded.record is not None else None
             if doc is None:
@@ -321,7 +336,9 @@ class RecordCache:
             if where is not None and (record.findings is not where[0].findings[where[1]]
                                       or record.groups is not where[0].groups[where[1]]):
                 # checked again (another regulation), or its groups worked out (a cache of an earlier run)
-                changed[rel] = (*where[0].entry(where[1])[:8], record.findings, record.groups)
+                entry = self._kept(*where)
+                if entry is not None:
+                    changed[rel] = (*entry[:8], record.findings, record.groups)
         try:
             if self._memo is not None and self._memo.changed:
                 self._write(self.memo_path, "groups", "", {"groups": self._memo.now}, [])
@@ -332,7 +349,8 @@ class RecordCache:
             self._note(f"jiebang: 无法写入记录缓存 {display_path(self.folder)}（{why}），下次运行将重新检查。")
 
     def _save_entries(self, changed: dict[str, Entry]) -> None:
-        delta = {**self._delta.entries(), **changed}
+        delta = {rel: entry for rel, i in self._delta.index.items() if (entry := self._kept(self._delta, i))}
+        delta.update(changed)
         if self._base.index and len(delta) <= max(1000, len(self._base.index) // 10) and not self._damaged:
             self._write(self.delta_path, "delta", self._token, *_columns(delta))
         else:
@@ -550,9 +568,6 @@ class _Pack:
         maps, broken, problems = self.rare.get(i, (None, False, ()))
         return ("result" if self.kinds[i] else "list", None if status[0] < 0 else status, self.digest(i),
                 *self.content(i), maps, broken, problems, self.findings[i], self.groups[i])
-
-    def entries(self) -> dict[str, Entry]:
-        return {rel: self.entry(i) for i, rel in enumerate(self.rels)}
 
     def record(self, root: Path, rel: str, i: int, content: Callable) -> tuple[Record | None, list[Diagnostic]]:
         """The i-th entry as a record; `content(pack, i, kind, rel)` gives its data and marks when asked."""
