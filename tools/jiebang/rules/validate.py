@@ -3,9 +3,10 @@
 A record's own checks (its JSON Schema and the record checks) depend on nothing but the record and the
 regulation version in force on its date, so their findings are kept with the record (`Record.findings`)
 and, through the record cache, reused while both are unchanged. The tree checks (ids, lifecycles,
-money across notices …) run over every record, except that those that read a list and its notices
-together run only over the lists whose records changed (rules/scopes.py). Where many records need their own checks, they
-are run in forked worker processes, which inherit the loaded tree instead of being sent it.
+money across notices …) run over every record, except that those that read the tree in groups (a list
+with its notices, a year's 立项) run only over the groups whose records changed (rules/scopes.py).
+Where many records need their own checks, they are run in forked worker processes, which inherit the
+loaded tree instead of being sent it.
 """
 
 from __future__ import annotations
