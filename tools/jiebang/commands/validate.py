@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from pathlib import Path
 
+from ..records.collector import paused
 from ..rules.report import as_json, as_text
 from ..rules.validate import ContentRootError, validate
 
@@ -26,14 +26,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # One short run over up to millions of objects that form no cycles: the collector would only walk them.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():  # one short run over up to millions of objects that form no cycles
         return _run(args)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -42,7 +42,6 @@ cache folder that cannot be written means a run without the cache, and one line 
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import importlib.util
 import io
@@ -62,6 +61,7 @@ from typing import Any
 
 import yaml
 
+from .collector import paused
 from .content import ContentTree, Loaded, Prefetched, Record, file_status, load_record
 from .diagnostics import Diagnostic, display_path, from_rows, to_rows
 from .load import MAX_BYTES
@@ -174,18 +174,13 @@ class RecordCache:
             self._note(f"jiebang: 缓存目录 {display_path(self.folder)} 无法写入（{exc.strerror or exc}），本次不使用缓存，全部重新检查。")
 
     def _open(self) -> None:
-        was = gc.isenabled()
-        gc.disable()  # two million values, none of them in a cycle: collecting while loading only costs
-        try:
+        with paused():  # two million values, none of them in a cycle: collecting while loading only costs
             base = self._read(self.base_path, "base", None)
             if base is not None:
                 self._token, self._base = base
                 delta = self._read(self.delta_path, "delta", self._token)
                 if delta is not None:
                     self._delta = delta[1]
-        finally:
-            if was:
-                gc.enable()
 
     @property
     def memo(self) -> Memo | None:
