@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import jiebang.records.cache as record_cache
+import jiebang.records.cachefile as cachefile
 import jiebang.records.content
 import jiebang.records.parallel as parallel
 import jiebang.rules.validate
@@ -174,7 +175,7 @@ def _base(twin: Twin) -> Path:
     (lambda blob: b"\x00garbage\xff" * 100, "已损坏（不是 jiebang 的缓存文件）"),
     (lambda blob: blob[:-10] + bytes(b ^ 0xFF for b in blob[-10:]), "已损坏（校验和不符）"),
     (lambda blob: blob.replace(b'"key": "', b'"key": "0', 1), "由另一版本的 jiebang"),
-    (lambda blob: blob.replace(b'"format": %d' % record_cache.FORMAT, b'"format": 0', 1), "由另一版本的 jiebang"),
+    (lambda blob: blob.replace(b'"format": %d' % cachefile.FORMAT, b'"format": 0', 1), "由另一版本的 jiebang"),
 ])
 def test_a_damaged_cache_is_ignored_with_one_line(twin, damage, said) -> None:
     twin, root = twin
@@ -275,7 +276,7 @@ def test_the_build_api_neither_reads_nor_checks_an_unchanged_record(full_root: C
 def test_after_an_edit_only_the_edited_lists_records_are_read_from_the_cache(tmp_path: Path, monkeypatch) -> None:
     """Each entry its own chunk: validating after one notice changed reads the data of that list's other
     records (its lifecycle is checked again) and of no other list."""
-    monkeypatch.setattr(record_cache, "CHUNK", 1)
+    monkeypatch.setattr(cachefile, "CHUNK", 1)
     root = ContentRoot(tmp_path / "content")
     for n in range(1, 6):  # one list of five changed: its group is checked alone, not the whole tree
         root.write(good_list(id=f"JDZ-2022-00{n}", title=f"（示例）第 {n} 个榜单"))
@@ -283,8 +284,8 @@ def test_after_an_edit_only_the_edited_lists_records_are_read_from_the_cache(tmp
     twin = Twin(root.path, tmp_path / "cache")
     assert twin.check() == twin.check()
     read: list[int] = []
-    chunk = record_cache._Stored.chunk
-    monkeypatch.setattr(record_cache._Stored, "chunk", lambda self, at, length, crc: read.append(at) or chunk(self, at, length, crc))
+    chunk = cachefile.Stored.chunk
+    monkeypatch.setattr(cachefile.Stored, "chunk", lambda self, at, length, crc: read.append(at) or chunk(self, at, length, crc))
     assert twin.check() == twin.check() and read == []  # nothing changed: no record's data is read
     notice = {**lifecycle("JDZ-2022-002")[2], "amount_wan": 1}
     root.write(notice)
@@ -292,24 +293,24 @@ def test_after_an_edit_only_the_edited_lists_records_are_read_from_the_cache(tmp
     assert [d["rule"] for d in found] == ["money.tranches"] and "JDZ-2022-002-R03" in found[0]["file"]
     tree, _ = load_tree(root.path, cache=record_cache.RecordCache(tmp_path / "cache", root.path))
     group = {r.rel for r in tree.records if "JDZ-2022-002" in r.rel and "R03" not in r.rel}
-    stored = record_cache._Stored.open(next((tmp_path / "cache").glob("records-*.base")))
+    stored = cachefile.Stored.open(next((tmp_path / "cache").glob("records-*.base")))
     table = stored.index()["chunks"]
     rels = stored.index()["rels"].split("\0")
     assert read and {rels[[at for at, _, _ in table].index(at)] for at in read} <= group
 
 
 def test_a_damaged_chunk_is_said_once_and_its_records_read_from_their_files(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(record_cache, "CHUNK", 1)
+    monkeypatch.setattr(cachefile, "CHUNK", 1)
     root = ContentRoot(tmp_path / "content")
     root.write(good_list())
     root.write_all(lifecycle())
     twin = Twin(root.path, tmp_path / "cache")
     first = twin.check()
     base = _base(twin)
-    stored = record_cache._Stored.open(base)
+    stored = cachefile.Stored.open(base)
     at, length, _ = stored.index()["chunks"][1]  # the first notice's data, which its list's checks read
     blob = bytearray(base.read_bytes())
-    start = blob.index(b"\n", len(record_cache.MAGIC)) + 1 + at
+    start = blob.index(b"\n", len(cachefile.MAGIC)) + 1 + at
     blob[start + length // 2] ^= 0xFF
     base.write_bytes(bytes(blob))
     notice = {**lifecycle()[2], "amount_wan": 1}
@@ -322,7 +323,7 @@ def test_a_damaged_chunk_is_said_once_and_its_records_read_from_their_files(tmp_
 def test_a_damaged_chunk_of_the_delta_is_left_out_and_read_again(tmp_path: Path, monkeypatch) -> None:
     """The delta's entries are carried into the next delta: one whose chunk is damaged is said once,
     left out, and read from its file; the run after is quiet and finds the same."""
-    monkeypatch.setattr(record_cache, "CHUNK", 1)
+    monkeypatch.setattr(cachefile, "CHUNK", 1)
     root = ContentRoot(tmp_path / "content")
     for n in range(1, 6):
         root.write(good_list(id=f"JDZ-2022-00{n}", title=f"（示例）第 {n} 个榜单"))
@@ -331,9 +332,9 @@ def test_a_damaged_chunk_of_the_delta_is_left_out_and_read_again(tmp_path: Path,
     root.write(good_list(id="JDZ-2022-002", budget={"total_wan": 300, "to_solver_wan": 80}))
     assert rules_of(twin.check()) == ["money.list_amount_min"]
     (delta,) = twin.cache.glob("records-*.delta")
-    at, length, _ = record_cache._Stored.open(delta).index()["chunks"][0]
+    at, length, _ = cachefile.Stored.open(delta).index()["chunks"][0]
     blob = bytearray(delta.read_bytes())
-    blob[blob.index(b"\n", len(record_cache.MAGIC)) + 1 + at + length // 2] ^= 0xFF
+    blob[blob.index(b"\n", len(cachefile.MAGIC)) + 1 + at + length // 2] ^= 0xFF
     delta.write_bytes(bytes(blob))
     root.write(good_list(id="JDZ-2022-003", budget={"total_wan": 300, "to_solver_wan": 70}))
     assert rules_of(twin.check(expect_stderr="已损坏（校验和不符）")) == ["money.list_amount_min"] * 2

@@ -26,49 +26,45 @@ Files, in the cache folder (by default `cache/` beside the content root; `record
 content root by a hash of its absolute path): a base holding every entry, and a delta holding the
 entries changed since, so a run after one edit writes a few kilobytes, not the whole cache; the delta
 is folded into a new base when it grows past a tenth of it; and the memo, rewritten whole when it
-changed (`records-<root>.groups`, two megabytes for a national tree). Each file is a header line
-(format, cache key, the lengths of what follows, the CRC-32 of the index, and for a delta the base it
-extends), then the typed data and marks in chunks of CHUNK entries, then the index: every other column,
-with where each chunk lies and its CRC-32. A run reads the index, and a chunk only when a record in it
-is read (at national scale nine tenths of the bytes, which `jiebang validate` after an edit never
-needs). A file that is truncated, garbled, of another format or key, is ignored with one line on
-stderr, never trusted, and replaced at the end of the run; a chunk found damaged when it is read is
-said so in one line, its records are read from their files instead, and the cache is written anew.
-Everything is unpickled only once its checksum matches, with no class but Decimal allowed. Each file
-is written to a temporary file and renamed over the old one, and a reader keeps the file it opened. A
-cache folder that cannot be written means a run without the cache, and one line saying so.
+changed (`records-<root>.groups`, two megabytes for a national tree). Their format, and how a damaged
+one is told, is records/cachefile.py's. A file that is truncated, garbled, of another format or key,
+is ignored with one line on stderr, never trusted, and replaced at the end of the run; a chunk found
+damaged when it is read is said so in one line, its records are read from their files instead, and
+the cache is written anew. A cache folder that cannot be written means a run without the cache, and
+one line saying so.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
-import io
-import json
 import os
-import pickle
 import sys
 import time
-import weakref
-import zlib
-from array import array
-from collections.abc import Callable
-from decimal import Decimal
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .cachefile import (
+    FORMAT,
+    Damaged,
+    Entry,
+    Pack,
+    Stored,
+    columns,
+    make_entry,
+    memo_entries,
+    remove,
+    write_file,
+)
 from .collector import paused
-from .content import ContentTree, Loaded, Prefetched, Record, file_status, load_record
-from .diagnostics import Diagnostic, display_path, from_rows, to_rows
+from .content import ContentTree, Loaded, Prefetched, file_status, load_record
+from .diagnostics import display_path, to_rows
 from .load import MAX_BYTES
 from .positions import marks_to_bytes
 
-FORMAT = 2  # 2: the typed data and marks in chunks before the index
-MAGIC = b"jiebang record cache\n"
 RACY_NS = 2_000_000_000  # a status is trusted only for files last changed this long before the run
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -106,25 +102,6 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-class _Unpickler(pickle.Unpickler):
-    """Only builtin values and Decimal: a cache file is data, never code."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == ("decimal", "Decimal"):
-            return Decimal
-        raise pickle.UnpicklingError(f"{module}.{name}")
-
-
-class Damaged(Exception):
-    """A cache file that cannot be trusted; the message says why, in Chinese."""
-
-
-# One entry, as kept in memory: (kind, status or None, sha256, typed data or None when the loader gave no
-# document, marks or None, the loader's position maps (only for a document it refused part of), broken,
-# the loader's diagnostics as rows, the findings or None, the record's groups (Record.groups) or None).
-Entry = tuple
-
-
 class RecordCache:
     """The cache of one content root in one folder. `load_tree(root, cache=…)` takes records from it,
     `check_tree` adds what the checks found and calls `save`."""
@@ -141,8 +118,8 @@ class RecordCache:
         self._memo: Memo | None = None
         self.enabled = True
         self._said = False
-        self._base = _Pack.empty()
-        self._delta = _Pack.empty()
+        self._base = Pack.empty()
+        self._delta = Pack.empty()
         self._token = ""  # the base's identity, which its delta names
         self._changed: dict[str, Entry] = {}  # entries found or made this run that differ from the files
         self._made: dict[str, tuple] = {}  # rel -> (kind, status, digest, record, problems) read this run
@@ -188,14 +165,14 @@ class RecordCache:
         if not self.enabled:
             return None
         if self._memo is None:
-            kept = self._read(self.memo_path, "groups", None, _memo_entries)
+            kept = self._read(self.memo_path, "groups", None, memo_entries)
             self._memo = Memo(kept[1] if kept is not None else {})
         return self._memo
 
     def _read(self, path: Path, kind: str, token: str | None, make: Any = None) -> tuple[str, Any] | None:
         try:
             try:
-                stored = _Stored.open(path)
+                stored = Stored.open(path)
             except FileNotFoundError:
                 return None
             except OSError as exc:
@@ -212,7 +189,7 @@ class RecordCache:
                 return None  # a delta of an earlier base, left by a run that stopped between two writes
             index = stored.index()
             try:
-                pack = make(index) if make else _Pack(index, stored)
+                pack = make(index) if make else Pack(index, stored)
             except Damaged:
                 raise
             except Exception as exc:  # an index that passed its checksum but is not ours
@@ -222,7 +199,7 @@ class RecordCache:
             return None
         return header.get("token", ""), pack
 
-    def _where(self, rel: str) -> tuple[_Pack, int] | None:
+    def _where(self, rel: str) -> tuple[Pack, int] | None:
         i = self._delta.index.get(rel)
         if i is not None:
             return self._delta, i
@@ -235,7 +212,7 @@ class RecordCache:
         where = self._where(rel)
         return self._kept(*where) if where else None
 
-    def _kept(self, pack: _Pack, i: int) -> Entry | None:
+    def _kept(self, pack: Pack, i: int) -> Entry | None:
         """The i-th entry of `pack` whole, or None (said once) when its chunk proves damaged: an entry
         left out is read from its file by the next run."""
         try:
@@ -244,7 +221,7 @@ class RecordCache:
             self._damaged_part(pack, exc)
             return None
 
-    def _damaged_part(self, pack: _Pack, exc: Damaged) -> None:
+    def _damaged_part(self, pack: Pack, exc: Damaged) -> None:
         self._note(f"jiebang: 记录缓存 {display_path(pack.path)} 已损坏（{exc}），已忽略其中受损的部分，从文件重新读取。")
         self._damaged = True
 
@@ -288,7 +265,7 @@ class RecordCache:
             found.append(pack.record(root, rel, i, self._content))
         return found
 
-    def _content(self, pack: _Pack, i: int, kind: str, rel: str) -> tuple[Any, bytes | None]:
+    def _content(self, pack: Pack, i: int, kind: str, rel: str) -> tuple[Any, bytes | None]:
         """A cached record's typed data and marks, read when first asked for. A part of the cache found
         damaged only now is said so (one line), the record is read from its file instead, whose bytes
         are the ones the cache was asked about, and the next save writes the cache anew."""
@@ -320,7 +297,7 @@ class RecordCache:
             return
         changed = dict(self._changed)
         for rel, (kind, status, digest, record, problems) in self._made.items():
-            changed[rel] = _make_entry(kind, status, digest, record, to_rows(problems))
+            changed[rel] = make_entry(kind, status, digest, record, to_rows(problems))
         for record in tree.records:
             rel = record.rel
             if rel in changed:
@@ -347,7 +324,7 @@ class RecordCache:
         delta = {rel: entry for rel, i in self._delta.index.items() if (entry := self._kept(self._delta, i))}
         delta.update(changed)
         if self._base.index and len(delta) <= max(1000, len(self._base.index) // 10) and not self._damaged:
-            self._write(self.delta_path, "delta", self._token, *_columns(delta))
+            self._write(self.delta_path, "delta", self._token, *columns(delta))
         else:
             current = {}
             for _, rel in self._files:
@@ -355,31 +332,14 @@ class RecordCache:
                 if entry is not None:
                     current[rel] = entry
             token = hashlib.sha256(f"{self.started} {os.getpid()} {len(current)}".encode()).hexdigest()[:16]
-            self._write(self.base_path, "base", token, *_columns(current))
-            _remove(self.delta_path)
+            self._write(self.base_path, "base", token, *columns(current))
+            remove(self.delta_path)
 
     def _write(self, path: Path, kind: str, token: str, index: dict, chunks: list[bytes]) -> None:
-        """The header line, the chunks, then the index (which says where each chunk lies and its CRC-32):
-        a file cut short loses its index first, and with it every chunk."""
-        table, at = [], 0
-        for chunk in chunks:
-            table.append((at, len(chunk), zlib.crc32(chunk)))
-            at += len(chunk)
-        payload = pickle.dumps({**index, "chunks": table}, protocol=5)
-        header = {"format": FORMAT, "key": cache_key(), "kind": kind, "root": os.path.abspath(self.root),
-                  "chunks": at, "length": len(payload), "crc32": zlib.crc32(payload)}
+        header = {"format": FORMAT, "key": cache_key(), "kind": kind, "root": os.path.abspath(self.root)}
         if kind != "groups":
             header["token" if kind == "base" else "base"] = token
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            with open(temporary, "wb") as stream:
-                stream.write(MAGIC + json.dumps(header).encode() + b"\n")
-                for chunk in chunks:
-                    stream.write(chunk)
-                stream.write(payload)
-            os.replace(temporary, path)  # atomic: a reader sees the old file or the new, never half of one
-        finally:
-            _remove(temporary)
+        write_file(path, header, index, chunks)
 
 
 class Memo:
@@ -404,18 +364,6 @@ class Memo:
         return self.now.keys() != self.kept.keys()
 
 
-def _memo_entries(content: Any) -> dict[bytes, tuple]:
-    kept = content.get("groups") if isinstance(content, dict) else None
-    if not isinstance(kept, dict) or not all(isinstance(k, bytes) and isinstance(v, tuple) for k, v in kept.items()):
-        raise Damaged("内容不完整")
-    return kept
-
-
-def _remove(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-
-
 def _read_small(where: str) -> Prefetched | None:
     """The bytes and status of a file the cache holds (≤ 1 MiB, else load_record reports it)."""
     try:
@@ -428,154 +376,3 @@ def _read_small(where: str) -> Prefetched | None:
         return None
 
 
-def _make_entry(kind: str, status, digest: str, record: Record | None, problems: tuple) -> Entry:
-    if record is None:
-        return (kind, status, digest, None, None, None, False, problems, None, None)
-    doc = record.doc
-    marks = marks_to_bytes(doc.marks) if doc.marks is not None else None
-    maps = None if doc.marks is not None else doc.maps
-    return (kind, status, digest, doc.data, marks, maps, record.broken, problems, record.findings, record.groups)
-
-
-# The payload: columns, not an object per entry, so that loading ninety thousand entries makes as few
-# Python objects as the data itself needs; and the typed data and marks, nine tenths of the bytes, apart
-# in chunks of CHUNK entries, so that a run that needs few records (validate after an edit) reads few.
-CHUNK = 256
-
-
-def _columns(entries: dict[str, Entry]) -> tuple[dict, list[bytes]]:
-    rels = list(entries)
-    statuses = array("q")
-    for rel in rels:
-        status = entries[rel][1]
-        statuses.extend(status if status is not None else (-1, -1, -1, -1))
-    rare = {i: (entries[rel][5], entries[rel][6], entries[rel][7]) for i, rel in enumerate(rels)
-            if entries[rel][5] is not None or entries[rel][6] or entries[rel][7]}
-    chunks = [pickle.dumps(([entries[rel][3] for rel in part], [entries[rel][4] for rel in part]), protocol=5)
-              for part in (rels[k:k + CHUNK] for k in range(0, len(rels), CHUNK))]
-    # Paths joined by NUL, the one character no path holds.
-    return {"rels": "\0".join(rels), "kinds": bytes(entries[rel][0] == "result" for rel in rels),
-            "statuses": statuses.tobytes(), "digests": "".join(entries[rel][2] for rel in rels),
-            "rare": rare, "findings": [entries[rel][8] for rel in rels],
-            "groups": [entries[rel][9] for rel in rels], "chunk": CHUNK}, chunks
-
-
-class _Stored:
-    """A cache file opened: its header read and checked; its index, then any chunk, read when asked for,
-    each checked against its CRC-32 before it is unpickled. The file stays open, so a run that replaces
-    it (by rename) does not change what this one reads."""
-
-    def __init__(self, path: Path, fd: int) -> None:
-        self.path, self._fd = path, fd
-        size = os.fstat(fd).st_size
-        start = os.pread(fd, 4096, 0)
-        if not start.startswith(MAGIC):
-            raise Damaged("不是 jiebang 的缓存文件")
-        end = start.find(b"\n", len(MAGIC))
-        if end < 0:
-            raise Damaged("文件不完整")
-        try:
-            self.header = json.loads(start[len(MAGIC):end])
-            self._chunks, self._length, self._crc = (int(self.header[k]) for k in ("chunks", "length", "crc32"))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise Damaged("文件头无法识别") from exc
-        self._body = end + 1
-        if size != self._body + self._chunks + self._length:
-            raise Damaged("文件不完整" if size < self._body + self._chunks + self._length else "长度不符")
-        weakref.finalize(self, os.close, fd)  # closed with the last pack that reads from it
-
-    @classmethod
-    def open(cls, path: Path) -> _Stored:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            return cls(path, fd)
-        except BaseException:
-            os.close(fd)
-            raise
-
-    def index(self) -> Any:
-        return self._unpickled(self._chunks, self._length, self._crc)
-
-    def chunk(self, at: int, length: int, crc: int) -> Any:
-        if at < 0 or length < 0 or at + length > self._chunks:
-            raise Damaged("内容不完整")
-        return self._unpickled(at, length, crc)
-
-    def _unpickled(self, at: int, length: int, crc: int) -> Any:
-        try:
-            blob = os.pread(self._fd, length, self._body + at)
-        except OSError as exc:
-            raise Damaged(exc.strerror or str(exc)) from exc
-        if len(blob) != length:
-            raise Damaged("文件不完整")
-        if zlib.crc32(blob) != crc:
-            raise Damaged("校验和不符")
-        try:
-            return _Unpickler(io.BytesIO(blob)).load()
-        except Exception as exc:  # a payload that passed its checksum but is not ours
-            raise Damaged("内容无法读取") from exc
-
-
-class _Pack:
-    """A base or delta as loaded: the columns, and an index by path; an entry is made only when needed,
-    and the typed data and marks of an entry only read (with their chunk) when they are."""
-
-    def __init__(self, columns: Any, stored: _Stored | None = None) -> None:
-        try:
-            self.rels = columns["rels"].split("\0") if columns["rels"] else []
-            self.kinds, self.digests, self.rare, self.findings, self.groups, self._size, self._table = (
-                columns[k] for k in ("kinds", "digests", "rare", "findings", "groups", "chunk", "chunks"))
-            self.statuses = array("q")
-            self.statuses.frombytes(columns["statuses"])
-            n = len(self.rels)
-            if not (len(self.kinds) == len(self.findings) == len(self.groups) == n and len(self.statuses) == 4 * n
-                    and len(self.digests) == 64 * n and isinstance(self.rare, dict) and self._size > 0
-                    and len(self._table) == -(-n // self._size) and (n == 0 or stored is not None)):
-                raise Damaged("内容不完整")
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise Damaged("内容不完整") from exc
-        self.index = {rel: i for i, rel in enumerate(self.rels)}
-        self.path = stored.path if stored is not None else None
-        self._stored = stored
-        self._read: dict[int, tuple[list, list]] = {}
-
-    @classmethod
-    def empty(cls) -> _Pack:
-        return cls({**_columns({})[0], "chunks": []})
-
-    def digest(self, i: int) -> str:
-        return self.digests[64 * i:64 * i + 64]
-
-    def content(self, i: int) -> tuple[Any, bytes | None]:
-        """The i-th entry's typed data and marks (Damaged if its chunk proves damaged)."""
-        k, j = divmod(i, self._size)
-        if k not in self._read:
-            chunk = self._stored.chunk(*self._table[k])
-            if not (isinstance(chunk, tuple) and len(chunk) == 2 and all(isinstance(c, list) for c in chunk)
-                    and len(chunk[0]) == len(chunk[1]) == min(self._size, len(self.rels) - k * self._size)):
-                raise Damaged("内容不完整")
-            self._read[k] = chunk
-        data, marks = self._read[k]
-        return data[j], marks[j]
-
-    def entry(self, i: int) -> Entry:
-        status = tuple(self.statuses[4 * i:4 * i + 4])
-        maps, broken, problems = self.rare.get(i, (None, False, ()))
-        return ("result" if self.kinds[i] else "list", None if status[0] < 0 else status, self.digest(i),
-                *self.content(i), maps, broken, problems, self.findings[i], self.groups[i])
-
-    def record(self, root: Path, rel: str, i: int, content: Callable) -> tuple[Record | None, list[Diagnostic]]:
-        """The i-th entry as a record; `content(pack, i, kind, rel)` gives its data and marks when asked."""
-        kind = "result" if self.kinds[i] else "list"
-        rare = self.rare.get(i)
-        if rare is None:  # the common case: a document with nothing refused
-            return Record(kind, root, rel, None, digest=self.digests[64 * i:64 * i + 64], findings=self.findings[i],
-                          groups=self.groups[i], load=partial(content, self, i, kind, rel)), []
-        maps, broken, problems = rare
-        file = display_path(root / rel)
-        record = None
-        data, marks = content(self, i, kind, rel)
-        if marks is not None or maps is not None:
-            record = Record(kind, root, rel, data, digest=self.digest(i), broken=broken, marks=marks, maps=maps,
-                            findings=self.findings[i], groups=self.groups[i], file=file)
-        return record, from_rows(file, problems)
