@@ -19,6 +19,7 @@ from pelican.generators import Generator
 
 from ..history.revisions import History, load_history
 from ..history.steps import Timeline
+from ..records.collector import settle
 from ..records.content import load_tree
 from ..records.diagnostics import Diagnostic, Severity
 from ..records.lifecycle import OPEN
@@ -142,6 +143,9 @@ class JiebangGenerator(Generator):
         return self.get_template(job.template).render(self._context_of(job)).encode("utf-8")
 
     def generate_output(self, writer) -> None:
+        # The records, the site model, the history and the cache's manifest are read: no later pass of
+        # the collector walks them, and it collects what rendering leaves (records/collector.py).
+        settle()
         output = Path(self.output_path)
         cache = self.settings.get("JIEBANG_OUTPUT_CACHE") or OutputCache.disabled()
         # What every file depends on; a page's key adds the templates it is made with (fingerprints.py).
