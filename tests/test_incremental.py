@@ -8,6 +8,7 @@ the previous build and again without any cache, and compares every file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -810,3 +811,74 @@ def test_the_manifest_written_ahead_is_the_one_saved_and_a_failed_build_leaves_n
     failed.discard_prepared()
     assert not list((tmp_path / "cache").glob(".manifest-*"))
     assert set(json.loads((tmp_path / "cache" / MANIFEST).read_bytes().partition(b"\n")[2])) == {"key-c", "key-d"}
+
+
+@pytest.mark.parametrize("overrides", [
+    {},
+    {"STATIC_PATHS": ["images"]},  # Pelican's static generator copies content/images
+    {"STATIC_PATHS": ["images"], "OUTPUT_SOURCES": True},  # and the pages' sources: then the site is walked
+])
+def test_sha256sums_names_every_file_of_the_site_without_walking_it(tmp_path: Path, overrides: dict,
+                                                                      monkeypatch) -> None:
+    """With the cache, SHA256SUMS is written from the files the build knows it made (sitefiles.py):
+    ours, Pelican's pages and static files, the theme's assets. It names exactly the files there are,
+    each with its bytes' digest, on a cold build and on one from the spare site."""
+    import jiebang.site.build as build_module
+
+    project = sample_project(tmp_path / "project")
+    (project / "content/images").mkdir()
+    (project / "content/images/seal.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", "utf-8")
+    walks = []
+    names = build_module.tree_names
+    monkeypatch.setattr(build_module, "tree_names", lambda folder: walks.append(folder) or names(folder))
+    site = tmp_path / "site"
+    for step in range(3):
+        if step:
+            edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: ", f"title: （{step}）")
+        walks.clear()
+        build_site(project, site, commit="test", overrides=overrides)
+        on_disk = {name: hashlib.sha256(data).hexdigest() for name, data in files(site).items() if name != "SHA256SUMS"}
+        assert build_module.read_sums(site)[1] == dict(sorted(on_disk.items()))
+        assert ("images/seal.svg" in on_disk) is bool(overrides) and "about/index.html" in on_disk
+        assert bool(walks) is bool(overrides.get("OUTPUT_SOURCES"))
+
+
+@pytest.mark.parametrize("walk", ["dies", "fails"])
+def test_the_spare_is_walked_apart_and_a_walk_that_died_is_done_here(tmp_path: Path, monkeypatch, walk: str) -> None:
+    """build.recycle(apart=True): the spare's walk runs in a forked process while the records are read.
+    One that dies without a word is done again here, and the build is still the cold one; one that
+    fails says why, as a failed build does, and leaves the live site as it was."""
+    import errno
+
+    import jiebang.site.build as build_module
+    from jiebang.site.build import BuildError
+
+    project = sample_project(tmp_path / "project")
+    site = tmp_path / "site"
+    build_site(project, site, commit="test")
+    edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: ", "title: （一改）")
+    build_site(project, site, commit="test")  # the first build that has a spare to start from
+    walked_here = []
+    parent, walk_spare = os.getpid(), build_module._walk_spare
+
+    def walk_in(recycled, plain, staging):
+        if os.getpid() != parent and walk == "dies":
+            os._exit(0)
+        if os.getpid() != parent:
+            raise OSError(errno.ENOSPC, "No space left on device", str(staging))
+        walked_here.append(staging)
+        walk_spare(recycled, plain, staging)
+
+    monkeypatch.setattr(build_module, "_walk_spare", walk_in)
+    edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: （一改）", "title: （二改）")
+    before = files(site)
+    if walk == "fails":
+        with pytest.raises(BuildError, match="磁盘空间不足"):
+            build_site(project, site, commit="test")
+        assert files(site) == before and not walked_here
+        return
+    build_site(project, site, commit="test")
+    assert len(walked_here) == 1
+    cold = tmp_path / "cold"
+    build_site(project, cold, commit="test", use_cache=False)
+    assert_same(site, cold)

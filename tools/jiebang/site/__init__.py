@@ -6,7 +6,8 @@ subpackage below it (records, rules, history, desk), never the commands (tests/t
 It adds one generator through the `get_generators` signal, and turns on Jinja's autoescape for every
 generator (ours and Pelican's own pages) through `initialized`: record text comes from enterprises'
 Word forms, so a site must be safe whatever its `pelicanconf.py` says; and gives every environment the
-theme as compiled by an earlier build (`generator_init`, templatecache.py). Receivers are module-level
+theme as compiled by an earlier build (`generator_init`, templatecache.py); and names the files Pelican
+writes (sitefiles.py). Receivers are module-level
 functions because Pelican holds them by weak reference.
 """
 
@@ -47,3 +48,29 @@ def register() -> None:
     signals.initialized.connect(_escape_by_default)
     signals.get_generators.connect(_generators)
     signals.generator_init.connect(_keep_compiled_templates)
+    # The files Pelican itself writes, named for SHA256SUMS without walking the site (sitefiles.py).
+    signals.content_written.connect(_note_written)
+    signals.feed_written.connect(_note_written)
+    signals.static_generator_finalized.connect(_note_static)
+    signals.all_generators_finalized.connect(_writing_begins)
+
+
+def _note_written(path, **kwargs) -> None:
+    from .sitefiles import note_written
+
+    note_written(path, **kwargs)
+
+
+def _note_static(generator) -> None:
+    from .sitefiles import note_static
+
+    note_static(generator)
+
+
+def _writing_begins(generators) -> None:
+    # Before the first file is written, the build takes what its walk of the spare site found (build.recycle).
+    for generator in generators:
+        cache = generator.settings.get("JIEBANG_OUTPUT_CACHE")
+        if cache is not None:
+            cache.writing_begins()
+            return

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..records.lifecycle import STATUSES
 from ..records.schema import subschema
+from .outputcache import OutputCache
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 RECORD_KINDS = ("list", "result", "regulation")
@@ -236,13 +237,15 @@ def dumps(schema: dict) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_schemas(site_url: str, output: Path) -> None:
+def write_schemas(site_url: str, output: Path, cache: OutputCache | None = None) -> None:
+    cache = cache or OutputCache.disabled()
+
+    def write(name: str, schema: dict) -> None:
+        cache.write_plain(output, schema_path(name), dumps(schema).encode("utf-8"))
+
     for kind in RECORD_KINDS:
-        target = output / schema_path(kind)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(dumps(published_record_schema(kind, site_url)), "utf-8")
-    (output / "schema" / "data").mkdir(parents=True, exist_ok=True)
+        write(kind, published_record_schema(kind, site_url))
     for kind, key in (("list", "lists"), ("result", "results")):
-        (output / schema_path(f"data/{kind}")).write_text(dumps(data_schema(kind, site_url)), "utf-8")
-        (output / schema_path(f"data/{key}")).write_text(dumps(collection_schema(kind, site_url)), "utf-8")
-    (output / schema_path("data/lists-index")).write_text(dumps(index_schema(site_url)), "utf-8")
+        write(f"data/{kind}", data_schema(kind, site_url))
+        write(f"data/{key}", collection_schema(kind, site_url))
+    write("data/lists-index", index_schema(site_url))

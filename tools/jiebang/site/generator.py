@@ -170,7 +170,7 @@ class JiebangGenerator(Generator):
             feeds.write_feeds(self.site, self.settings, output, self.history, cache)
             opendata.write_open_data(self.site, self.tree, self.settings, output, self.history, cache, prints)
         self.history.close()
-        sitemap.write_sitemap(list(saved), self.settings, output, self.context, self.site, self.history)
+        sitemap.write_sitemap(list(saved), self.settings, output, self.context, self.site, self.history, cache)
         slugs.keep(self.slugs)
         templatecache.memo_of(self.env).keep()
         templatecache.prune(self.env)

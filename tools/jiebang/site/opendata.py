@@ -229,7 +229,7 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
         spans = calendar_file(calendar_title(name), event_lines).write(buffer, ordered)
         cache.write(output, save_as, buffer.getvalue(), key)
         cache.record_pieces(save_as, dict(zip(map(event_key, ordered), spans)))
-    write_schemas(site_url, output)
+    write_schemas(site_url, output, cache)
     write_summaries(site, output, cache, history)
     write_ocds(site, settings, output, history, cache, prints)  # /data/ocds/: OCDS 1.1 packages (site/ocds/)
 

@@ -49,6 +49,10 @@ class OutputCache:
         self.entries: dict[str, list] = {}  # key → [sha256 of the bytes, size, mtime_ns of the stored object]
         self.used: dict[str, list] = {}
         self.digests: dict[str, str] = {}  # save_as → sha256, for SHA256SUMS
+        # The files of the new site written outside the store (write_plain; Pelican's, build.site_files),
+        # by name: their sha256 where the writer knew it, else "". With `digests`, every file the build made.
+        self.plain: dict[str, str] = {}
+        self.site_files: list[str] | None = None  # every file of the new site, once built (build.run_pelican)
         self._stored: dict[str, tuple[int, int]] = {}  # sha256 → (size, mtime_ns) of objects known whole
         self._fresh: list[str] = []  # the objects this process stored, in the order it stored them
         self.hits = self.misses = 0
@@ -62,8 +66,20 @@ class OutputCache:
         # the device `linked_device`; a file already linked to the stored bytes is left as it is.
         self.linked: dict[str, int] = {}
         self.linked_device = 0
+        self._before_writing: Callable[[], None] | None = None
         if folder is not None:
             self._open()
+
+    def when_writing_begins(self, task: Callable[[], None]) -> None:
+        """Run `task` before the first file of the new site is written (writing_begins)."""
+        self._before_writing = task
+
+    def writing_begins(self) -> None:
+        """Every generator has read what it needs and the first file is about to be written (Pelican's
+        all_generators_finalized; the build calls it again afterwards, when it did not come)."""
+        task, self._before_writing = self._before_writing, None
+        if task is not None:
+            task()
 
     def key(self, *parts: Any) -> str | None:
         """The key of a file made from `parts` in this build (None without a cache, or for parts that
@@ -170,6 +186,15 @@ class OutputCache:
             except OSError:  # another file system, or links refused: write the site's copy
                 pass
         target.write_bytes(data)
+
+    def write_plain(self, staging: Path, save_as: str, data: bytes) -> None:
+        """Write a file of the new site that is never kept (the sitemap, the schemas: made each build
+        from little), and name it among the site's files."""
+        target = staging / save_as
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # never write through a link into the store
+        target.write_bytes(data)
+        self.plain[save_as] = hashlib.sha256(data).hexdigest()
 
     def keep(self, staging: Path, save_as: str, key: str | None) -> None:
         """Like write(), for a file its writer streamed into the new site itself (too large to hold in
@@ -351,20 +376,22 @@ class OutputCache:
 
     def snapshot(self) -> tuple:
         """What this cache holds now, for changes_since (a writer run in a forked process)."""
-        return dict(self.used), dict(self.digests), len(self._fresh), self.hits, self.misses
+        return dict(self.used), dict(self.digests), len(self._fresh), self.hits, self.misses, dict(self.plain)
 
     def changes_since(self, snapshot: tuple) -> tuple:
         """What was kept, made or dropped since `snapshot`, for `take` in the process it was forked from."""
-        used, digests, fresh, hits, misses = snapshot
+        used, digests, fresh, hits, misses, plain = snapshot
         return ({k: v for k, v in self.used.items() if used.get(k) != v}, [k for k in used if k not in self.used],
                 {k: v for k, v in self.digests.items() if digests.get(k) != v},
                 {sha: self._stored[sha] for sha in self._fresh[fresh:]},  # not the whole store's index
-                self.hits - hits, self.misses - misses, self.enabled)
+                self.hits - hits, self.misses - misses, self.enabled,
+                {k: v for k, v in self.plain.items() if plain.get(k) != v})
 
     def take(self, changes: tuple) -> None:
         """As if the forked writer had run in this process."""
-        used, gone, digests, stored, hits, misses, still_caching = changes
+        used, gone, digests, stored, hits, misses, still_caching, plain = changes
         self.used.update(used)
+        self.plain.update(plain)
         for key in gone:
             self.used.pop(key, None)
         self.digests.update(digests)

@@ -10,6 +10,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .feeds import list_page_updated, updated_on
+from .outputcache import OutputCache
 
 
 def last_modified(site, history=None) -> dict[str, str]:
@@ -21,8 +22,10 @@ def last_modified(site, history=None) -> dict[str, str]:
     return found
 
 
-def write_sitemap(saved: list[str], settings: dict, output: Path, context: dict, site=None, history=None) -> None:
+def write_sitemap(saved: list[str], settings: dict, output: Path, context: dict, site=None, history=None,
+                  cache: OutputCache | None = None) -> None:
     """`saved`: the files the generator wrote, as its page jobs named them."""
+    cache = cache or OutputCache.disabled()
     site_url = settings.get("SITEURL", "")
     urls = ["" if name == "index.html" else name.removesuffix("index.html") for name in saved if name != "404.html"]
     urls += [f"{page.url}" for page in context.get("pages", [])]
@@ -32,5 +35,5 @@ def write_sitemap(saved: list[str], settings: dict, output: Path, context: dict,
         day = f"<lastmod>{lastmod[url]}</lastmod>" if url in lastmod else ""
         lines.append(f"  <url><loc>{escape(site_url)}/{escape(url)}</loc>{day}</url>")
     lines.append("</urlset>")
-    (output / "sitemap.xml").write_text("\n".join(lines) + "\n", "utf-8")
-    (output / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {site_url}/sitemap.xml\n", "utf-8")
+    cache.write_plain(output, "sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))
+    cache.write_plain(output, "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site_url}/sitemap.xml\n".encode())
