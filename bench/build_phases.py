@@ -4,7 +4,7 @@
 
 Each phase is a function of the build, looked up by the modules that call it through their module,
 wrapped in a timer (a nested one is inside its caller's time; the search index, made in a forked
-process beside the feeds and the open data, is timed there and not shown). cProfile gives the
+process beside the feeds and the open data, is timed there and printed when it is done). cProfile gives the
 detail, this the wall time without the profiler's overhead.
 """
 
@@ -29,6 +29,7 @@ PHASES = [
     ("jiebang.site.build", "swap_in"), ("jiebang.site.outputcache", "OutputCache.save"),
     ("jiebang.site.freshness", "remember_build"),
 ]
+APART = {("jiebang.site.searchpages", "write_search_index")}  # run in a forked process (rendering.apart)
 START = time.perf_counter()
 marks: list[tuple[str, float]] = []
 
@@ -47,6 +48,8 @@ def timed(module: str, name: str) -> None:
             return function(*args, **kwargs)
         finally:
             marks.append((f"{module}.{name}", time.perf_counter() - began))
+            if (module, name) in APART:  # its process ends without atexit: said as soon as it is done
+                print(f"{marks[-1][1]:7.2f}  {marks[-1][0]} (in its own process)", file=sys.stderr, flush=True)
 
     setattr(owner, attribute, wrapper)
 

@@ -882,3 +882,29 @@ def test_the_spare_is_walked_apart_and_a_walk_that_died_is_done_here(tmp_path: P
     cold = tmp_path / "cold"
     build_site(project, cold, commit="test", use_cache=False)
     assert_same(site, cold)
+
+
+def test_an_unchanged_search_document_is_known_by_its_digest_unread(tmp_path: Path, monkeypatch) -> None:
+    """searchpages.search_entries: a document whose view did not change is known by the digest of the
+    bytes the cache keeps for it, never read back or made again; a correction makes only its own
+    list's documents (and the 更正公告's, whose tables come from git), and the index is the cold one."""
+    from jiebang.site import searchpages
+
+    monkeypatch.setenv("JIEBANG_WORKERS", "1")  # the index made in this process, where it can be watched
+    project = sample_project(tmp_path / "project")
+    site = tmp_path / "site"
+    build_site(project, site, commit="test")
+    read, made = [], []
+    for name, calls in (("doc_from_bytes", read), ("list_document", made), ("notice_document", made)):
+        real = getattr(searchpages, name)
+        monkeypatch.setattr(searchpages, name, lambda *a, real=real, calls=calls: calls.append(a[0]) or real(*a))
+    edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: ", "title: （一改）")
+    build_site(project, site, commit="test")
+    assert read == []
+    made_ids = {view.id for view in made}
+    assert "JDZ-2026-001" in made_ids
+    assert {i for i in made_ids if not i.startswith("JDZ-2026-001")} <= {
+        view.id for view in made if getattr(view, "kind", None) == "更正公告"}
+    cold = tmp_path / "cold"
+    build_site(project, cold, commit="test", use_cache=False)
+    assert_same(site, cold)

@@ -344,10 +344,8 @@ def _walk_spare(recycled: Recycled, plain: set[str] | None, staging: Path) -> No
             if status.st_nlink > 1:
                 recycled.kept[name] = status.st_ino
                 continue
-        try:
+        with contextlib.suppress(FileNotFoundError):  # removed by a walk that died half-way (settle walks again)
             os.unlink(f"{root}/{name}")  # a string, not a Path: there are tens of thousands
-        except FileNotFoundError:  # removed by a walk that died half-way (settle walks again)
-            pass
         recycled.emptied.add(name.rpartition("/")[0])
 
 

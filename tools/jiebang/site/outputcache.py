@@ -304,6 +304,16 @@ class OutputCache:
             self.store(key, data)
         return data
 
+    def known_sha(self, key: str | None) -> str | None:
+        """The SHA-256 of the bytes kept under `key`, kept for the next build too, without reading them:
+        for a writer that needs to know only whether they changed (reading them, should it need them,
+        checks them as load() does)."""
+        entry = self.entries.get(key) if key and self.enabled else None
+        if not entry or entry[0] in NOT_OBJECTS:
+            return None
+        self.used[key] = entry
+        return entry[0]
+
     def tree_names(self, key: str | None) -> list[str] | None:
         """The files of a folder the last build made together under `key`."""
         entry = self.entries.get(key) if key and self.enabled else None

@@ -3,7 +3,10 @@ page shows (search/fields.py declares a record's own fields; this adds what a pa
 
 from __future__ import annotations
 
-import json
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +15,10 @@ from ..records.schema import title_of
 from .fingerprints import Fingerprints
 from .model import ListView, NoticeView, SiteData, cn_date, cn_dates, wan
 from .outputcache import OutputCache
+from .search.documents import doc_bytes, doc_from_bytes
 from .search.fields import LIST_FIELDS, NOTICE_FIELDS, shown_texts
 from .search.index import SearchDoc, built_index, numbered
-from .search.update import IndexState, doc_digest, updated_files
+from .search.update import IndexState, digest_of_sha, updated_files
 
 PROSE = 20  # characters: a text at least this long is prose (a problem, a body), not a fact (a date, a code)
 
@@ -75,29 +79,61 @@ def notice_document(notice: NoticeView, correction_rows: list[Any]) -> SearchDoc
 def search_documents(site: SiteData, history: Any = None, cache: OutputCache | None = None,
                      prints: Fingerprints | None = None) -> list[SearchDoc]:
     """One document per list and per notice page. `history` (history.revisions.History) gives the
-    更正公告 tables their 更正前/更正后 texts, as the pages show them. With a cache, a document is kept
-    while its view is unchanged (its record, status, notices or list: what it is made of); a 更正公告's
-    is always made, since its table comes from git."""
+    更正公告 tables their 更正前/更正后 texts, as the pages show them."""
+    return [entry.doc() for entry in search_entries(site, history, cache, prints)]
+
+
+@dataclass
+class Entry:
+    """A page's search document, known by its address, its order and its digest: made, or read from
+    the cache, only when asked for (an update reads only the changed ones; 92,000 at national scale)."""
+
+    url: str
+    order: str
+    digest: str
+    doc: Callable[[], SearchDoc]
+
+
+def search_entries(site: SiteData, history: Any = None, cache: OutputCache | None = None,
+                   prints: Fingerprints | None = None) -> list[Entry]:
+    """search_documents, each as an Entry. With a cache, a document is kept while its view is unchanged
+    (its record, status, notices or list: what it is made of), and known by the digest of its kept
+    bytes without reading them; a 更正公告's is always made, since its table comes from git."""
     cache, prints = cache or OutputCache.disabled(), prints or Fingerprints()
     rows = history.announced_changes if history is not None and history.ok else (lambda notice_id: [])
 
-    def kept(view: ListView | NoticeView, make) -> SearchDoc:
+    def made(doc: SearchDoc, key: str | None = None) -> Entry:
+        numbered([doc])  # its fields' types checked as it is made
+        data = doc_bytes(doc)
+        cache.store(key, data)
+        return Entry(doc.url, doc.order, digest_of_sha(hashlib.sha256(data).hexdigest()), lambda: doc)
+
+    def entry(view: ListView | NoticeView, make: Callable[[], SearchDoc]) -> Entry:
         key = cache.key("search-doc", prints.view(view)) if cache.enabled else None
-        return doc_from_bytes(cache.fragment(key, lambda: doc_bytes(make())))
+        sha = cache.known_sha(key)
+        if sha is None:
+            return made(make(), key)
+        # What an unchanged view makes is what the last build kept: its URL and order are the view's.
+        return Entry("/" + view.url, _order(view), digest_of_sha(sha),
+                     lambda: doc_from_bytes(cache.fragment(key, lambda: doc_bytes(make()))))
 
-    docs = [kept(view, lambda view=view: list_document(view, site.corrections_for(view.id))) for view in site.lists]
-    docs += [notice_document(n, rows(n.id)) if n.kind == CORRECTION else kept(n, lambda n=n: notice_document(n, []))
-             for n in site.results]
-    return docs
+    entries = [entry(view, lambda view=view: list_document(view, site.corrections_for(view.id))) for view in site.lists]
+    entries += [made(notice_document(n, rows(n.id))) if n.kind == CORRECTION else
+                entry(n, lambda n=n: notice_document(n, [])) for n in site.results]
+    return entries
 
 
-def doc_bytes(doc: SearchDoc) -> bytes:
-    return json.dumps([doc.url, doc.title, doc.text, doc.meta, doc.order], ensure_ascii=False).encode("utf-8")
+class _Docs(Sequence):
+    """The numbered documents, each made or read when it is asked for."""
 
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
 
-def doc_from_bytes(data: bytes) -> SearchDoc:
-    url, title, text, meta, order = json.loads(data)
-    return SearchDoc(url=url, title=title, text=text, meta=meta, order=order)
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, i):  # an int: updated_files asks for the changed documents one by one
+        return self.entries[i].doc()
 
 
 FOLDER = "search/index/"
@@ -110,11 +146,14 @@ def write_search_index(
     """Every list and notice into the index: reused whole while no document changed; updated file by
     file from the last build's when a few did (search/update.py); otherwise built afresh."""
     cache = cache or OutputCache.disabled()
-    docs = numbered(search_documents(site, history, cache, prints))
     if not cache.enabled:
-        cache.write_tree(output, FOLDER, built_index(docs)[0], None)
+        cache.write_tree(output, FOLDER, built_index(numbered(search_documents(site, history)))[0], None)
         return
-    digests = [doc_digest(d) for d in docs]
+    entries = sorted(search_entries(site, history, cache, prints), key=lambda e: (e.order, e.url))  # as numbered()
+    duplicates = sorted(url for url, n in Counter(e.url for e in entries).items() if n > 1)
+    if duplicates:
+        raise ValueError(f"duplicate search document URLs: {', '.join(duplicates)}")
+    digests = [e.digest for e in entries]
     key, state_key = cache.key("search", digests), cache.key("search-state")
     if cache.reuse_tree(output, FOLDER, key):
         state = IndexState.from_bytes(cache.load(state_key, keep=False))
@@ -123,14 +162,14 @@ def write_search_index(
         return
     state = IndexState.from_bytes(cache.load(state_key, keep=False))
     names = cache.tree_names(state.tree) if state else None
-    if state and names is not None and _updated(cache, output, state, docs, digests, names, key):
+    if state and names is not None and _updated(cache, output, state, _Docs(entries), digests, names, key):
         return
-    files, small_bytes = built_index(docs)
+    files, small_bytes = built_index(numbered(e.doc() for e in entries))
     cache.write_tree(output, FOLDER, files, key)
     cache.store(state_key, IndexState(digests, small_bytes, key).to_bytes())
 
 
-def _updated(cache: OutputCache, output: Path, state: IndexState, docs: list[SearchDoc], digests: list[str],
+def _updated(cache: OutputCache, output: Path, state: IndexState, docs: Sequence[SearchDoc], digests: list[str],
              names: list[str], key: str) -> bool:
     """Bring the last build's index up to `docs` in the new site; False (nothing written) when it cannot."""
     result = updated_files(state, docs, digests, names, lambda name: cache.load(f"{state.tree}/{name}", keep=False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 
@@ -15,3 +16,13 @@ class SearchDoc:
     # record takes the next number and every other keeps its own: an update then rewrites only the
     # files the new record's words are in (search/update.py).
     order: str = ""
+
+
+def doc_bytes(doc: SearchDoc) -> bytes:
+    """A document as the build keeps it between builds (its digest is these bytes', search/update.py)."""
+    return json.dumps([doc.url, doc.title, doc.text, doc.meta, doc.order], ensure_ascii=False).encode("utf-8")
+
+
+def doc_from_bytes(data: bytes) -> SearchDoc:
+    url, title, text, meta, order = json.loads(data)
+    return SearchDoc(url=url, title=title, text=text, meta=meta, order=order)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from . import index
-from .documents import SearchDoc
+from .documents import SearchDoc, doc_bytes
 from .index import (
     as_json,
     decode,
@@ -40,15 +40,21 @@ from .index import (
     tokens,
 )
 
-FORMAT = 1
+FORMAT = 2  # 2: a document's digest is its kept bytes' (doc_bytes)
 # Past this share of changed documents a cold build costs less than decoding the keys they hold.
 MOST_CHANGED = 1 / 16
 
 
 def doc_digest(doc: SearchDoc) -> str:
-    """What a document's files and postings are made of (its number aside)."""
-    stated = [doc.url, doc.title, doc.text, list(doc.meta.items()), doc.order]
-    return hashlib.sha256(json.dumps(stated, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
+    """What a document's files and postings are made of (its number aside): the SHA-256 of the bytes the
+    build keeps it as, cut short, so that a kept document is known by the digest the output cache
+    holds for it, unread (searchpages.py)."""
+    return digest_of_sha(hashlib.sha256(doc_bytes(doc)).hexdigest())
+
+
+def digest_of_sha(sha256: str) -> str:
+    """doc_digest of the document whose doc_bytes have this SHA-256."""
+    return sha256[:24]
 
 
 @dataclass(frozen=True)
