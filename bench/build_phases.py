@@ -17,7 +17,7 @@ import sys
 import time
 
 PHASES = [
-    ("jiebang.site.freshness", "build_inputs"), ("jiebang.site.build", "recycle"),
+    ("jiebang.site.freshness", "build_inputs"), ("jiebang.site.build", "recycle"), ("jiebang.site.build", "Recycled.settle"),
     ("jiebang.site.build", "run_pelican"), ("jiebang.site.outputcache", "OutputCache._open"),
     ("jiebang.site.generator", "open_cache"), ("jiebang.site.generator", "load_tree"),
     ("jiebang.site.generator", "check_tree"), ("jiebang.site.generator", "build_site_data"),

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import sample_project
 from jiebang.history.revisions import History
@@ -908,3 +910,22 @@ def test_an_unchanged_search_document_is_known_by_its_digest_unread(tmp_path: Pa
     cold = tmp_path / "cold"
     build_site(project, cold, commit="test", use_cache=False)
     assert_same(site, cold)
+
+
+_plain_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.decimals(allow_nan=False)
+    | st.dates() | st.frozensets(st.integers(), max_size=3),
+    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_plain_values)
+def test_a_key_states_its_parts_as_json_dumps_does(value) -> None:
+    """cachekeys.digest_of keeps one C encoder per `default` rather than calling json.dumps (which makes
+    one per call): the statement it hashes is json.dumps' byte for byte, whatever the value."""
+    from jiebang.site.cachekeys import digest_of, stated
+
+    text = json.dumps(("scope", value), default=stated, ensure_ascii=False, separators=(",", ":"),
+                      check_circular=False)
+    assert digest_of("scope", value) == hashlib.sha256(text.encode("utf-8")).hexdigest()

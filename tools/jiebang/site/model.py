@@ -66,7 +66,7 @@ class RecordView:
     record: Record
     url: str
 
-    @property
+    @cached_property  # asked for 1.7 million times in a national-scale rebuild
     def id(self) -> str:
         return self.record.id
 
