@@ -20,7 +20,9 @@ import pytest
 
 from conftest import sample_project
 from jiebang.site import build as build_module
-from jiebang.site.build import BuildError, build_site, clear_leftovers, kept_beside
+from jiebang.site import spare as spare_module
+from jiebang.site.build import BuildError, build_site
+from jiebang.site.spare import clear_leftovers, kept_beside
 
 REPO = Path(__file__).resolve().parents[1]
 JIEBANG = [sys.executable, "-m", "jiebang"]
@@ -179,7 +181,7 @@ def test_the_previous_site_is_put_back_when_the_second_rename_fails(tmp_path: Pa
 
     monkeypatch.setattr(Path, "rename", failing)
     with pytest.raises(OSError):
-        build_module.swap_in(staging, out)
+        spare_module.swap_in(staging, out)
     assert (out / "index.html").read_text("utf-8") == "<p>上一次发布的网站</p>"
     assert not list(out.parent.glob(".site.old-*"))
 

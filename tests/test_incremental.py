@@ -687,7 +687,7 @@ def test_a_site_says_which_of_its_files_were_made_outside_the_cache_and_the_walk
     """build.plain_list: beside the live site and the spare, the files their builds wrote themselves (the
     theme, SHA256SUMS …), so that the next build but one walks the spare by directory entries alone. A
     list another folder left is not taken for the spare's: then each file's status decides."""
-    from jiebang.site.build import Recycled, plain_list, prune, recycle, spare_of
+    from jiebang.site.spare import Recycled, plain_list, prune, recycle, spare_of
 
     project = sample_project(tmp_path / "project")
     live = tmp_path / "live"
@@ -852,7 +852,7 @@ def test_the_spare_is_walked_apart_and_a_walk_that_died_is_done_here(tmp_path: P
     fails says why, as a failed build does, and leaves the live site as it was."""
     import errno
 
-    import jiebang.site.build as build_module
+    import jiebang.site.spare as spare_module
     from jiebang.site.build import BuildError
 
     project = sample_project(tmp_path / "project")
@@ -861,7 +861,7 @@ def test_the_spare_is_walked_apart_and_a_walk_that_died_is_done_here(tmp_path: P
     edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: ", "title: （一改）")
     build_site(project, site, commit="test")  # the first build that has a spare to start from
     walked_here = []
-    parent, walk_spare = os.getpid(), build_module._walk_spare
+    parent, walk_spare = os.getpid(), spare_module._walk_spare
 
     def walk_in(recycled, plain, staging):
         if os.getpid() != parent and walk == "dies":
@@ -871,7 +871,7 @@ def test_the_spare_is_walked_apart_and_a_walk_that_died_is_done_here(tmp_path: P
         walked_here.append(staging)
         walk_spare(recycled, plain, staging)
 
-    monkeypatch.setattr(build_module, "_walk_spare", walk_in)
+    monkeypatch.setattr(spare_module, "_walk_spare", walk_in)
     edit(project / "content/lists/2026/JDZ-2026-001.yaml", "title: （一改）", "title: （二改）")
     before = files(site)
     if walk == "fails":

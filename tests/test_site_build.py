@@ -32,8 +32,9 @@ from conftest import ContentRoot, doc, good_list, parse_page
 from jiebang.records.content import load_tree
 from jiebang.records.schema import SCHEMAS
 from jiebang.rules.validate import validate
-from jiebang.site.build import BuildError, build_site, kept_beside, read_sums
+from jiebang.site.build import BuildError, build_site, read_sums
 from jiebang.site.markup import render_markdown
+from jiebang.site.spare import kept_beside
 
 REPO = Path(__file__).resolve().parents[1]
 SETTINGS = runpy.run_path(str(REPO / "pelicanconf.py"))

@@ -83,3 +83,56 @@ def fork_map(task: Callable[[Any, int, int], list], shared: Any, count: int, wor
 def _run(bounds: tuple[int, int]) -> list:
     task, shared = _SHARED
     return task(shared, *bounds)
+
+
+class Forked:
+    """`work()` run in a forked process that dies with this one, while this one goes on; `outcome()`
+    waits for it: ("done", what it returned), ("failed", what it raised), or None when it died without
+    a word (or what it gave could not be sent back). `finish()`, if given, runs there after the work,
+    whatever came of it. Only where can_fork() says so."""
+
+    def __init__(self, work: Callable[[], Any], finish: Callable[[], None] | None = None) -> None:
+        import pickle
+
+        sys.stdout.flush()  # a forked process must not write out again what this one has buffered
+        sys.stderr.flush()
+        reading, writing = os.pipe()
+        parent, self.pid = os.getpid(), os.fork()
+        if self.pid == 0:  # the forked process: work, say what came of it, end without cleaning up
+            os.close(reading)
+            outcome: tuple
+            try:
+                die_with_parent(parent)
+                outcome = ("done", work())
+            except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent, which says it
+                outcome = ("failed", exc)
+            try:
+                if finish is not None:
+                    finish()
+                with os.fdopen(writing, "wb") as out:
+                    pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                os._exit(0)
+        os.close(writing)
+        self._reading: int | None = reading
+
+    def outcome(self) -> tuple | None:
+        import pickle
+
+        if self._reading is None:
+            return None
+        reading, self._reading = self._reading, None
+        try:
+            with os.fdopen(reading, "rb") as told:
+                return pickle.load(told)
+        except (EOFError, pickle.UnpicklingError):
+            return None
+        finally:
+            os.waitpid(self.pid, 0)
+
+    def kill(self) -> None:
+        """End it now (its outcome is then None)."""
+        import signal
+
+        os.kill(self.pid, signal.SIGKILL)
+        self.outcome()

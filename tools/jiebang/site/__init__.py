@@ -68,7 +68,7 @@ def _note_static(generator) -> None:
 
 
 def _writing_begins(generators) -> None:
-    # Before the first file is written, the build takes what its walk of the spare site found (build.recycle).
+    # Before the first file is written, the build takes what its walk of the spare site found (spare.recycle).
     for generator in generators:
         cache = generator.settings.get("JIEBANG_OUTPUT_CACHE")
         if cache is not None:

@@ -29,7 +29,8 @@ from typing import Any
 
 from . import manifest as manifest_file
 from .cachekeys import FORMAT, Uncacheable, digest_of
-from .links import link_anew, link_or_copy
+from .links import link_anew
+from .objectstore import ObjectStore
 
 MANIFEST = "manifest.json"
 BUILDING = ".building"  # kept in the cache folder while a build that may store objects runs
@@ -49,20 +50,18 @@ class OutputCache:
         self.entries: dict[str, list] = {}  # key → [sha256 of the bytes, size, mtime_ns of the stored object]
         self.used: dict[str, list] = {}
         self.digests: dict[str, str] = {}  # save_as → sha256, for SHA256SUMS
-        # The files of the new site written outside the store (write_plain; Pelican's, build.site_files),
+        # The files of the new site written outside the store (write_plain; Pelican's, sitefiles.py),
         # by name: their sha256 where the writer knew it, else "". With `digests`, every file the build made.
         self.plain: dict[str, str] = {}
-        self.site_files: list[str] | None = None  # every file of the new site, once built (build.run_pelican)
-        self._stored: dict[str, tuple[int, int]] = {}  # sha256 → (size, mtime_ns) of objects known whole
-        self._fresh: list[str] = []  # the objects this process stored, in the order it stored them
+        self.objects = ObjectStore(folder)
         self.hits = self.misses = 0
-        self._sweep = False  # whether save() must list the whole store (_drop_unused)
+        self._sweep = False  # whether save() must list the whole store (ObjectStore.drop_unused)
         self.scope = ""  # the build's global inputs, which every key includes (set by the generator)
         # The manifest written ahead (prepare_save), under this process's name, and how many keys the
         # build had kept when it said it would keep no more (seal).
         self._prepared = f"{folder}/.manifest-next-{os.getpid()}"
         self._sealed: int | None = None
-        # The files the new site held before the build began (build.recycle), by name: their inode, on
+        # The files the new site held before the build began (spare.recycle), by name: their inode, on
         # the device `linked_device`; a file already linked to the stored bytes is left as it is.
         self.linked: dict[str, int] = {}
         self.linked_device = 0
@@ -125,18 +124,15 @@ class OutputCache:
             # The stored objects are named by their bytes, whatever made them: another version's keys
             # are ignored, but its objects are not written again (so the sites linked to them, the
             # spare among them, stay linked, and the next build need not delete them file by file).
-            self._stored = {sha: (size, mtime) for sha, size, mtime in
-                            (e for e in entries.values() if e[0] not in NOT_OBJECTS)}
+            self.objects.known = {sha: (size, mtime) for sha, size, mtime in
+                                  (e for e in entries.values() if e[0] not in NOT_OBJECTS)}
             if version != self.version:
                 self.say("生成缓存来自另一版本的 jiebang，已忽略，本次完整生成。")
                 return
             self.entries = entries
         except (ValueError, UnicodeDecodeError, AttributeError, TypeError):
-            self.entries, self._stored, self._sweep = {}, {}, True
+            self.entries, self.objects.known, self._sweep = {}, {}, True
             self.say(f"生成缓存 {manifest} 已损坏或不完整，已忽略，本次完整生成。")
-
-    def _object(self, sha: str) -> Path:
-        return self.folder / "objects" / sha[:2] / sha[2:]
 
     def reuse(self, staging: Path, save_as: str, key: str | None) -> bool:
         """Link the bytes made last time under `key` into the new site, when they are still whole."""
@@ -146,12 +142,12 @@ class OutputCache:
         if sha in NOT_OBJECTS:
             return False
         # Strings, not pathlib: a rebuild links hundreds of thousands of files, and Path costs most of it.
-        source, target = f"{self.folder}/objects/{sha[:2]}/{sha[2:]}", os.path.join(staging, save_as)
+        source, target = self.objects.path(sha), os.path.join(staging, save_as)
         try:
             stat = os.stat(source)
             if (stat.st_size, stat.st_mtime_ns) != (size, mtime):  # changed since it was stored: not trusted
                 return False
-            # A build that started from the spare site (build.recycle) may have the file linked already:
+            # A build that started from the spare site (spare.recycle) may have the file linked already:
             # its inode, from the walk, says so without a status of its own (half a million of them).
             linked = self.linked.get(save_as)
             if linked != stat.st_ino or self.linked_device != stat.st_dev:
@@ -216,13 +212,13 @@ class OutputCache:
             if not target.exists():
                 shutil.copyfile(stored, target)
 
-    def _kept(self, key: str | None, sha: str, data: bytes | Path) -> Path | None:
+    def _kept(self, key: str | None, sha: str, data: bytes | Path) -> str | None:
         """Store `data` under `key` for the next build; the stored object, or None without a cache (a
         store that fails says so once and turns the cache off for the rest of the build)."""
         if key is None or not self.enabled:
             return None
         try:
-            stored, (size, mtime) = self._store(sha, data)
+            stored, (size, mtime) = self.objects.put(sha, data)
         except OSError as exc:
             self.say(f"生成缓存无法写入（{exc.strerror or exc}），本次不再使用缓存。")
             self.folder = None
@@ -230,29 +226,10 @@ class OutputCache:
         self.used[key] = [sha, size, mtime]
         return stored
 
-    def _store(self, sha: str, data: bytes | Path) -> tuple[Path, tuple[int, int]]:
-        stored = self._object(sha)
-        known = self._stored.get(sha)
-        stat = stored.stat() if known and stored.exists() else None
-        if not stat or (stat.st_size, stat.st_mtime_ns) != known:
-            stored.parent.mkdir(exist_ok=True)
-            temporary = stored.with_name(f".{stored.name}.{os.getpid()}")
-            temporary.unlink(missing_ok=True)
-            if isinstance(data, Path):  # the site's file, streamed by its writer: linked, not copied (keep())
-                link_or_copy(data, temporary)
-            else:
-                temporary.write_bytes(data)
-            os.chmod(temporary, 0o444)  # a stored object is never edited in place
-            os.replace(temporary, stored)
-            stat = stored.stat()
-        self._stored[sha] = (stat.st_size, stat.st_mtime_ns)
-        self._fresh.append(sha)
-        return stored, self._stored[sha]
-
     def remember(self, key: str, entry: list) -> None:
         """What a worker process stored: [sha256, size, mtime_ns] under `key`."""
         self.used[key] = entry
-        self._stored[entry[0]] = (entry[1], entry[2])
+        self.objects.known[entry[0]] = (entry[1], entry[2])
 
     def reuse_tree(self, staging: Path, folder: str, key: str | None) -> bool:
         """Link every file of a folder a writer made together, or nothing useful (then it is made again)."""
@@ -277,7 +254,7 @@ class OutputCache:
             return None
         sha, size, mtime = entry
         try:  # strings and one open, not pathlib: a build loads tens of thousands of fragments
-            with open(f"{self.folder}/objects/{sha[:2]}/{sha[2:]}", "rb") as source:
+            with open(self.objects.path(sha), "rb") as source:
                 stat = os.fstat(source.fileno())
                 if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
                     return None
@@ -356,11 +333,11 @@ class OutputCache:
         pages count as the build's memory). A key it does not know, or a stored file whose size or time
         changed since, gives None."""
         entry = self.entries.get(PIECES_OF + save_as) if self.enabled else None
-        known = self._stored.get(entry[1]) if entry else None
+        known = self.objects.known.get(entry[1]) if entry else None
         if not known:
             return lambda key: None
         try:
-            source = open(self._object(entry[1]), "rb")  # noqa: SIM115 - open while the pieces are asked for
+            source = open(self.objects.path(entry[1]), "rb")  # noqa: SIM115 - open while the pieces are asked for
         except OSError:
             return lambda key: None
         stat = os.fstat(source.fileno())
@@ -386,14 +363,14 @@ class OutputCache:
 
     def snapshot(self) -> tuple:
         """What this cache holds now, for changes_since (a writer run in a forked process)."""
-        return dict(self.used), dict(self.digests), len(self._fresh), self.hits, self.misses, dict(self.plain)
+        return dict(self.used), dict(self.digests), len(self.objects.fresh), self.hits, self.misses, dict(self.plain)
 
     def changes_since(self, snapshot: tuple) -> tuple:
         """What was kept, made or dropped since `snapshot`, for `take` in the process it was forked from."""
         used, digests, fresh, hits, misses, plain = snapshot
         return ({k: v for k, v in self.used.items() if used.get(k) != v}, [k for k in used if k not in self.used],
                 {k: v for k, v in self.digests.items() if digests.get(k) != v},
-                {sha: self._stored[sha] for sha in self._fresh[fresh:]},  # not the whole store's index
+                {sha: self.objects.known[sha] for sha in self.objects.fresh[fresh:]},  # not the whole store's index
                 self.hits - hits, self.misses - misses, self.enabled,
                 {k: v for k, v in self.plain.items() if plain.get(k) != v})
 
@@ -405,26 +382,11 @@ class OutputCache:
         for key in gone:
             self.used.pop(key, None)
         self.digests.update(digests)
-        self._stored.update(stored)
+        self.objects.known.update(stored)
         self.hits += hits
         self.misses += misses
         if not still_caching:
             self.folder = None  # the writer said why, once
-
-    def _drop_unused(self, keep: set[str]) -> None:
-        """Remove the stored objects no key of this build names: those the last manifest named and
-        those stored since (listing the whole store costs seconds at national scale), or, after a
-        build that died or a manifest that was lost, every one in the store."""
-        root = f"{self.folder}/objects"
-        if self._sweep:
-            names = [shard.name + entry.name for shard in os.scandir(root) if shard.is_dir()
-                     for entry in os.scandir(shard.path)]
-        else:
-            names = {entry[0] for entry in self.entries.values() if entry[0] not in NOT_OBJECTS} | self._stored.keys()
-        for sha in names:
-            if sha not in keep:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(f"{root}/{sha[:2]}/{sha[2:]}")
 
     def file(self, staging: Path, save_as: str, key: str | None, make: Callable[[], bytes]) -> None:
         """Reuse the file under `key`, or make it."""
@@ -467,7 +429,9 @@ class OutputCache:
             if self._sealed != len(self.used) or not os.path.exists(self._prepared):
                 self._write_manifest(self._prepared)
             os.replace(self._prepared, self.folder / MANIFEST)
-            self._drop_unused({entry[0] for entry in self.used.values() if entry[0] not in NOT_OBJECTS})
+            self.objects.drop_unused({entry[0] for entry in self.used.values() if entry[0] not in NOT_OBJECTS},
+                                     (entry[0] for entry in self.entries.values() if entry[0] not in NOT_OBJECTS),
+                                     self._sweep)
             os.unlink(self.folder / BUILDING)
         except OSError as exc:
             self.discard_prepared()

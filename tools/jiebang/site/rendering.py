@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
-import signal
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..records.parallel import can_fork, die_with_parent, worker_pool
+from ..records.parallel import Forked, can_fork, worker_pool
 from .outputcache import OutputCache
 
 PARALLEL_FROM = 300  # pages: below this, starting processes costs more than it saves (measured on the sample)
@@ -82,42 +79,20 @@ def apart(task: Callable[[], None], cache: OutputCache, history: Any = None) -> 
         task()
         return
     before = cache.snapshot()
-    sys.stdout.flush()  # a forked process must not write out again what this one has buffered
-    sys.stderr.flush()
-    reading, writing = os.pipe()
-    parent, child = os.getpid(), os.fork()
-    if child == 0:  # the forked process: do the task, say what it kept, and end without cleaning up
-        os.close(reading)
-        outcome: Any
-        try:
-            die_with_parent(parent)
-            if history is not None:
-                history.in_forked_child()
-            task()
-            outcome = ("done", cache.changes_since(before))
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the build, which says it
-            outcome = ("failed", exc)
-        try:
-            if history is not None:
-                history.close()
-            with os.fdopen(writing, "wb") as out:
-                pickle.dump(outcome, out)
-        finally:
-            os._exit(0)
-    os.close(writing)
-    told = os.fdopen(reading, "rb")
+
+    def work() -> tuple:
+        if history is not None:
+            history.in_forked_child()
+        task()
+        return cache.changes_since(before)
+
+    child = Forked(work, finish=history.close if history is not None else None)
     try:
         yield
-        try:
-            outcome = pickle.load(told)
-        except (EOFError, pickle.UnpicklingError):
-            outcome = None
     except BaseException:
-        os.kill(child, signal.SIGKILL)
+        child.kill()
         raise
-    finally:
-        told.close()
-        os.waitpid(child, 0)
+    outcome = child.outcome()
     if outcome is None:
         task()
     elif outcome[0] == "failed":

@@ -4,7 +4,6 @@ page shows (search/fields.py declares a record's own fields; this adds what a pa
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from .model import ListView, NoticeView, SiteData, cn_date, cn_dates, wan
 from .outputcache import OutputCache
 from .search.documents import doc_bytes, doc_from_bytes
 from .search.fields import LIST_FIELDS, NOTICE_FIELDS, shown_texts
-from .search.index import SearchDoc, built_index, numbered
+from .search.index import SearchDoc, built_index, in_number_order, numbered
 from .search.update import IndexState, digest_of_sha, updated_files
 
 PROSE = 20  # characters: a text at least this long is prose (a problem, a body), not a fact (a date, a code)
@@ -149,10 +148,7 @@ def write_search_index(
     if not cache.enabled:
         cache.write_tree(output, FOLDER, built_index(numbered(search_documents(site, history)))[0], None)
         return
-    entries = sorted(search_entries(site, history, cache, prints), key=lambda e: (e.order, e.url))  # as numbered()
-    duplicates = sorted(url for url, n in Counter(e.url for e in entries).items() if n > 1)
-    if duplicates:
-        raise ValueError(f"duplicate search document URLs: {', '.join(duplicates)}")
+    entries = in_number_order(search_entries(site, history, cache, prints))
     digests = [e.digest for e in entries]
     key, state_key = cache.key("search", digests), cache.key("search-state")
     if cache.reuse_tree(output, FOLDER, key):

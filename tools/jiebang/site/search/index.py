@@ -40,11 +40,13 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from .documents import SearchDoc
 from .tokens import doc_units
 
 FORMAT_VERSION = 2
+T = TypeVar("T")  # what is put in number order: documents, or what stands for them (searchpages.Entry)
 # A shard holds about this many bytes of postings: small enough that a query pays little for the keys
 # it does not need, large enough that a 20,000-document site keeps a few thousand files.
 TARGET_SHARD_BYTES = 8 * 1024
@@ -306,13 +308,19 @@ def built_index(docs: Sequence[SearchDoc]) -> tuple[dict[str, bytes], int]:
     return files, small_bytes
 
 
-def numbered(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
-    """The documents in the order they are numbered in: by `order` (the site's publication day), then
-    URL, so the numbers depend only on the set of documents."""
-    ordered = sorted(docs, key=lambda d: (d.order, d.url))
+def in_number_order(items: Iterable[T]) -> list[T]:
+    """Documents (or anything with their `order` and `url`) in the order they are numbered in: by
+    `order` (the site's publication day), then URL, so the numbers depend only on the set of documents."""
+    ordered = sorted(items, key=lambda d: (d.order, d.url))
     duplicates = sorted(url for url, n in Counter(d.url for d in ordered).items() if n > 1)
     if duplicates:
         raise ValueError(f"duplicate search document URLs: {', '.join(duplicates)}")
+    return ordered
+
+
+def numbered(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
+    """The documents in the order they are numbered in (in_number_order), each field's type checked."""
+    ordered = in_number_order(docs)
     for doc in ordered:
         # A date or number from YAML would otherwise fail deep inside NFKC or json.dumps.
         fields = {"url": doc.url, "title": doc.title, "text": doc.text, "order": doc.order, **doc.meta}
