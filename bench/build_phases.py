@@ -3,9 +3,14 @@
     cd bench/.work/scale-20000 && ../../../.venv/bin/python ../../build_phases.py build --output output
 
 Each phase is a function of the build, looked up by the modules that call it through their module,
-wrapped in a timer (a nested one is inside its caller's time; the search index, made in a forked
-process beside the feeds and the open data, is timed there and printed when it is done). cProfile gives the
-detail, this the wall time without the profiler's overhead.
+wrapped in a timer (a nested one is inside its caller's time; the search index and the feeds, made in
+a forked process beside the pages and the open data, are timed there and printed when done).
+cProfile gives the detail, this the wall time without the profiler's overhead.
+
+With BENCH_KEYS_OF=<another checkout's tools/jiebang>, the output cache and the build's key are keyed
+as that code would key them: for timing, side by side on one cache, a change that makes no output
+differ (the tests compare every byte with a cold build), without a ten-minute fill at 20,000 lists
+for each side. Never for figures of what a build makes.
 """
 
 from __future__ import annotations
@@ -24,12 +29,12 @@ PHASES = [
     ("jiebang.site.generator", "load_history"), ("jiebang.site.generator", "JiebangGenerator.generate_context"),
     ("jiebang.site.generator", "JiebangGenerator.generate_output"), ("jiebang.site.feeds", "write_feeds"),
     ("jiebang.site.opendata", "write_open_data"), ("jiebang.site.opendata", "write_summaries"),
-    ("jiebang.site.searchpages", "write_search_index"),
+    ("jiebang.site.searchpages", "write_search_index"), ("jiebang.site.generator", "JiebangGenerator._write_pages"),
     ("jiebang.site.sitemap", "write_sitemap"), ("jiebang.site.build", "prune"), ("jiebang.site.build", "write_sums"),
     ("jiebang.site.build", "swap_in"), ("jiebang.site.outputcache", "OutputCache.save"),
     ("jiebang.site.freshness", "remember_build"),
 ]
-APART = {("jiebang.site.searchpages", "write_search_index")}  # run in a forked process (rendering.apart)
+APART = {("jiebang.site.searchpages", "write_search_index"), ("jiebang.site.feeds", "write_feeds")}  # rendering.apart
 START = time.perf_counter()
 marks: list[tuple[str, float]] = []
 
@@ -63,7 +68,24 @@ def show() -> None:
         print(f"{seconds:7.2f}  {label}", file=sys.stderr)
 
 
+def keys_of(package: str) -> None:
+    """Key as the code in `package` (a folder named jiebang) keys: see the module's docstring."""
+    import os
+    import subprocess
+
+    found = subprocess.run([sys.executable, "-c", "from jiebang.site.cachekeys import code_version; print(code_version())"],
+                           env={**os.environ, "PYTHONPATH": os.path.dirname(os.path.abspath(package))},
+                           capture_output=True, text=True, check=True).stdout.strip()
+    for module in ("cachekeys", "generator", "freshness", "build"):
+        importlib.import_module(f"jiebang.site.{module}").code_version = lambda: found
+    print(f"keyed as {package}: {found[:12]}", file=sys.stderr)
+
+
 if __name__ == "__main__":
+    import os
+
+    if os.environ.get("BENCH_KEYS_OF"):
+        keys_of(os.environ["BENCH_KEYS_OF"])
     for module, name in PHASES:
         timed(module, name)
     from jiebang.cli import main

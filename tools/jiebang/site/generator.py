@@ -142,15 +142,8 @@ class JiebangGenerator(Generator):
     def _render(self, job: PageJob) -> bytes:
         return self.get_template(job.template).render(self._context_of(job)).encode("utf-8")
 
-    def generate_output(self, writer) -> None:
-        # The records, the site model, the history and the cache's manifest are read: no later pass of
-        # the collector walks them, and it collects what rendering leaves (records/collector.py).
-        settle()
-        output = Path(self.output_path)
-        cache = self.settings.get("JIEBANG_OUTPUT_CACHE") or OutputCache.disabled()
-        # What every file depends on; a page's key adds the templates it is made with (fingerprints.py).
-        cache.scope = digest_of(code_version(), settings_digest(self.settings))
-        prints = Fingerprints()
+    def _write_pages(self, output: Path, cache: OutputCache, prints: Fingerprints) -> list[str]:
+        """Every page: reused where its key is unchanged, else rendered. The pages' names, in order."""
         saved, misses = {}, []
         for job in page_jobs(self.site, self.settings, self.history):
             if job.save_as in saved:
@@ -164,13 +157,29 @@ class JiebangGenerator(Generator):
                         job.context[name] = list(value)
                 misses.append((job, job.save_as, key))
         render_pages(misses, self._render, cache, output)
-        # The search index (更正公告 tables read history) beside the feeds and the open data, on two cores.
-        with apart(lambda: searchpages.write_search_index(self.site, output, cache, self.history, prints), cache,
-                   self.history):
-            feeds.write_feeds(self.site, self.settings, output, self.history, cache)
+        return list(saved)
+
+    def _write_search_and_feeds(self, output: Path, cache: OutputCache, prints: Fingerprints) -> None:
+        searchpages.write_search_index(self.site, output, cache, self.history, prints)
+        feeds.write_feeds(self.site, self.settings, output, self.history, cache)
+
+    def generate_output(self, writer) -> None:
+        # The records, the site model, the history and the cache's manifest are read: no later pass of
+        # the collector walks them, and it collects what rendering leaves (records/collector.py).
+        settle()
+        output = Path(self.output_path)
+        cache = self.settings.get("JIEBANG_OUTPUT_CACHE") or OutputCache.disabled()
+        # What every file depends on; a page's key adds the templates it is made with (fingerprints.py).
+        cache.scope = digest_of(code_version(), settings_digest(self.settings))
+        prints = Fingerprints()
+        # Two cores, two processes of about equal work: the search index (更正公告 tables read history)
+        # and the feeds in one forked from this one, beside the pages and the open data here
+        # (rendering.apart; a third process, the pages on their own, was slower on two cores).
+        with apart(lambda: self._write_search_and_feeds(output, cache, prints), cache, self.history):
+            saved = self._write_pages(output, cache, prints)
             opendata.write_open_data(self.site, self.tree, self.settings, output, self.history, cache, prints)
         self.history.close()
-        sitemap.write_sitemap(list(saved), self.settings, output, self.context, self.site, self.history, cache)
+        sitemap.write_sitemap(saved, self.settings, output, self.context, self.site, self.history, cache)
         slugs.keep(self.slugs)
         templatecache.memo_of(self.env).keep()
         templatecache.prune(self.env)
