@@ -208,7 +208,7 @@ def test_a_build_that_fails_after_its_manifest_was_written_ahead_keeps_the_last_
     out = tmp_path / "site"
     build_site(project, out)
     folder = project / "cache/output"
-    manifest = (folder / "manifest.json").read_bytes()
+    manifest = (folder / "manifest").read_bytes()
     (project / "content/lists/2026/JDZ-2026-001.yaml").open("a", encoding="utf-8").write("# 改\n")
     sums = build_module.write_sums
 
@@ -219,7 +219,7 @@ def test_a_build_that_fails_after_its_manifest_was_written_ahead_keeps_the_last_
     monkeypatch.setattr(build_module, "write_sums", full)
     with pytest.raises(BuildError, match="磁盘空间不足"):
         build_site(project, out)
-    assert not list(folder.glob(".manifest-*")) and (folder / "manifest.json").read_bytes() == manifest
+    assert not list(folder.glob(".manifest-*")) and (folder / "manifest").read_bytes() == manifest
     monkeypatch.setattr(build_module, "write_sums", sums)
     build_site(project, out)  # and the next build saves its own
-    assert (folder / "manifest.json").read_bytes() != manifest and not list(folder.glob(".manifest-*"))
+    assert (folder / "manifest").read_bytes() != manifest and not list(folder.glob(".manifest-*"))

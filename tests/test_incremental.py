@@ -288,7 +288,7 @@ def test_every_kind_of_change_builds_the_same_bytes_as_a_cold_build(project: Pat
 
 def test_a_damaged_cache_is_said_once_and_never_trusted(project: Path, tmp_path: Path, capsys) -> None:
     build_site(project, tmp_path / "first", commit="test")
-    manifest = project / "cache/output/manifest.json"
+    manifest = project / "cache/output/manifest"
     objects = sorted(p for p in (project / "cache/output/objects").rglob("*") if p.is_file())
     damages = {
         "truncated manifest": lambda: manifest.write_bytes(manifest.read_bytes()[:200]),
@@ -606,7 +606,7 @@ def test_the_store_keeps_exactly_the_objects_its_manifest_names(tmp_path: Path) 
         return {p.parent.name + p.name for p in (store / "objects").rglob("*") if p.is_file()}
 
     def named() -> set[str]:
-        entries = json.loads((store / "manifest.json").read_bytes().partition(b"\n")[2])
+        entries = manifest_entries(store / "manifest")
         return {entry[0] for entry in entries.values() if entry[0] not in ("tree", "pieces")}
 
     build_site(project, live, commit="test")
@@ -628,7 +628,7 @@ def test_the_store_keeps_exactly_the_objects_its_manifest_names(tmp_path: Path) 
     build_site(project, live, commit="test")
     assert stray.exists() and on_disk() - {stray.parent.name + stray.name} == named()
     # … and without a manifest, it sweeps.
-    (store / "manifest.json").unlink()
+    (store / "manifest").unlink()
     build_site(project, tmp_path / "again", commit="test")
     assert on_disk() == named()
 
@@ -673,8 +673,7 @@ def test_a_file_put_together_from_pieces_gives_them_back_only_while_its_stored_b
     again.save()
     third = OutputCache(tmp_path / "cache", "v")
     assert third.pieces("data/lists.json")("b") == b"beta"
-    sha = third.digests.get("data/lists.json") or json.loads(
-        (tmp_path / "cache/manifest.json").read_bytes().partition(b"\n")[2])["file-key"][0]
+    sha = third.digests.get("data/lists.json") or manifest_entries(tmp_path / "cache/manifest")["file-key"][0]
     stored = tmp_path / "cache/objects" / sha[:2] / sha[2:]
     stored.chmod(0o644)
     stored.write_bytes(b"[ALPHA,BETA]")  # the same size, another time
@@ -757,19 +756,28 @@ def test_a_file_the_walk_found_is_replaced_unless_it_is_the_stored_one(tmp_path:
     assert again.reuse(site, "deep/c.html", "key-a") and (site / "deep/c.html").read_bytes() == b"stored"
 
 
-def test_the_manifest_is_written_in_pieces_and_read_back_whole(tmp_path: Path, monkeypatch) -> None:
-    """OutputCache.save writes the manifest a batch of entries at a time (at national scale it is 130 MB,
-    and whole it was three copies in memory): what the next build reads is every entry, its checksum
-    right, for any number of entries around a batch's size."""
+def manifest_entries(path: Path) -> dict:
     from jiebang.site import manifest
-    from jiebang.site.manifest import json_chunks as _json_chunks
-    from jiebang.site.outputcache import OutputCache
+    from jiebang.site.cachekeys import FORMAT
+
+    return manifest.read(path, FORMAT)[1]
+
+
+def test_the_manifest_is_written_in_pieces_and_read_back_whole(tmp_path: Path, monkeypatch) -> None:
+    """OutputCache.save writes the manifest a batch of entries at a time (at national scale it is 120 MB,
+    and whole it was a second copy in memory): what the next build reads is every entry, its checksum
+    right, for any number of entries around a batch's size; one written by another Python is another
+    version's, said in one line, and its objects are swept."""
+    from jiebang.site import manifest
+    from jiebang.site.outputcache import MANIFEST, OutputCache
 
     for count in (0, 1, 2, 3, 5):
         mapping = {f"key-{i}": [f"{i:064x}", i, -i] for i in range(count)}
-        assert json.loads(b"".join(_json_chunks(mapping, size=2))) == mapping
-    whole = manifest.json_chunks
-    monkeypatch.setattr(manifest, "json_chunks", lambda mapping: whole(mapping, size=2))
+        manifest.write(tmp_path / "m", 7, "v", mapping)
+        assert manifest.read(tmp_path / "m", 7) == ("v", mapping)
+        assert len(list(manifest.batches(mapping, size=2))) == (count + 1) // 2
+    whole = manifest.batches
+    monkeypatch.setattr(manifest, "batches", lambda mapping: whole(mapping, size=2))
     cache = OutputCache(tmp_path / "cache", "v")
     for name in "abcde":
         cache.write(tmp_path / "site", f"{name}.html", name.encode(), f"key-{name}")
@@ -777,6 +785,14 @@ def test_the_manifest_is_written_in_pieces_and_read_back_whole(tmp_path: Path, m
     again = OutputCache(tmp_path / "cache", "v")
     assert again.entries == cache.used and len(again.entries) == 5
     assert again.load("key-c") == b"c"
+    said = []
+    monkeypatch.setattr(manifest, "PYTHON", "cpython-9.9-marshal9")
+    other = OutputCache(tmp_path / "cache", "v", say=said.append)
+    assert other.entries == {} and other.load("key-c") is None and said == ["生成缓存来自另一版本的 Python，已忽略，本次完整生成。"]
+    other.write(tmp_path / "site", "f.html", b"f", "key-f")
+    other.save()
+    assert set(manifest_entries(tmp_path / "cache" / MANIFEST)) == {"key-f"}  # written by this Python
+    assert sum(1 for p in (tmp_path / "cache/objects").rglob("*") if p.is_file()) == 1  # the others swept
 
 
 def test_the_manifest_written_ahead_is_the_one_saved_and_a_failed_build_leaves_none(tmp_path: Path) -> None:
@@ -812,7 +828,7 @@ def test_the_manifest_written_ahead_is_the_one_saved_and_a_failed_build_leaves_n
     failed.prepare_save()
     failed.discard_prepared()
     assert not list((tmp_path / "cache").glob(".manifest-*"))
-    assert set(json.loads((tmp_path / "cache" / MANIFEST).read_bytes().partition(b"\n")[2])) == {"key-c", "key-d"}
+    assert set(manifest_entries(tmp_path / "cache" / MANIFEST)) == {"key-c", "key-d"}
 
 
 @pytest.mark.parametrize("overrides", [
@@ -912,11 +928,13 @@ def test_an_unchanged_search_document_is_known_by_its_digest_unread(tmp_path: Pa
     assert_same(site, cold)
 
 
+def _nested(inner: st.SearchStrategy) -> st.SearchStrategy:
+    return st.lists(inner, max_size=4) | st.tuples(inner, inner) | st.dictionaries(st.text(), inner, max_size=4)
+
+
 _plain_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.decimals(allow_nan=False)
-    | st.dates() | st.frozensets(st.integers(), max_size=3),
-    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner) | st.dictionaries(st.text(), inner, max_size=4),
-    max_leaves=20)
+    | st.dates() | st.frozensets(st.integers(), max_size=3), _nested, max_leaves=20)
 
 
 @settings(max_examples=300, deadline=None)

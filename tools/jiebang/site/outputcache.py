@@ -32,7 +32,7 @@ from .cachekeys import FORMAT, Uncacheable, digest_of
 from .links import link_anew
 from .objectstore import ObjectStore
 
-MANIFEST = "manifest.json"
+MANIFEST = "manifest"  # site/manifest.py
 BUILDING = ".building"  # kept in the cache folder while a build that may store objects runs
 TREE = "tree"  # an entry naming the files a writer made together (the search index), each under its own key
 PARTS = "#parts"  # beside a file's key: the fragments it was put together from (kept while it is reused)
@@ -121,6 +121,10 @@ class OutputCache:
             return
         try:
             version, entries = manifest_file.read(manifest, FORMAT)
+            if entries is None:  # written by another Python: its objects are swept with the rest
+                self._sweep = True
+                self.say("生成缓存来自另一版本的 Python，已忽略，本次完整生成。")
+                return
             # The stored objects are named by their bytes, whatever made them: another version's keys
             # are ignored, but its objects are not written again (so the sites linked to them, the
             # spare among them, stay linked, and the next build need not delete them file by file).
@@ -130,7 +134,7 @@ class OutputCache:
                 self.say("生成缓存来自另一版本的 jiebang，已忽略，本次完整生成。")
                 return
             self.entries = entries
-        except (ValueError, UnicodeDecodeError, AttributeError, TypeError):
+        except (ValueError, UnicodeDecodeError, AttributeError, TypeError, EOFError):
             self.entries, self.objects.known, self._sweep = {}, {}, True
             self.say(f"生成缓存 {manifest} 已损坏或不完整，已忽略，本次完整生成。")
 
