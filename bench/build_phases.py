@@ -10,7 +10,8 @@ cProfile gives the detail, this the wall time without the profiler's overhead.
 With BENCH_KEYS_OF=<another checkout's tools/jiebang>, the output cache and the build's key are keyed
 as that code would key them: for timing, side by side on one cache, a change that makes no output
 differ (the tests compare every byte with a cold build), without a ten-minute fill at 20,000 lists
-for each side. Never for figures of what a build makes.
+for each side. Never for figures of what a build makes. With BENCH_PROFILE_APART=<path>, the writers run apart are
+profiled each in its own process, into <path>.<function>.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import atexit
 import functools
 import importlib
+import os
 import sys
 import time
 
@@ -51,7 +53,16 @@ def timed(module: str, name: str) -> None:
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         began = time.perf_counter()
+        profile = os.environ.get("BENCH_PROFILE_APART") if (module, name) in APART else None
         try:
+            if profile:  # cProfile sees only the process it runs in: this writer's own profile
+                import cProfile
+
+                profiler = cProfile.Profile()
+                try:
+                    return profiler.runcall(function, *args, **kwargs)
+                finally:
+                    profiler.dump_stats(f"{profile}.{attribute}")
             return function(*args, **kwargs)
         finally:
             marks.append((f"{module}.{name}", time.perf_counter() - began))
@@ -70,7 +81,6 @@ def show() -> None:
 
 def keys_of(package: str) -> None:
     """Key as the code in `package` (a folder named jiebang) keys: see the module's docstring."""
-    import os
     import subprocess
 
     found = subprocess.run([sys.executable, "-c", "from jiebang.site.cachekeys import code_version; print(code_version())"],
@@ -82,8 +92,6 @@ def keys_of(package: str) -> None:
 
 
 if __name__ == "__main__":
-    import os
-
     if os.environ.get("BENCH_KEYS_OF"):
         keys_of(os.environ["BENCH_KEYS_OF"])
     for module, name in PHASES:
