@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -133,3 +134,18 @@ def test_python_dash_m_jiebang_is_the_jiebang_command() -> None:
     assert "validate" in module.stdout and "用法" in module.stdout
     usage = subprocess.run([sys.executable, "-m", "jiebang", "frob"], capture_output=True, text=True, env=env)
     assert usage.returncode == 2 and "用法错误" in usage.stderr
+
+
+def test_validate_with_every_record_cached_imports_no_checker_it_does_not_run(tmp_path: Path) -> None:
+    """With every record in the record cache, no record is checked again: the numbering plan, the
+    identifier checks and the worker pool are not imported (a national tree's edit pays for them only
+    when a record is checked)."""
+    shutil.copytree(PACKAGE.parents[1] / "content", tmp_path / "content")
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}
+    command = [sys.executable, "-X", "importtime", "-m", "jiebang", "validate", "content"]
+    runs = [subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=env) for _ in range(2)]
+    cold, warm = ({line.rsplit("|", 1)[1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+                  for run in runs)
+    assert [run.returncode for run in runs] == [0, 0], runs[1].stdout + runs[1].stderr
+    assert {"phonenumbers", "stdnum"} <= cold  # the measurement works: checking a record imports them
+    assert {"phonenumbers", "stdnum", "multiprocessing"} & warm == set()

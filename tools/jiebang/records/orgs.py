@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from stdnum.cn import uscc
-
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 # GB 32100-2015 allows a letter in the first two places (登记管理部门 N 农业, Y 其他 …; 机构类别), which
 # stdnum.cn.uscc.validate() refuses; its check-character computation covers the whole alphabet.
@@ -13,6 +11,8 @@ WELL_FORMED = re.compile(f"[{ALPHABET}]{{2}}[0-9]{{6}}[{ALPHABET}]{{10}}")
 
 
 def check_character(first17: str) -> str:
+    from stdnum.cn import uscc  # here: `jiebang validate` of cached records checks no code
+
     return uscc.calc_check_digit(first17)
 
 

@@ -8,13 +8,14 @@ there is, the work is done in this process.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where a pool is made: most runs of a warm cache never fork
+    from concurrent.futures import ProcessPoolExecutor
 
 # Forking two workers and collecting their results costs about as much as checking a few hundred
 # records; from this many on, two cores win (bench/validate_bench.py measures it).
@@ -39,7 +40,11 @@ def worth_forking(count: int, workers: int | None = None) -> bool:
 
 def can_fork(workers: int) -> bool:
     """Whether work may go to a forked process at all: more than one core, fork there, no other thread."""
-    return workers > 1 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    if workers <= 1 or threading.active_count() != 1:
+        return False
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def die_with_parent(parent: int) -> None:
@@ -61,6 +66,9 @@ def die_with_parent(parent: int) -> None:
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
     """Forked workers that die with this process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
                                initargs=(os.getpid(),))
 

@@ -13,21 +13,22 @@ from __future__ import annotations
 
 import re
 
-from stdnum import luhn, numdb
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError
-
 CARD_SCHEMES = "3456"
 _IN_USE = re.compile(r"\[(\d*)-(\d*)\]")  # stdnum's "[1983-1992]乐平县": the years a code was in use
 
 
 def id_card_shaped(number: str) -> bool:
     """Its GB 11643-1999 check character fits: a 身份证号, or an 18-digit serial made like one."""
+    from stdnum.cn import ric  # python-stdnum is imported when a record is checked, not by every run
+
     return ric.calc_check_digit(number) == number[-1].upper()
 
 
 def is_id_card(number: str) -> bool:
     """`number`: 17 ASCII digits and a check character (0–9 or X)."""
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError
+
     if not id_card_shaped(number):
         return False
     try:
@@ -39,6 +40,8 @@ def is_id_card(number: str) -> bool:
 
 def region_in_use(code: str, year: int) -> bool:
     """Whether stdnum's table has the six-digit division `code`, not yet retired in `year`."""
+    from stdnum import numdb
+
     info = {key: value for _, part in numdb.get("cn/loc").info(code) for key, value in part.items()}
     for name in filter(None, info.get("county", "").split(",")):
         span = _IN_USE.match(name)
@@ -49,4 +52,6 @@ def region_in_use(code: str, year: int) -> bool:
 
 def is_bank_card(digits: str) -> bool:
     """`digits`: ASCII digits only, separators removed."""
+    from stdnum import luhn
+
     return 16 <= len(digits) <= 19 and digits[0] in CARD_SCHEMES and luhn.is_valid(digits)

@@ -8,9 +8,7 @@ city has, a local number one digit too long for its area, a mobile prefix no car
 from __future__ import annotations
 
 import re
-
-import phonenumbers
-from phonenumbers import PhoneNumberType
+from functools import cache
 
 MOBILE = re.compile(r"^(?:\+?86[- ]?)?(?P<number>1[3-9]\d[- ]?\d{4}[- ]?\d{4})$")
 # Landline with area code (010, 0798 …), optional extension; or a 400/800 service number.
@@ -23,21 +21,31 @@ PERSONAL_MAIL_DOMAINS = {
     "sohu.com", "139.com", "189.cn", "wo.cn", "aliyun.com", "gmail.com", "hotmail.com", "outlook.com", "live.com",
     "icloud.com", "yahoo.com",
 }
-_MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
-def _in_plan(number: str, types: set[int] | None = None) -> bool:
-    """Whether China's numbering plan has `number` (digits, maybe with separators), of one of `types`."""
+@cache
+def _plan():  # imported when a number is first checked: `jiebang validate` of cached records asks none
+    import phonenumbers
+
+    return phonenumbers
+
+
+def _in_plan(number: str, mobile: bool = False) -> bool:
+    """Whether China's numbering plan has `number` (digits, maybe with separators), as a mobile's if `mobile`."""
+    phonenumbers = _plan()
     try:
         parsed = phonenumbers.parse(number, "CN")
     except phonenumbers.NumberParseException:
         return False
-    return phonenumbers.is_valid_number(parsed) and (types is None or phonenumbers.number_type(parsed) in types)
+    if not phonenumbers.is_valid_number(parsed):
+        return False
+    kinds = phonenumbers.PhoneNumberType
+    return not mobile or phonenumbers.number_type(parsed) in (kinds.MOBILE, kinds.FIXED_LINE_OR_MOBILE)
 
 
 def is_mobile_number(digits: str) -> bool:
     """11 digits starting with 1: a number China's plan gives to mobiles."""
-    return _in_plan(digits, _MOBILE_TYPES)
+    return _in_plan(digits, mobile=True)
 
 
 def is_phone(text: str) -> bool:
