@@ -270,3 +270,26 @@ def test_the_code_version_covers_every_module_a_history_is_computed_by():
     unhashed = {p.relative_to(package).as_posix() for p in loaded - hashed}
     assert {p for p in unhashed if not p.startswith("rules/") and not p.endswith("__init__.py")} == set()
     assert any(p.name == "list.schema.json" for p in hashed) and package / "rules" / "texts.py" in hashed
+
+
+def test_a_forked_child_reads_the_cache_through_its_own_files_and_never_writes_it(project: GitProject, tmp_path: Path,
+                                                                                 parsed: list[str]):
+    """The search index is made in a process forked from the build (site/rendering.apart): there the
+    history's revisions come from the cache, as in the parent, not from git again, and the parent alone
+    writes the cache."""
+    cache = tmp_path / "cache"
+    cold = snapshot(project, cache)
+    correct_and_announce(project)
+    before = {f.name: f.read_bytes() for f in cache.iterdir()}
+    history = load_history(project.path, cache=cache)
+    parent_store = history._store
+    history.in_forked_child()  # what the forked process does first
+    assert history._store is not parent_store and history._store._readers == {}  # files of its own
+    parsed.clear()
+    answers = {rid: (history.timeline(rid), history.announced_changes(rid)) for rid in cold["ids"]}
+    history.close()  # as the child ends (Forked's finish)
+    # Only the new commit's records, which the parent has not cached yet, are read from git.
+    assert set(parsed) <= {"content/lists/2022/JDZ-2022-001.yaml", "content/results/2022/JDZ-2022-001-R03.yaml"}
+    assert {f.name: f.read_bytes() for f in cache.iterdir()} == before  # the parent's to write
+    fresh = snapshot(project)["records"]
+    assert answers == {rid: (fresh[rid][2], fresh[rid][4]) for rid in cold["ids"]}

@@ -110,6 +110,7 @@ class HistoryCache:
         self._pack_name = f"{secrets.token_hex(8)}.pack"
         self._failed = False  # writing failed once: say so once, then keep nothing more
         self._damaged = False
+        self._read_only = False
 
     @classmethod
     def open(cls, folder: Path, key: dict[str, str]) -> HistoryCache | None:
@@ -144,6 +145,13 @@ class HistoryCache:
             return
         self._walk, self._blocks = found
         self._head = self._walk.head
+
+    def reader(self) -> HistoryCache:
+        """The same cached blocks for a process forked from this one: read through files of its own
+        (an inherited file's offset is shared with this process), never written (the parent writes)."""
+        view = HistoryCache(self.folder, self.key)
+        view._blocks, view._head, view._damaged, view._read_only = self._blocks, self._head, self._damaged, True
+        return view
 
     def take_walk(self) -> Walk | None:
         """The cached walk, handed over once (the History keeps it in its own form)."""
@@ -194,7 +202,7 @@ class HistoryCache:
 
     def keep(self, record_id: str, kind: str, rows: list[tuple]) -> None:
         """Add a record's committed revisions, computed by this load, to the pack being written."""
-        if self._failed:
+        if self._failed or self._read_only:
             return
         try:
             data = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
@@ -207,6 +215,9 @@ class HistoryCache:
 
     def save(self, walk: Walk) -> None:
         """Write the new pack and the index (each beside its name, then renamed into place)."""
+        if self._read_only:
+            self.close()
+            return
         unchanged = self._head == walk.head  # one head, one walk
         if self._failed or (unchanged and not self._new):
             self._discard_pack()
