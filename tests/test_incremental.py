@@ -171,8 +171,8 @@ def collection_entries(site: Path) -> dict[str, str]:
 
 
 def ocds_records(site: Path) -> dict[str, str]:
-    """Each line of the OCDS record package by its list's id."""
-    text = (site / "data/ocds/records.json").read_text("utf-8")
+    """Each line of the OCDS record packages (one a year) by its list's id."""
+    text = "\n".join(path.read_text("utf-8") for path in sorted(site.glob("data/ocds/*/records.json")))
     return {re.search(r'"ocid":"[^"]*?-(JDZ-\d{4}-\d{3})"', line).group(1): line.rstrip(",")
             for line in text.splitlines() if line.startswith('{"ocid"')}
 

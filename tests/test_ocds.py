@@ -54,8 +54,19 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
+def year_files(site: Path, name: str) -> dict[int, Path]:
+    """Each year's package of one kind (releases.json or records.json), oldest year first."""
+    return {int(path.parent.name): path for path in sorted((site / "data" / "ocds").glob(f"*/{name}"))}
+
+
+def read_package(path: Path) -> dict:
+    return json.loads(path.read_text("utf-8"), parse_float=Decimal)
+
+
 def package(site: Path, name: str) -> dict:
-    return json.loads((site / "data" / "ocds" / name).read_text("utf-8"), parse_float=Decimal)
+    """Every year's releases (or records) of one kind, in the files' order, as one package's list."""
+    kind = name.removesuffix(".json")
+    return {kind: [item for path in year_files(site, name).values() for item in read_package(path)[kind]]}
 
 
 # ------------------------------------------------------------------------------------------ libcoveocds
@@ -104,12 +115,16 @@ def within(path: str) -> str:
 def test_libcoveocds_finds_no_error_and_no_closed_codelist_violation(
     site: Path, name: str, tmp_path: Path, monkeypatch
 ) -> None:
-    report = cove(site / "data" / "ocds" / name, tmp_path, monkeypatch)
-    assert report["validation_errors"] == [], json.dumps(report["validation_errors"][:5], ensure_ascii=False)
-    assert report["additional_closed_codelist_values"] == {}
-    assert report["additional_open_codelist_values"] == {}  # every code we use is in OCDS's own lists
-    assert report.get("additional_checks") == {}, report.get("additional_checks")
-    reported = {f"{within(f['path'])}/{f['field']}" for f in report["additional_fields"]}
+    files = year_files(site, name)
+    assert len(files) >= 3  # the sample's lists were published over several years
+    reported = set()
+    for year, path in files.items():
+        report = cove(path, tmp_path / str(year), monkeypatch)
+        assert report["validation_errors"] == [], json.dumps(report["validation_errors"][:5], ensure_ascii=False)
+        assert report["additional_closed_codelist_values"] == {}
+        assert report["additional_open_codelist_values"] == {}  # every code we use is in OCDS's own lists
+        assert report.get("additional_checks") == {}, report.get("additional_checks")
+        reported |= {f"{within(f['path'])}/{f['field']}" for f in report["additional_fields"]}
     assert reported, "libcoveocds reported no additional field: docs/ocds.md lists some"
     undocumented = reported - documented_additional_fields()
     assert not undocumented, f"docs/ocds.md 的附加字段表缺少：{sorted(undocumented)}"
@@ -136,7 +151,7 @@ def ocdskit_compile(site: Path, tmp_path: Path, *args: str) -> list[dict]:
     schema.write_bytes(standard_file("release-schema.json"))
     run = subprocess.run(
         [str(Path(sys.executable).parent / "ocdskit"), "compile", "--schema", str(schema), *args],
-        input=(site / "data" / "ocds" / "releases.json").read_bytes(),
+        input=b"".join(path.read_bytes() for path in year_files(site, "releases.json").values()),  # a stream of packages
         capture_output=True,
         timeout=300,
     )
@@ -158,10 +173,11 @@ def test_ocdskit_compile_of_our_releases_gives_our_records(site: Path, tmp_path:
 
 
 def test_every_record_links_each_of_its_releases(site: Path) -> None:
-    releases = package(site, "releases.json")["releases"]
     by_ocid: dict[str, list[str]] = {}
-    for release in releases:
-        by_ocid.setdefault(release["ocid"], []).append(f"{SITE_URL}/data/ocds/releases.json#{release['id']}")
+    for year, path in year_files(site, "releases.json").items():
+        for release in read_package(path)["releases"]:
+            url = f"{SITE_URL}/data/ocds/{year}/releases.json#{release['id']}"
+            by_ocid.setdefault(release["ocid"], []).append(url)
     for record in package(site, "records.json")["records"]:
         assert [r["url"] for r in record["releases"]] == by_ocid[record["ocid"]]
         assert len(set(by_ocid[record["ocid"]])) == len(
@@ -390,15 +406,34 @@ def test_the_corrected_lifecycle(site: Path, compiled: dict) -> None:
 # ----------------------------------------------------------------------------------------- the settings
 
 
+def test_each_years_packages_hold_the_lists_published_that_year_and_name_themselves(site: Path) -> None:
+    """OCDS's bulk-download guidance: packages split by contracting process, never jumping between files:
+    a list's releases and its record are in the package pair of the year it was published in."""
+    published = {path.stem: yaml.safe_load(path.read_text("utf-8"))["published"].year
+                 for path in (REPO / "content" / "lists").glob("*/*.yaml")}
+    for name, kind in (("releases.json", "releases"), ("records.json", "records")):
+        files = year_files(site, name)
+        assert set(files) == set(published.values())
+        for year, path in files.items():
+            data = read_package(path)
+            assert data["uri"] == f"{SITE_URL}/data/ocds/{year}/{name}"
+            lists = {item["ocid"].removeprefix("ocds-xxxxxx-") for item in data[kind]}
+            assert lists == {list_id for list_id, y in published.items() if y == year}, (name, year)
+    assert list((site / "data" / "ocds").glob("*.json")) == []  # no package of every year beside them
+
+
 def test_the_data_page_and_every_list_page_link_the_packages_and_name_the_placeholder(site: Path) -> None:
     page = doc(site, "/data/")
     links = set(page.xpath("//a/@href"))
-    assert {f"{SITE_URL}/data/ocds/releases.json", f"{SITE_URL}/data/ocds/records.json"} <= links
+    years = set(year_files(site, "records.json"))
+    assert {f"{SITE_URL}/data/ocds/{y}/{name}" for y in years for name in ("releases.json", "records.json")} <= links
     assert "占位前缀" in page.text_content()
     ocids = {r["ocid"] for r in package(site, "records.json")["records"]}
     for path in (REPO / "content" / "lists").glob("*/*.yaml"):
         list_page = doc(site, f"/lists/{path.stem}/")
-        assert f"{SITE_URL}/data/ocds/records.json" in list_page.xpath("//a/@href")
+        year = yaml.safe_load(path.read_text("utf-8"))["published"].year
+        assert f"{SITE_URL}/data/ocds/{year}/records.json" in list_page.xpath("//a/@href")
+        assert (site / "data" / "ocds" / str(year) / "records.json").is_file()
         shown = list_page.xpath("//p[contains(@class, 'downloads')]//code/text()")
         assert shown == [f"ocds-xxxxxx-{path.stem}"] and shown[0] in ocids
 
@@ -425,7 +460,7 @@ def test_money_is_exact_yuan(tmp_path: Path) -> None:
     assert Decimal(total) >= Decimal("123.4567")
     out = tmp_path / "site"
     build_site(project, out, overrides={"SITEURL": SITE_URL})
-    raw = (out / "data" / "ocds" / "releases.json").read_text("utf-8")
+    raw = (out / "data" / "ocds" / "2026" / "releases.json").read_text("utf-8")
     release = next(r for r in package(out, "releases.json")["releases"] if r["id"] == "JDZ-2026-001")
     assert release["tender"]["value"] == {"amount": 1234567, "currency": "CNY"}
     assert '"amount":1234567,' in raw
@@ -492,17 +527,20 @@ def test_a_rebuild_reuses_the_packages_until_a_record_changes(tmp_path: Path, mo
     project = sample_project(tmp_path / "project")
     out = tmp_path / "site"
     build_site(project, out, overrides={"SITEURL": SITE_URL})
-    before = (out / "data" / "ocds" / "records.json").read_bytes()
+    before = {year: path.read_bytes() for year, path in year_files(out, "records.json").items()}
     made, write = [], packages.write_packages
-    monkeypatch.setattr(packages, "write_packages", lambda *args: made.append(1) or write(*args))
+    monkeypatch.setattr(packages, "write_packages", lambda views, as_of, paths, *args: made.append(paths) or write(
+        views, as_of, paths, *args))
     build_site(project, out, overrides={"SITEURL": SITE_URL})
-    assert made == [] and (out / "data" / "ocds" / "records.json").read_bytes() == before
+    assert made == [] and {year: path.read_bytes() for year, path in year_files(out, "records.json").items()} == before
     notice = project / "content" / "results" / "2024" / "JDZ-2024-001-R01.yaml"
     text = notice.read_text("utf-8")
     reason = re.search(r"^reason: (.+)$", text, re.M).group(1)
     notice.write_text(text.replace(f"reason: {reason}", "reason: 无符合条件的揭榜单位。"), "utf-8")
     build_site(project, out, overrides={"SITEURL": SITE_URL})
-    assert made == [1]
+    assert made == [("data/ocds/2024/releases.json", "data/ocds/2024/records.json")]  # that list's year alone
+    assert {y: p.read_bytes() for y, p in year_files(out, "records.json").items() if y != 2024} == {
+        y: b for y, b in before.items() if y != 2024}
     release = next(r for r in package(out, "releases.json")["releases"] if r["id"] == "JDZ-2024-001-R01")
     assert release["tender"]["documents"][0]["description"] == "无符合条件的揭榜单位。"
 
@@ -532,7 +570,7 @@ def test_a_later_day_remakes_only_the_lists_it_changes(tmp_path: Path, monkeypat
     def build(use_cache: bool = True) -> bytes:
         out = tmp_path / ("live" if use_cache else "cold")
         build_site(project, out, use_cache=use_cache)
-        return (out / "data/ocds/records.json").read_bytes()
+        return b"".join(path.read_bytes() for path in year_files(out, "records.json").values())
 
     commit("2025-10-20")
     build()

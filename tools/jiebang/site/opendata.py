@@ -231,7 +231,7 @@ def write_open_data(site: SiteData, tree: ContentTree, settings: dict, output: P
         cache.record_pieces(save_as, dict(zip(map(event_key, ordered), spans)))
     write_schemas(site_url, output, cache)
     write_summaries(site, output, cache, history)
-    write_ocds(site, settings, output, history, cache, prints)  # /data/ocds/: OCDS 1.1 packages (site/ocds/)
+    write_ocds(site, settings, output, history, cache, prints)  # /data/ocds/<year>/: OCDS 1.1 packages (site/ocds/)
 
 
 CSV_COLUMNS = [

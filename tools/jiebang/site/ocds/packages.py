@@ -1,4 +1,12 @@
-"""/data/ocds/releases.json and /data/ocds/records.json: the OCDS 1.1 release and record packages.
+"""/data/ocds/<year>/releases.json and records.json: the OCDS 1.1 release and record packages, a pair
+for each year in which lists were published.
+
+OCDS's guidance on bulk downloads (1.1.5, guidance/build/hosting) asks for packages split once they would
+grow large (at 20,000 lists the record package was 607 MB in one file, the release package 277 MB),
+by release date or by contracting process, so that releases and records do not jump between files:
+here by the year the list was published, its first release's, both packages the same way, so that a
+list's record and its releases share a folder. A correction then writes its year's pair again, not
+every list's.
 
 The record of a list holds its releases by link, its compiledRelease and its versionedRelease, both
 merged by OCDS Merge (ocdsmerge, the library `ocdskit compile` merges with) under the OCDS 1.1.5 release
@@ -10,7 +18,6 @@ Python's C encoder only serves compact JSON (indented output took five times as 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -26,7 +33,21 @@ from .values import Publisher, stamp
 
 VERSION = "1.1"
 SCHEMA_FILE = "ocds/release-schema-1__1__5.json"
-RELEASES, RECORDS = "data/ocds/releases.json", "data/ocds/records.json"
+FOLDER = "data/ocds"
+
+
+def package_paths(year: int) -> tuple[str, str]:
+    """The release and the record package of the lists published in `year`."""
+    return f"{FOLDER}/{year}/releases.json", f"{FOLDER}/{year}/records.json"
+
+
+def by_year(site: SiteData) -> dict[int, list]:
+    """The lists of each year (of publication: validated lists always have one), oldest year first,
+    each year's by id."""
+    years: dict[int, list] = {}
+    for view in sorted(site.lists, key=lambda v: v.id):
+        years.setdefault(view.year, []).append(view)
+    return dict(sorted(years.items()))
 
 
 @cache
@@ -79,7 +100,7 @@ def package_head(publisher: Publisher, path: str) -> dict:
 
 def process(view, publisher: Publisher, history=None) -> tuple[list[dict], dict]:
     """One list's releases and its record."""
-    base = f"{publisher.site_url}/{RELEASES}"
+    base = f"{publisher.site_url}/{package_paths(view.year)[0]}"
     found = releases_of(view, publisher, history)
     compiled, versioned = merged(found)
     return found, {
@@ -90,13 +111,6 @@ def process(view, publisher: Publisher, history=None) -> tuple[list[dict], dict]
     }
 
 
-def processes(site: SiteData, settings: dict, history=None) -> Iterator[tuple[list[dict], dict]]:
-    """Each list's releases and its record, by list id, one list at a time."""
-    publisher = Publisher.of(settings, site.as_of)
-    for view in sorted(site.lists, key=lambda v: v.id):
-        yield process(view, publisher, history)
-
-
 def list_lines(view, publisher: Publisher, history=None) -> bytes:
     """A list's lines of both packages: its releases, one a line, then a NUL, then its record's line."""
     found, record = process(view, publisher, history)
@@ -104,62 +118,71 @@ def list_lines(view, publisher: Publisher, history=None) -> bytes:
     return (releases + "\0" + json.dumps(record, **COMPACT)).encode("utf-8")
 
 
-def ocds_key(site: SiteData, history, cache: OutputCache) -> str | None:
-    """What the packages are made of, beside the settings and the code the cache's scope holds: every
-    record's bytes, the day statuses are computed for, and for the corrected lists' revisions, the
-    commit git's history ends at (any new commit makes them again: cheaper than reading git to key)."""
+def ocds_key(views: list, as_of, history, cache: OutputCache) -> str | None:
+    """What a year's packages are made of, beside the settings and the code the cache's scope holds:
+    its lists' bytes and their notices', the day statuses are computed for, and where a list was
+    corrected (its revisions), the commit git's history ends at (any new commit makes them again:
+    cheaper than reading git to key)."""
     head = history.head.sha if history is not None and history.ok and history.head else None
     return cache.key(
         "ocds",
-        [(v.id, v.record.digest) for v in site.lists],
-        [(n.id, n.record.digest) for n in site.results],
-        site.as_of,
-        head if any(v.corrected for v in site.lists) else None,
+        [(v.id, v.record.digest, [(n.id, n.record.digest) for n in v.notices]) for v in views],
+        as_of,
+        head if any(v.corrected for v in views) else None,
     )
 
 
 def write_ocds(site: SiteData, settings: dict, output: Path, history=None, cache: OutputCache | None = None,
-               prints: Fingerprints | None = None) -> None:
-    """The two packages, reused from the build cache when nothing they are made of changed; otherwise
-    put together from each list's lines, themselves reused for every list whose record, notices and
-    revisions are unchanged (mapping and merging is the step's cost, not writing)."""
-    cache = cache or OutputCache.disabled()
-    key = ocds_key(site, history, cache)
-    keys = {path: key and f"{key}/{path}" for path in (RELEASES, RECORDS)}
-    if all(cache.reuse(output, path, keys[path]) for path in (RELEASES, RECORDS)):
-        return
-    spans = write_packages(site, settings, output, history, cache, prints or Fingerprints())
-    for path in (RELEASES, RECORDS):
-        cache.keep(output, path, keys[path])
-        cache.record_pieces(path, spans[path])
-
-
-def write_packages(site: SiteData, settings: dict, output: Path, history=None, cache: OutputCache | None = None,
-                   prints: Fingerprints | None = None) -> dict[str, dict[str | None, tuple[int, int]]]:
-    """The two packages under data/ocds/, written list by list: at national scale the record package is
-    the largest file of the site, and held whole it would be most of the build's memory. Each release
-    and each record is one line (a list's release ids are unique within its ocid, as in OCDS). Gives the
-    packages' names, where each list's lines lie in them, by the key of those lines."""
+               prints: Fingerprints | None = None) -> list[str]:
+    """Each year's two packages, reused from the build cache when nothing they are made of changed;
+    otherwise put together from each list's lines, themselves reused for every list whose record,
+    notices and revisions are unchanged (mapping and merging is the step's cost, not writing). Gives
+    the packages' paths, oldest year first."""
     cache, prints = cache or OutputCache.disabled(), prints or Fingerprints()
-    publisher = Publisher.of(settings, site.as_of)
+    written = []
+    for year, views in by_year(site).items():
+        paths = package_paths(year)
+        written += paths
+        key = ocds_key(views, site.as_of, history, cache)
+        keys = {path: key and f"{key}/{path}" for path in paths}
+        if all(cache.reuse(output, path, keys[path]) for path in paths):
+            continue
+        spans = write_packages(views, site.as_of, paths, settings, output, history, cache, prints)
+        for path in paths:
+            cache.keep(output, path, keys[path])
+            cache.record_pieces(path, spans[path])
+    return written
+
+
+def write_packages(views: list, as_of, paths: tuple[str, str], settings: dict, output: Path, history=None,
+                   cache: OutputCache | None = None, prints: Fingerprints | None = None,
+                   ) -> dict[str, dict[str | None, tuple[int, int]]]:
+    """One year's two packages (`paths`: the release package's, the record package's), written list by
+    list: at national scale even one year's record package is among the largest files of the site, and
+    held whole it would be most of the build's memory. Each release and each record is one line (a
+    list's release ids are unique within its ocid, as in OCDS). Gives where each list's lines lie in
+    each package, by the key of those lines."""
+    cache, prints = cache or OutputCache.disabled(), prints or Fingerprints()
+    publisher = Publisher.of(settings, as_of)
     timeline = history.lazy_timeline if history is not None and history.ok else None
-    (output / "data" / "ocds").mkdir(parents=True, exist_ok=True)
-    for path in (RELEASES, RECORDS):  # a build from the spare site may hold a link into the cache's store here:
+    releases_path, records_path = paths
+    (output / releases_path).parent.mkdir(parents=True, exist_ok=True)
+    for path in paths:  # a build from the spare site may hold a link into the cache's store here:
         (output / path).unlink(missing_ok=True)  # never write through it
     # Bytes, not text: each list's lines are written as they were made or cut from the last build's
-    # packages (at national scale they are most of a gigabyte: decoding them to encode them again, or
-    # reading each list's lines from a file of its own, is seconds of a correction).
-    previous = {path: cache.pieces(path) for path in (RELEASES, RECORDS)}
-    spans: dict[str, dict[str | None, tuple[int, int]]] = {RELEASES: {}, RECORDS: {}}
-    with (output / RELEASES).open("wb") as releases, (output / RECORDS).open("wb") as records:
-        files = {RELEASES: releases, RECORDS: records}
+    # packages (at national scale they are hundreds of megabytes: decoding them to encode them again,
+    # or reading each list's lines from a file of its own, is seconds of a correction).
+    previous = {path: cache.pieces(path) for path in paths}
+    spans: dict[str, dict[str | None, tuple[int, int]]] = {path: {} for path in paths}
+    with (output / releases_path).open("wb") as releases, (output / records_path).open("wb") as records:
+        files = {releases_path: releases, records_path: records}
         written = {path: files[path].write((json.dumps(package_head(publisher, path), **COMPACT)[:-1] + (
-            ',"releases":[' if path == RELEASES else ',"records":[')).encode()) for path in files}
-        first = {RELEASES: True, RECORDS: True}
-        for view in sorted(site.lists, key=lambda v: v.id):
+            ',"releases":[' if path == releases_path else ',"records":[')).encode()) for path in files}
+        first = dict.fromkeys(paths, True)
+        for view in views:
             # A list's lines are made of its view (record, status, notices), the revisions of it and of
             # each of its notices in git, and what the day decides; the settings are in scope.
-            key = cache.key("ocds-list", prints.view(view), what_the_day_decides(view, site.as_of), [
+            key = cache.key("ocds-list", prints.view(view), what_the_day_decides(view, as_of), [
                 prints.of(timeline(record_id)) for record_id in [view.id, *(n.id for n in view.notices)]
             ] if timeline else None) if cache.enabled else None
             lines = {path: previous[path](key) for path in files}
