@@ -80,15 +80,21 @@ def show() -> None:
 
 
 def keys_of(package: str) -> None:
-    """Key as the code in `package` (a folder named jiebang) keys: see the module's docstring."""
+    """Key as the code in `package` (a folder named jiebang) keys: see the module's docstring. The
+    output cache, the history cache and the record cache each have a key of their code."""
     import subprocess
 
-    found = subprocess.run([sys.executable, "-c", "from jiebang.site.cachekeys import code_version; print(code_version())"],
-                           env={**os.environ, "PYTHONPATH": os.path.dirname(os.path.abspath(package))},
-                           capture_output=True, text=True, check=True).stdout.strip()
+    script = ("from jiebang.site.cachekeys import code_version; from jiebang.history import cache as h; "
+              "from jiebang.records import cache as r; print(code_version(), h.code_version(), r.cache_key())")
+    site, history, records = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                                            env={**os.environ, "PYTHONPATH": os.path.dirname(os.path.abspath(package))},
+                                            ).stdout.split()
     for module in ("cachekeys", "generator", "freshness", "build"):
-        importlib.import_module(f"jiebang.site.{module}").code_version = lambda: found
-    print(f"keyed as {package}: {found[:12]}", file=sys.stderr)
+        importlib.import_module(f"jiebang.site.{module}").code_version = lambda: site
+    importlib.import_module("jiebang.history.cache").code_version = lambda: history
+    importlib.import_module("jiebang.history.revisions").code_version = lambda: history
+    importlib.import_module("jiebang.records.cache").cache_key = lambda: records
+    print(f"keyed as {package}: {site[:12]} {history[:12]} {records[:12]}", file=sys.stderr)
 
 
 if __name__ == "__main__":

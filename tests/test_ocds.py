@@ -529,8 +529,8 @@ def test_a_rebuild_reuses_the_packages_until_a_record_changes(tmp_path: Path, mo
     build_site(project, out, overrides={"SITEURL": SITE_URL})
     before = {year: path.read_bytes() for year, path in year_files(out, "records.json").items()}
     made, write = [], packages.write_packages
-    monkeypatch.setattr(packages, "write_packages", lambda views, as_of, paths, *args: made.append(paths) or write(
-        views, as_of, paths, *args))
+    monkeypatch.setattr(packages, "write_packages", lambda views, as_of, published, paths, *args: made.append(paths) or write(
+        views, as_of, published, paths, *args))
     build_site(project, out, overrides={"SITEURL": SITE_URL})
     assert made == [] and {year: path.read_bytes() for year, path in year_files(out, "records.json").items()} == before
     notice = project / "content" / "results" / "2024" / "JDZ-2024-001-R01.yaml"
@@ -549,7 +549,9 @@ def test_a_rebuild_reuses_the_packages_until_a_record_changes(tmp_path: Path, mo
 def test_a_later_day_remakes_only_the_lists_it_changes(tmp_path: Path, monkeypatch) -> None:
     """A list's lines of the packages are keyed on what the day decides (statuses, ended 公示期), not on
     the day: a commit on the next day remakes none of them; one on the day after JDZ-2025-001's 公示期
-    ends (2025-10-21) remakes that list's, and both give a cold build's bytes."""
+    ends (2025-10-21) remakes that list's, and both give a cold build's bytes. A year's packages are
+    dated by their contents' last change, not by the build: on the next day none is written again; the
+    day after the 公示期 ends, 2025's pair alone, dated that day."""
     from jiebang.site.ocds import packages
 
     project = sample_project(tmp_path / "project")
@@ -566,21 +568,33 @@ def test_a_later_day_remakes_only_the_lists_it_changes(tmp_path: Path, monkeypat
     made: list[str] = []
     real = packages.list_lines
     monkeypatch.setattr(packages, "list_lines", lambda view, *a: made.append(view.id) or real(view, *a))
+    rewritten: list[str] = []
+    write = packages.write_packages
+    monkeypatch.setattr(packages, "write_packages", lambda views, as_of, published, paths, *a: rewritten.extend(
+        paths) or write(views, as_of, published, paths, *a))
 
     def build(use_cache: bool = True) -> bytes:
         out = tmp_path / ("live" if use_cache else "cold")
         build_site(project, out, use_cache=use_cache)
         return b"".join(path.read_bytes() for path in year_files(out, "records.json").values())
 
+    def dated() -> dict[int, str]:
+        return {year: read_package(path)["publishedDate"] for year, path in year_files(tmp_path / "live", "releases.json").items()}
+
     commit("2025-10-20")
     build()
+    before = dated()
+    assert before[2025] == "2025-10-20T00:00:00+08:00"  # the day its records were committed
     commit("2025-10-21")
     made.clear()
+    rewritten.clear()
     warm = build()
-    assert made == []
+    assert made == [] and rewritten == [] and dated() == before
     assert warm == build(use_cache=False)
     commit("2025-10-22")
     made.clear()
+    rewritten.clear()
     warm = build()
-    assert made == ["JDZ-2025-001"]
+    assert made == ["JDZ-2025-001"] and rewritten == ["data/ocds/2025/releases.json", "data/ocds/2025/records.json"]
+    assert dated() == {**before, 2025: "2025-10-22T00:00:00+08:00"}  # the day after the 公示期 ended
     assert warm == build(use_cache=False)

@@ -18,12 +18,16 @@ Python's C encoder only serves compact JSON (indented output took five times as 
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ...records.content import as_date
+from ...records.lifecycle import AWARD
+from ..feeds import list_page_updated
 from ..fingerprints import Fingerprints
 from ..model import SiteData
 from ..outputcache import OutputCache
@@ -89,13 +93,33 @@ def _exact(value: Any) -> Any:
 COMPACT = {"ensure_ascii": False, "separators": (",", ":"), "default": _exact}
 
 
-def package_head(publisher: Publisher, path: str) -> dict:
+def package_head(publisher: Publisher, path: str, published: date) -> dict:
     return {
         "uri": f"{publisher.site_url}/{path}",
         "version": VERSION,
-        "publishedDate": stamp(publisher.as_of),
+        "publishedDate": stamp(published),
         "publisher": {"name": publisher.buyer},
     }
+
+
+def last_changed(views: list, as_of: date, history=None) -> date:
+    """The package's publishedDate: OCDS asks for "the date of the last change to the underlying
+    contents" of a package made on demand, not the day of the build. What the packages of these lists
+    say changes on the day a record or its notices were last committed or dated (the feeds' `updated`),
+    and, with the day alone, the day after a deadline (the tender closes), on a notice's date (it counts
+    from then: derive_status) and the day after a 公示期 ends (the award stands): the latest of these
+    by `as_of`. A year whose lists did not change keeps its packages byte for byte on a later day."""
+    days = [date(1970, 1, 1)]
+    for view in views:
+        days.append(list_page_updated(view, history))
+        if view.deadline:
+            days.append(view.deadline + timedelta(days=1))
+        for notice in view.notices:
+            days.append(notice.date or days[0])
+            end = as_date((notice.data.get("notice_period") or {}).get("end")) if notice.kind == AWARD else None
+            if end:
+                days.append(end + timedelta(days=1))
+    return max(day for day in days if day <= as_of)
 
 
 def process(view, publisher: Publisher, history=None) -> tuple[list[dict], dict]:
@@ -118,53 +142,53 @@ def list_lines(view, publisher: Publisher, history=None) -> bytes:
     return (releases + "\0" + json.dumps(record, **COMPACT)).encode("utf-8")
 
 
-def ocds_key(views: list, as_of, history, cache: OutputCache) -> str | None:
-    """What a year's packages are made of, beside the settings and the code the cache's scope holds:
-    its lists' bytes and their notices', the day statuses are computed for, and where a list was
-    corrected (its revisions), the commit git's history ends at (any new commit makes them again:
-    cheaper than reading git to key)."""
-    head = history.head.sha if history is not None and history.ok and history.head else None
-    return cache.key(
-        "ocds",
-        [(v.id, v.record.digest, [(n.id, n.record.digest) for n in v.notices]) for v in views],
-        as_of,
-        head if any(v.corrected for v in views) else None,
-    )
+def line_key(view, as_of: date, cache: OutputCache, prints: Fingerprints, timeline=None) -> str | None:
+    """What a list's lines of the packages are made of: its view (record, status, notices), the revisions
+    of it and of each of its notices in git, and what the day decides; the settings are in scope."""
+    if not cache.enabled:
+        return None
+    return cache.key("ocds-list", prints.view(view), what_the_day_decides(view, as_of), [
+        prints.of(timeline(record_id)) for record_id in [view.id, *(n.id for n in view.notices)]
+    ] if timeline else None)
 
 
 def write_ocds(site: SiteData, settings: dict, output: Path, history=None, cache: OutputCache | None = None,
                prints: Fingerprints | None = None) -> list[str]:
-    """Each year's two packages, reused from the build cache when nothing they are made of changed;
-    otherwise put together from each list's lines, themselves reused for every list whose record,
-    notices and revisions are unchanged (mapping and merging is the step's cost, not writing). Gives
-    the packages' paths, oldest year first."""
+    """Each year's two packages, reused from the build cache when nothing they are made of changed (its
+    lists' lines and its publishedDate); otherwise put together from each list's lines, themselves
+    reused for every list whose record, notices and revisions are unchanged (mapping and merging is
+    the step's cost, not writing). Gives the packages' paths, oldest year first."""
     cache, prints = cache or OutputCache.disabled(), prints or Fingerprints()
+    timeline = history.lazy_timeline if history is not None and history.ok else None
     written = []
     for year, views in by_year(site).items():
         paths = package_paths(year)
         written += paths
-        key = ocds_key(views, site.as_of, history, cache)
-        keys = {path: key and f"{key}/{path}" for path in paths}
-        if all(cache.reuse(output, path, keys[path]) for path in paths):
+        published = last_changed(views, site.as_of, history)
+        keys = [line_key(view, site.as_of, cache, prints, timeline) for view in views]
+        key = cache.key("ocds", paths, published, keys) if cache.enabled else None
+        whole = {path: key and f"{key}/{path}" for path in paths}
+        if all(cache.reuse(output, path, whole[path]) for path in paths):
             continue
-        spans = write_packages(views, site.as_of, paths, settings, output, history, cache, prints)
+        spans = write_packages(views, site.as_of, published, paths, settings, output, history, cache, keys)
         for path in paths:
-            cache.keep(output, path, keys[path])
+            cache.keep(output, path, whole[path])
             cache.record_pieces(path, spans[path])
     return written
 
 
-def write_packages(views: list, as_of, paths: tuple[str, str], settings: dict, output: Path, history=None,
-                   cache: OutputCache | None = None, prints: Fingerprints | None = None,
+def write_packages(views: list, as_of: date, published: date, paths: tuple[str, str], settings: dict, output: Path,
+                   history=None, cache: OutputCache | None = None, keys: list[str | None] | None = None,
                    ) -> dict[str, dict[str | None, tuple[int, int]]]:
     """One year's two packages (`paths`: the release package's, the record package's), written list by
     list: at national scale even one year's record package is among the largest files of the site, and
     held whole it would be most of the build's memory. Each release and each record is one line (a
-    list's release ids are unique within its ocid, as in OCDS). Gives where each list's lines lie in
-    each package, by the key of those lines."""
-    cache, prints = cache or OutputCache.disabled(), prints or Fingerprints()
+    list's release ids are unique within its ocid, as in OCDS). `keys`: each list's line_key, by which
+    its lines are cut from the last build's packages. Gives where each list's lines lie in each
+    package, by that key."""
+    cache = cache or OutputCache.disabled()
+    keys = keys or [None] * len(views)
     publisher = Publisher.of(settings, as_of)
-    timeline = history.lazy_timeline if history is not None and history.ok else None
     releases_path, records_path = paths
     (output / releases_path).parent.mkdir(parents=True, exist_ok=True)
     for path in paths:  # a build from the spare site may hold a link into the cache's store here:
@@ -176,15 +200,10 @@ def write_packages(views: list, as_of, paths: tuple[str, str], settings: dict, o
     spans: dict[str, dict[str | None, tuple[int, int]]] = {path: {} for path in paths}
     with (output / releases_path).open("wb") as releases, (output / records_path).open("wb") as records:
         files = {releases_path: releases, records_path: records}
-        written = {path: files[path].write((json.dumps(package_head(publisher, path), **COMPACT)[:-1] + (
+        written = {path: files[path].write((json.dumps(package_head(publisher, path, published), **COMPACT)[:-1] + (
             ',"releases":[' if path == releases_path else ',"records":[')).encode()) for path in files}
         first = dict.fromkeys(paths, True)
-        for view in views:
-            # A list's lines are made of its view (record, status, notices), the revisions of it and of
-            # each of its notices in git, and what the day decides; the settings are in scope.
-            key = cache.key("ocds-list", prints.view(view), what_the_day_decides(view, as_of), [
-                prints.of(timeline(record_id)) for record_id in [view.id, *(n.id for n in view.notices)]
-            ] if timeline else None) if cache.enabled else None
+        for view, key in zip(views, keys, strict=True):
             lines = {path: previous[path](key) for path in files}
             if None in lines.values():
                 lines = dict(zip(files, list_lines(view, publisher, history).split(b"\0")))
