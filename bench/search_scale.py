@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search_scale.py [--docs 20000] [--chars 1500] [--keep DIR] [--no-browser]
     .venv/bin/python bench/search_scale.py --content bench/.work/content-20000/content [--no-browser] [--one-change]
+    .venv/bin/python bench/search_scale.py --site bench/.work/scale-20000/output
 
 Synthetic documents mix the domain sentences of bench/search_recall.py (so 技术, 需求, 揭榜 are as common
 as on the real site) with sentences of random words drawn from a Zipf-distributed vocabulary (so the
@@ -14,6 +15,9 @@ bench/gen_content.py writes, through jiebang.site.searchpages), and the queries 
 issue 10 asks that one fetch at most ~100 KB of index at national scale. --one-change then corrects one
 list's document (a sentence added to its text) and builds the index again: its time, and how many of
 the index's files changed, say what an incremental build of the index could save.
+
+With --site, nothing is built: the two-character queries are asked of the index a `jiebang build` made
+(the site's search/ folder), as it is published.
 """
 
 from __future__ import annotations
@@ -177,7 +181,16 @@ def main() -> int:
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--content", type=Path, help="index this content tree's lists and notices instead")
     parser.add_argument("--one-change", action="store_true", help="then rebuild after correcting one list")
+    parser.add_argument("--site", type=Path, help="only ask the index of this built site (its search/ folder)")
     args = parser.parse_args()
+    if args.site:
+        print(f"per query, {args.site}/search (Python reader; postings = meta + shards + term files; "
+              f"page = first {PAGE_SIZE} docs):")
+        for query in (q for qs in TWO_CHARACTERS.values() for q in qs):
+            hits, raw, gz, page_bytes = query_cost(args.site / "search", query)
+            print(f"  {query}: {hits:6,} hits, postings {raw:10,} bytes ({gz:9,} gzip), first page {page_bytes:9,} bytes,"
+                  f" in all {raw + page_bytes:10,}")
+        return 0
 
     started = time.perf_counter()
     queries = TWO_CHARACTERS if args.content else QUERIES
