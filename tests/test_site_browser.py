@@ -206,7 +206,7 @@ OVERFLOW_REPORT = """width => {
 
 
 @pytest.mark.parametrize("width", [375, 320], ids=["phone-375", "reflow-400pct-320"])
-@pytest.mark.parametrize("path", ["", "lists/", LIST_PAGE, AWARD_NOTICE, CORRECTION_NOTICE])
+@pytest.mark.parametrize("path", ["", "lists/", LIST_PAGE, AWARD_NOTICE, CORRECTION_NOTICE, "data/", "regulation/"])
 def test_no_horizontal_scrolling_on_a_phone_or_at_400_percent_zoom(open_context, path: str, width: int) -> None:
     """375 px is a common phone; 320 CSS px is a 1280 px window at 400 % zoom (WCAG 2.1 SC 1.4.10 Reflow)."""
     context, _ = open_context(viewport={"width": width, "height": 800})
