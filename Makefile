@@ -63,7 +63,7 @@ test: $(STAMP) $(VNU_STAMP) $(AXE_STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-# The national-scale bench (issue 10): make bench N=20000. Run by hand; it takes minutes.
+# The national-scale bench (issue 10): make bench N=20000, or N="2000 20000" for how each row grows. By hand: minutes.
 N ?= 20000
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

@@ -1,6 +1,7 @@
 """The national-scale bench of issue 10, in one run: every figure beside the one it is judged against.
 
-    .venv/bin/python bench/scale_bench.py [N] [--hugo-rounds R] [--skip-hugo]     (make bench N=20000)
+    .venv/bin/python bench/scale_bench.py [N …] [--hugo-rounds R] [--skip-hugo]     (make bench N=20000)
+    make bench N="2000 20000"     (each size, then how each row grew: issue 10 asks ≤ 11× for 10×)
 
 Generates N lists with about 3.6 notices each and a git history (bench/gen_content.py, kept in
 bench/.work/scale-N), commits this theme and settings into that repository, then measures, each
@@ -97,17 +98,40 @@ def add_one_notice(project: Path) -> None:
     raise SystemExit("no project under way to extend")
 
 
+Row = tuple[str, float, float, str]  # what, wall seconds, peak MiB, note
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("n", type=int, nargs="?", default=20000)
+    parser.add_argument("n", type=int, nargs="*", default=[20000], help="lists; two or more: each, then how each row grows")
     parser.add_argument("--hugo-rounds", type=int, default=1)
     parser.add_argument("--skip-hugo", action="store_true")
     args = parser.parse_args()
-    project = prepare(args.n)
+    tables = {n: measure(n, args) for n in sorted(set(args.n))}
+    if len(tables) > 1:
+        growth(tables)
+
+
+def growth(tables: dict[int, list[Row]]) -> None:
+    """How each row grew from the smallest N to the largest, beside how the content grew: issue 10 asks
+    that every step grow linearly (at most 11× the time for 10× the lists)."""
+    (small, first), (large, last) = min(tables.items()), max(tables.items())
+    before = {row[0]: row for row in first}
+    print(f"\nfrom {small:,} to {large:,} lists ({large / small:.1f}× the content):\n")
+    width = max(len(row[0]) for row in last)
+    print(f"{'what':<{width}}  {'wall':>7}  {'peak':>7}")
+    for name, wall, peak, _ in last:
+        if name in before and before[name][1] > 0 and before[name][2] > 0:
+            print(f"{name:<{width}}  {wall / before[name][1]:>6.1f}×  {peak / before[name][2]:>6.1f}×")
+
+
+def measure(n: int, args: argparse.Namespace) -> list[Row]:
+    """Every row of the table for N lists, printed as a table."""
+    project = prepare(n)
     content = project / "content"
     files = sum(1 for _ in content.rglob("*.yaml"))
     jiebang = str(BIN / "jiebang")
-    rows: list[tuple[str, float, float, str]] = []
+    rows: list[Row] = []
 
     if not args.skip_hugo:
         out = subprocess.run(["bash", str(HUGO_SCRIPT), str(content), str(args.hugo_rounds)], cwd=REPO,
@@ -129,7 +153,7 @@ def main() -> None:
     rows.append(("rebuild, nothing changed", wall, peak, ""))
     corrected = correct_one_list(project)
     wall, peak, _ = timed([jiebang, "build", "--output", str(output)], project)
-    rows.append((f"rebuild after correcting {corrected} (committed)", wall, peak, ""))
+    rows.append(("rebuild after correcting one list (committed)", wall, peak, corrected))
     add_one_notice(project)
     wall, peak, _ = timed([jiebang, "build", "--output", str(output)], project)
     rows.append(("rebuild after adding one notice (committed)", wall, peak, ""))
@@ -153,10 +177,10 @@ def main() -> None:
         sample = sorted(content.joinpath("lists").rglob("*.yaml"))[:2000]
         wall_c, peak_c, _ = timed([checker, "--schemafile", str(REPO / "tools/jiebang/schemas/list.schema.json"),
                                    *map(str, sample)], project, ok=(0, 1))
-        rows.append(("check-jsonschema, 2,000 lists", wall_c, peak_c, f"{len(sample) / wall_c:,.0f} files/s"))
+        rows.append((f"check-jsonschema, {len(sample):,} lists", wall_c, peak_c, f"{len(sample) / wall_c:,.0f} files/s"))
 
     width = max(len(r[0]) for r in rows)
-    print(f"\n{args.n:,} lists, {files:,} record files\n")
+    print(f"\n{n:,} lists, {files:,} record files\n")
     print(f"{'what':<{width}}  {'wall s':>8}  {'peak MiB':>8}  note")
     for name, wall, peak, note in rows:
         print(f"{name:<{width}}  {wall:>8.1f}  {peak:>8.0f}  {note}")
@@ -165,6 +189,7 @@ def main() -> None:
     if hugo_row:
         cold = by["cold build (history from git, no cache)"]
         print(f"\ncold build / Hugo: {cold[1] / hugo_row[1]:.2f}×")
+    return rows
 
 
 if __name__ == "__main__":
