@@ -27,9 +27,8 @@ _md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html
 
 def clean_html(html: str, tags: set[str] = ALLOWED_TAGS, attributes: dict = ALLOWED_ATTRIBUTES) -> Markup:
     """nh3 keeps only the listed elements and attributes and http/https/mailto links: safe to print."""
-    # Safe: nh3 has just removed every element, attribute and URL scheme not listed above.
-    return Markup(nh3.clean(html, tags=tags, attributes=attributes, url_schemes=URL_SCHEMES,
-                            link_rel="noopener noreferrer"))
+    cleaned = nh3.clean(html, tags=tags, attributes=attributes, url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
+    return Markup(cleaned)  # safe: nh3 has just removed every element, attribute and URL scheme not listed above
 
 
 def clean_page(html: str | None) -> Markup:
@@ -41,7 +40,7 @@ def clean_page(html: str | None) -> Markup:
 def render_markdown(text: str | None) -> Markup:
     """Cached: a notice's body is shown on its page, in feeds and in its list's feeds."""
     if not text:
-        return Markup("")  # the empty string: nothing to clean
+        return Markup("")  # safe: the empty string holds no markup at all
     _md.reset()
     # Headings in a record are sub-headings of the field they sit in: shift them below the page's h2.
     html = _md.convert(text).replace("<h1", "<h3").replace("</h1>", "</h3>").replace("<h2", "<h4").replace("</h2>", "</h4>")
