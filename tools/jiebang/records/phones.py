@@ -8,7 +8,6 @@ city has, a local number one digit too long for its area, a mobile prefix no car
 from __future__ import annotations
 
 import re
-from functools import cache
 
 MOBILE = re.compile(r"^(?:\+?86[- ]?)?(?P<number>1[3-9]\d[- ]?\d{4}[- ]?\d{4})$")
 # Landline with area code (010, 0798 …), optional extension; or a 400/800 service number.
@@ -23,16 +22,10 @@ PERSONAL_MAIL_DOMAINS = {
 }
 
 
-@cache
-def _plan():  # imported when a number is first checked: `jiebang validate` of cached records asks none
-    import phonenumbers
-
-    return phonenumbers
-
-
 def _in_plan(number: str, mobile: bool = False) -> bool:
     """Whether China's numbering plan has `number` (digits, maybe with separators), as a mobile's if `mobile`."""
-    phonenumbers = _plan()
+    import phonenumbers  # here: `jiebang validate` of cached records checks no number
+
     try:
         parsed = phonenumbers.parse(number, "CN")
     except phonenumbers.NumberParseException:

@@ -282,9 +282,14 @@ KINDS = {
 }
 
 
+def notice_period_end(notice: NoticeView) -> date | None:
+    """The last day of an award notice's 公示期, where it states one."""
+    return as_date((notice.data.get("notice_period") or {}).get("end"))
+
+
 def notice_period_over(notice: NoticeView, as_of: date) -> bool:
     """Whether an award notice's 公示期 has ended by `as_of`."""
-    end = as_date((notice.data.get("notice_period") or {}).get("end"))
+    end = notice_period_end(notice)
     return bool(end and end < as_of)
 
 

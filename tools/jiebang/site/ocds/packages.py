@@ -25,13 +25,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ...records.content import as_date
 from ...records.lifecycle import AWARD
 from ..feeds import list_page_updated
 from ..fingerprints import Fingerprints
 from ..model import SiteData
 from ..outputcache import OutputCache
-from .notices import what_the_day_decides
+from .notices import notice_period_end, what_the_day_decides
 from .releases import releases_of
 from .values import Publisher, stamp
 
@@ -115,8 +114,9 @@ def last_changed(views: list, as_of: date, history=None) -> date:
         if view.deadline:
             days.append(view.deadline + timedelta(days=1))
         for notice in view.notices:
-            days.append(notice.date or days[0])
-            end = as_date((notice.data.get("notice_period") or {}).get("end")) if notice.kind == AWARD else None
+            if notice.date:
+                days.append(notice.date)
+            end = notice_period_end(notice) if notice.kind == AWARD else None
             if end:
                 days.append(end + timedelta(days=1))
     return max(day for day in days if day <= as_of)
@@ -153,17 +153,15 @@ def line_key(view, as_of: date, cache: OutputCache, prints: Fingerprints, timeli
 
 
 def write_ocds(site: SiteData, settings: dict, output: Path, history=None, cache: OutputCache | None = None,
-               prints: Fingerprints | None = None) -> list[str]:
+               prints: Fingerprints | None = None) -> None:
     """Each year's two packages, reused from the build cache when nothing they are made of changed (its
     lists' lines and its publishedDate); otherwise put together from each list's lines, themselves
     reused for every list whose record, notices and revisions are unchanged (mapping and merging is
-    the step's cost, not writing). Gives the packages' paths, oldest year first."""
+    the step's cost, not writing)."""
     cache, prints = cache or OutputCache.disabled(), prints or Fingerprints()
     timeline = history.lazy_timeline if history is not None and history.ok else None
-    written = []
     for year, views in by_year(site).items():
         paths = package_paths(year)
-        written += paths
         published = last_changed(views, site.as_of, history)
         keys = [line_key(view, site.as_of, cache, prints, timeline) for view in views]
         key = cache.key("ocds", paths, published, keys) if cache.enabled else None
@@ -174,7 +172,6 @@ def write_ocds(site: SiteData, settings: dict, output: Path, history=None, cache
         for path in paths:
             cache.keep(output, path, whole[path])
             cache.record_pieces(path, spans[path])
-    return written
 
 
 def write_packages(views: list, as_of: date, published: date, paths: tuple[str, str], settings: dict, output: Path,
