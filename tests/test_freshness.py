@@ -209,3 +209,18 @@ def test_an_edit_to_the_file_a_record_links_to_is_seen(project, capsys, in_git) 
     target.write_text(target.read_text("utf-8").replace("title: ", "title: （链接处改）", 1), "utf-8")
     assert not build(project, out, capsys)[0].unchanged
     assert "（链接处改）" in (out / "lists/JDZ-2026-002/index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("entries, plain", [
+    ([], True),
+    (["H 100644 {} 0\tcontent/a.yaml", "H 100755 {} 0\ttheme/run.sh"], True),
+    (["H 100644 {} 0\tcontent/a.yaml", "H 160000 {} 0\tcontent/sub"], True),  # the status looks at it
+    (["H 100644 {} 0\tcontent/a.yaml", "H 120000 {} 0\tcontent/link.yaml"], False),
+    (["H 120000 {} 0\tcontent/link.yaml", "H 100644 {} 0\tcontent/a.yaml"], False),
+    (["H 100644 {} 0\tcontent/a.yaml", "h 100644 {} 0\tcontent/unchecked.yaml"], False),  # assume-unchanged
+    (["S 100644 {} 0\tcontent/skipped.yaml", "H 100644 {} 0\tcontent/a.yaml"], False),  # skip-worktree
+])
+def test_which_index_entries_git_vouches_for(entries, plain) -> None:
+    """The count made in C for an index of plain files agrees with the look at every entry."""
+    index = b"".join(entry.format("0" * 40).encode() + b"\0" for entry in entries)
+    assert freshness._plain_files(index) is plain

@@ -22,6 +22,7 @@ import os
 import stat
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ NOT_SETTINGS = {"JIEBANG_WORKERS"}  # how many processes render, not what they w
 class Inputs:
     key: str
     trusted: bool  # no file changed so recently that its status may not show the next edit
+    sums: str | None = None  # the digest of the live site's SHA256SUMS as the build began (sums_digest)
 
 
 def stamp_path(output: Path) -> Path:
@@ -66,29 +68,31 @@ def _settled(status: os.stat_result, floor_ns: int) -> bool:
     return max(status.st_mtime_ns, status.st_ctime_ns) < floor_ns
 
 
-def _from_git(project: Path, floor_ns: int) -> tuple[list, bool] | None:
+def _from_git(project: Path, floor_ns: int, meanwhile: Callable[[], object] = lambda: None) -> tuple[list, bool] | None:
     """content/ and theme/ as git sees them, which is what a walk would find at a fraction of its cost
     (92,000 files: 0.35 s against 1.1 s): the index's entries (mode, blob, path) and, for each file
     that differs from them (changed, untracked or ignored), its status as the walk gives it. A file
     git calls unchanged is unchanged: git compares the bytes of one whose status is too recent to tell
     (racy git), so a commit is trusted at once. None where git cannot vouch: not a work tree, no git,
     an entry git is told not to check (assume-unchanged, skip-worktree), a repository inside, a
-    symbolic link (the build reads its target, which git does not see)."""
-    def git(*args: str) -> bytes:
-        return subprocess.run(["git", "--no-optional-locks", *args], cwd=project, capture_output=True,
-                              check=True).stdout
-
+    symbolic link (the build reads its target, which git does not see). The two git commands run side
+    by side, and `meanwhile` runs while they do."""
     if any(os.path.islink(project / name) for name in ("content", "theme")):
         return None
     try:
-        top = git("rev-parse", "--show-toplevel").decode().strip()
-        index = git("ls-files", "-s", "-v", "-z", "--", "content", "theme")
-        status = git("status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all",
-                     "--ignored=matching", "--", "content", "theme")
-    except (OSError, subprocess.CalledProcessError, UnicodeDecodeError):
+        asked = [_git_started(project, *args) for args in (
+            ["rev-parse", "--show-toplevel"], ["ls-files", "-s", "-v", "-z", "--", "content", "theme"],
+            ["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--ignored=matching", "--",
+             "content", "theme"])]
+    except OSError:
         return None
-    # A link's target is what the build reads, and git sees only the link: walk instead.
-    if any(entry and (not entry.startswith(b"H ") or entry.startswith(b"H 120000")) for entry in index.split(b"\0")):
+    meanwhile()
+    answers = [_git_answer(process) for process in asked]
+    if None in answers:
+        return None
+    top, index, status = answers
+    top = top.decode("utf-8", "surrogateescape").strip()
+    if not _plain_files(index):  # a link's target is what the build reads, and git sees only the link: walk
         return None
     changed, trusted = [], True
     for item in filter(None, status.split(b"\0")):
@@ -111,6 +115,28 @@ def _from_git(project: Path, floor_ns: int) -> tuple[list, bool] | None:
     return [hashlib.sha256(index).hexdigest(), changed], trusted
 
 
+def _git_started(project: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(["git", "--no-optional-locks", *args], cwd=project, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+
+
+def _git_answer(process: subprocess.Popen) -> bytes | None:
+    """What a git command wrote, or None when it failed."""
+    out, _ = process.communicate()
+    return out if process.returncode == 0 else None
+
+
+def _plain_files(index: bytes) -> bool:
+    """Whether every entry of `git ls-files -s -v -z` is a file git checks ("H ", not a link "120000"):
+    counted in C for the common case, where each is a regular file ("H 100644" or "H 100755"); entry
+    by entry otherwise (a submodule, 160000, is looked at by the status instead)."""
+    entries = index.count(b"\0")
+    if not entries or (index.startswith(b"H 100") and index.count(b"\0H 100") == entries - (index[-1:] == b"\0")):
+        return True
+    return not any(entry and (not entry.startswith(b"H ") or entry.startswith(b"H 120000"))
+                   for entry in index.split(b"\0"))
+
+
 def _head(project: Path) -> str:
     try:
         return subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True,
@@ -123,7 +149,8 @@ def build_inputs(project: Path, output: Path, settings_file: str, overrides: dic
                  commit: str | None) -> Inputs | None:
     """The key of a build of `project` into `output`; None when an argument cannot be stated."""
     floor = time.time_ns() - RACY_SECONDS * 1_000_000_000
-    found = _from_git(project, floor)
+    live: list[str | None] = []  # the live site's sums, hashed while git reads the trees (or after)
+    found = _from_git(project, floor, lambda: live.append(sums_digest(output)))
     trees, trusted = found if found is not None else ([], True)
     if found is None:
         for name in ("content", "theme"):
@@ -137,7 +164,8 @@ def build_inputs(project: Path, output: Path, settings_file: str, overrides: dic
         arguments = canonical([str(output), settings_file, overrides, commit])
     except Exception:  # noqa: BLE001 - any value canonical() cannot state: no key, so a full build
         return None
-    return Inputs(digest_of(code_version(), configs, environment, trees, _head(project), arguments), trusted)
+    key = digest_of(code_version(), configs, environment, trees, _head(project), arguments)
+    return Inputs(key, trusted, live[0] if live else sums_digest(output))
 
 
 def sums_digest(output: Path) -> str | None:
@@ -155,7 +183,7 @@ def fresh_build(output: Path, inputs: Inputs | None) -> dict | None:
         stamp = json.loads(stamp_path(output).read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(stamp, dict) or stamp.get("key") != inputs.key or stamp.get("sums") != sums_digest(output):
+    if not isinstance(stamp, dict) or stamp.get("key") != inputs.key or stamp.get("sums") != inputs.sums:
         return None
     return stamp
 
