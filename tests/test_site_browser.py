@@ -216,7 +216,17 @@ def test_no_horizontal_scrolling_on_a_phone_or_at_400_percent_zoom(open_context,
     assert report["scrollWidth"] <= width, f"/{path} scrolls sideways at {width}px: {report}"
 
 
-def test_readable_at_200_percent_zoom(open_context) -> None:
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_menu_lines_up_with_the_site_name_and_the_page(open_context, width: int) -> None:
+    """On a wide screen the masthead, the menu and the page share one centred column: the menu's
+    first item starts where the site's name and the page's heading do, not at the window's edge."""
+    context, _ = open_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto("lists/")
+    left = page.evaluate("""() => Object.fromEntries(['.site-name', '.nav li', 'main h1'].map(
+        s => [s, Math.round(document.querySelector(s).getBoundingClientRect().left)]))""")
+    assert left[".nav li"] == left[".site-name"] == left["main h1"], left
+    assert left[".nav li"] == (1280 - 72 * 16) // 2 + 16 if width == 1280 else 16, left  # centred at 72rem
     """A 1280 px window at 200 % is 640 CSS px wide: the list page and /lists/ still fit."""
     context, _ = open_context(viewport={"width": 640, "height": 800})
     page = context.new_page()
