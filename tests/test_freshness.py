@@ -224,3 +224,22 @@ def test_which_index_entries_git_vouches_for(entries, plain) -> None:
     """The count made in C for an index of plain files agrees with the look at every entry."""
     index = b"".join(entry.format("0" * 40).encode() + b"\0" for entry in entries)
     assert freshness._plain_files(index) is plain
+
+
+def test_a_git_that_cannot_be_started_means_the_walk_and_no_process_left_behind(project, monkeypatch) -> None:
+    """The second of the three git commands fails to start (no process to spare): the key comes from a
+    walk, and the one already started has been waited for."""
+    started = []
+    real = freshness._git_started
+
+    def flaky(where, *args):
+        if started:
+            raise OSError("Resource temporarily unavailable")
+        started.append(real(where, *args))
+        return started[-1]
+
+    monkeypatch.setattr(freshness, "_git_started", flaky)
+    assert freshness._from_git(project, 0) is None
+    assert len(started) == 1 and started[0].returncode is not None  # reaped, not a zombie
+    inputs = freshness.build_inputs(project, project / "output", "pelicanconf.py", None, None)
+    assert inputs is not None and inputs.key

@@ -79,12 +79,16 @@ def _from_git(project: Path, floor_ns: int, meanwhile: Callable[[], object] = la
     by side, and `meanwhile` runs while they do."""
     if any(os.path.islink(project / name) for name in ("content", "theme")):
         return None
+    asked: list[subprocess.Popen] = []
     try:
-        asked = [_git_started(project, *args) for args in (
-            ["rev-parse", "--show-toplevel"], ["ls-files", "-s", "-v", "-z", "--", "content", "theme"],
-            ["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--ignored=matching", "--",
-             "content", "theme"])]
-    except OSError:
+        for args in (["rev-parse", "--show-toplevel"], ["ls-files", "-s", "-v", "-z", "--", "content", "theme"],
+                     ["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--ignored=matching",
+                      "--", "content", "theme"]):
+            asked.append(_git_started(project, *args))
+    except OSError:  # no git (or no process to spare): the walk; those already started are waited for
+        for process in asked:
+            process.kill()
+            process.communicate()
         return None
     meanwhile()
     answers = [_git_answer(process) for process in asked]
