@@ -134,9 +134,8 @@ def _plain_files(index: bytes) -> bool:
     """Whether every entry of `git ls-files -s -v -z` is a file git checks ("H ", not a link "120000"):
     counted in C for the common case, where each is a regular file ("H 100644" or "H 100755"); entry
     by entry otherwise (a submodule, 160000, is looked at by the status instead)."""
-    entries = index.count(b"\0")
-    if not entries or (index.startswith(b"H 100") and index.count(b"\0H 100") == entries - (index[-1:] == b"\0")):
-        return True
+    if index.startswith(b"H 100") and index.count(b"\0H 100") == index.count(b"\0") - 1:
+        return True  # each entry ends in NUL, and each but the last is followed by a regular file's
     return not any(entry and (not entry.startswith(b"H ") or entry.startswith(b"H 120000"))
                    for entry in index.split(b"\0"))
 

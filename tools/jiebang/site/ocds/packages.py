@@ -164,7 +164,8 @@ def write_ocds(site: SiteData, settings: dict, output: Path, history=None, cache
         paths = package_paths(year)
         published = last_changed(views, site.as_of, history)
         keys = [line_key(view, site.as_of, cache, prints, timeline) for view in views]
-        key = cache.key("ocds", paths, published, keys) if cache.enabled else None
+        # No year key where a list's lines have none: the year would then not state what they hold.
+        key = cache.key("ocds", paths, published, keys) if None not in keys else None
         whole = {path: key and f"{key}/{path}" for path in paths}
         if all(cache.reuse(output, path, whole[path]) for path in paths):
             continue
